@@ -1,0 +1,1 @@
+//! Toy generative models that train live in the browser: pure Rust on ndarray, f32.

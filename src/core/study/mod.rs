@@ -1,0 +1,1 @@
+//! The self-testing engine: grading, scheduling, mastery and progress.
