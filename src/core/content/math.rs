@@ -27,18 +27,22 @@ pub fn render(tex: &str, display: Display) -> Result<String, (String, String)> {
         }
         events.push(ev);
     }
+    // pulldown-latex writes the annotation verbatim, so escape it or `a < b` breaks the HTML.
+    let annotation = tex.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let config = RenderConfig {
         display_mode: match display {
             Display::Inline => DisplayMode::Inline,
             Display::Block => DisplayMode::Block,
         },
-        annotation: Some(tex),
+        annotation: Some(&annotation),
         ..Default::default()
     };
     let mut out = String::new();
     if let Err(e) = push_mathml(&mut out, events.into_iter(), config) {
         problems.push(e.to_string());
     }
+    // pulldown-latex 0.8 writes `<` and `>` operators unescaped (`<mo><</mo>`).
+    let out = out.replace("><</", ">&lt;</").replace(">></", ">&gt;</");
     if problems.is_empty() {
         if let Err(p) = check_structure(&out) {
             problems.push(p);
@@ -123,6 +127,13 @@ mod tests {
         assert!(m.starts_with("<math"), "{m}");
         assert!(m.contains("<mfrac>") && m.contains("<msqrt>"), "{m}");
         assert!(m.contains("display=\"block\""), "{m}");
+    }
+
+    #[test]
+    fn comparison_signs_stay_valid_html() {
+        let m = render(r"D < \tfrac{1}{2} > 0", Display::Inline).expect("renders");
+        assert!(m.contains("<mo>&lt;</mo>") && m.contains("<mo>&gt;</mo>"), "{m}");
+        assert!(check_structure(&m).is_ok());
     }
 
     #[test]

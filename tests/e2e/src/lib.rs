@@ -1,1 +1,208 @@
+//! Harness for the end-to-end tests: serves `dist/` on 127.0.0.1 (falling back to `index.html`
+//! for client-side routes, like a production static host), starts chromedriver on a free port,
+//! and opens a headless Chromium session. Everything is torn down on drop.
 
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The built app. `make test` runs `trunk build --release` before the e2e tests.
+pub fn dist_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist")
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("woff2") => "font/woff2",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn handle(mut stream: TcpStream, root: PathBuf) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    while !buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf[len..]).await?;
+        if n == 0 || len + n == buf.len() {
+            break;
+        }
+        len += n;
+    }
+    let head = String::from_utf8_lossy(&buf[..len]);
+    let path = head.split_whitespace().nth(1).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let rel = path.trim_start_matches('/');
+    let mut file = root.join(rel);
+    if rel.contains("..") || !file.is_file() {
+        // Client-side routes (no extension) get the app; missing assets get a 404.
+        if Path::new(rel).extension().is_none() {
+            file = root.join("index.html");
+        } else {
+            stream
+                .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .await?;
+            return Ok(());
+        }
+    }
+    let body = tokio::fs::read(&file).await?;
+    let header = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        content_type(&file),
+        body.len()
+    );
+    stream.write_all(header.as_bytes()).await?;
+    stream.write_all(&body).await?;
+    stream.shutdown().await
+}
+
+/// Serves `root` on a free port of 127.0.0.1 until the runtime ends. Returns the base URL.
+pub async fn serve(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a local port");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let root = root.clone();
+            tokio::spawn(async move {
+                let _ = handle(stream, root).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A chromedriver process, killed on drop.
+pub struct Driver {
+    child: tokio::process::Child,
+    pub port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+async fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// Starts chromedriver (`$CHROMEDRIVER`, default `/usr/bin/chromedriver`) and waits until it listens.
+pub async fn start_driver() -> Driver {
+    let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let port = free_port().await;
+    let child = tokio::process::Command::new(&bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start chromedriver at {bin}: {e} (run `make tools`)"));
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Driver { child, port };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start listening on port {port}");
+}
+
+/// A test session: the static server, the driver and a headless Chromium.
+pub struct Session {
+    pub client: Client,
+    pub base: String,
+    _driver: Driver,
+    _profile: TempDir,
+}
+
+struct TempDir(PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Session {
+    /// Serves dist/, starts chromedriver and Chromium (as root: no sandbox, fresh profile).
+    pub async fn start() -> Session {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "{} has no index.html: build the app first (`make dist`; `make test` does it)",
+            dist.display()
+        );
+        let base = serve(dist).await;
+        let driver = start_driver().await;
+        let profile = std::env::temp_dir().join(format!("gentutor-e2e-{}-{}", std::process::id(), driver.port));
+        let _ = std::fs::create_dir_all(&profile);
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1200,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("open a Chromium session through chromedriver");
+        Session {
+            client,
+            base,
+            _driver: driver,
+            _profile: TempDir(profile),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Waits (up to 20 s) for an element matching `css`.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element `{css}` appeared: {e}"))
+    }
+
+    /// Waits until `pred(text of css)` holds, returning the text.
+    pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        for _ in 0..200 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = el.text().await {
+                    if pred(&t) {
+                        return t;
+                    }
+                    last = t;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("text of `{css}` never satisfied the condition; last: {last:?}");
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

@@ -1,0 +1,40 @@
+# The two commands of README.md: `make serve` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+TOOLS ?= $(HOME)/.cache/gentutor-tools
+export PATH := $(TOOLS)/bin:$(TOOLS)/binaryen/node_modules/.bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+PORT ?= 8080
+
+.PHONY: tools serve dist test check test-native test-wasm test-e2e bench
+
+tools:
+	@GENTUTOR_TOOLS=$(TOOLS) scripts/ensure-tools.sh
+
+## Build and serve the app on http://127.0.0.1:$(PORT)/
+serve: tools
+	trunk serve --release --offline --address 127.0.0.1 --port $(PORT)
+
+## Release build into dist/
+dist: tools
+	trunk build --release --offline
+
+## Every test: format, lints (native and wasm32), native tests, browser component tests, end-to-end.
+test: tools check test-native test-wasm dist test-e2e
+
+check:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p gentutor --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
+
+test-native:
+	cargo test -p gentutor
+
+test-wasm:
+	cargo test -p gentutor --target wasm32-unknown-unknown --test components
+
+test-e2e:
+	cargo test -p gentutor-e2e -- --test-threads=1
+
+## Benchmarks: native figures (the browser ones come from the /bench page, see BENCHMARKS.md).
+bench:
+	cargo run --release --example bench_gan

@@ -1,0 +1,38 @@
+//! Leptos components. Thin: they read core data and wire signals; all logic lives in `crate::core`.
+
+pub mod panic;
+pub mod routes;
+pub mod widgets;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The app shell: header, routes, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="site-header">
+                <nav aria-label="Main">
+                    <a class="brand" href="/">"gentutor"</a>
+                    <a href="/">"Lessons"</a>
+                    <a href="/study" data-testid="nav-study">"Study"</a>
+                    <a href="/about">"About"</a>
+                </nav>
+            </header>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <routes::not_found::NotFound /> }>
+                    <Route path=path!("/") view=routes::home::Home />
+                    <Route path=path!("/lesson/:slug") view=routes::lesson::LessonRoute />
+                    <Route path=path!("/study") view=routes::study::Study />
+                    <Route path=path!("/about") view=routes::about::About />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"gentutor: learn generative models by reading, playing and testing yourself. Every claim is checked against the primary papers; see "<a href="/about">"About this content"</a>"."</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,14 @@
+//! One route per file.
+
+pub mod about;
+pub mod home;
+pub mod lesson;
+pub mod not_found;
+pub mod study;
+
+/// Sets the document title (the browser tab and history entries).
+pub(crate) fn set_title(title: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(&format!("{title} · gentutor"));
+    }
+}

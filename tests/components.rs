@@ -1,0 +1,95 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): mount, click, read the DOM.
+#![cfg(target_arch = "wasm32")]
+
+use gentutor::core::content::Library;
+use gentutor::ui::routes::home::Home;
+use gentutor::ui::routes::lesson::LessonView;
+use gentutor::ui::widgets::quiz::Quiz;
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> web_sys::HtmlElement {
+    let doc = web_sys::window().and_then(|w| w.document()).expect("document");
+    let el = doc.create_element("div").expect("div");
+    doc.body().expect("body").append_child(&el).expect("append");
+    el.unchecked_into()
+}
+
+/// Lets Leptos' scheduled effects run.
+async fn tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .expect("timeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.expect("tick");
+}
+
+fn click(root: &web_sys::HtmlElement, css: &str) {
+    root.query_selector(css)
+        .expect("selector")
+        .unwrap_or_else(|| panic!("no {css}"))
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+fn text(root: &web_sys::HtmlElement, css: &str) -> String {
+    root.query_selector(css)
+        .expect("selector")
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn lesson_view_renders_mathml_toc_embeds_and_sources() {
+    let root = container();
+    let lesson = Library::embedded().lesson("gan-objective").expect("the GAN lesson exists");
+    mount_to(root.clone(), move || view! { <LessonView lesson=lesson /> }).forget();
+    tick().await;
+    let maths = root.query_selector_all("math").expect("query").length();
+    assert!(maths > 5, "MathML formulas rendered: {maths}");
+    let toc = root.query_selector_all("[data-testid=toc] li").expect("toc").length() as usize;
+    assert_eq!(toc, Library::render_lesson(lesson).toc.len());
+    assert!(root.query_selector("[data-testid=demo-gan1d]").expect("q").is_some(), "demo embed mounted");
+    assert!(root.query_selector("[data-testid=quiz]").expect("q").is_some(), "quiz embed mounted");
+    let sources = root.query_selector_all("#sources li").expect("sources").length() as usize;
+    assert_eq!(sources, lesson.front.sources.len());
+    assert!(text(&root, "[data-testid=next-lesson]").contains("Next"));
+}
+
+#[wasm_bindgen_test]
+async fn quiz_grades_a_true_false_answer_and_reveals_the_back() {
+    let root = container();
+    mount_to(root.clone(), || view! { <Quiz card=2 /> }).forget();
+    tick().await;
+    assert!(root.query_selector("[data-testid=quiz-verdict]").expect("q").is_none());
+    // Card 2 (even) asks its true statement: "True" is right, "False" is wrong.
+    click(&root, "[data-testid=quiz-false]");
+    tick().await;
+    assert!(text(&root, "[data-testid=quiz-verdict]").contains("Not quite"));
+    click(&root, "[data-testid=quiz-true]");
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=quiz-verdict]"), "Correct.");
+    let before = root.query_selector_all(".quiz-back").expect("q").length();
+    click(&root, "[data-testid=quiz-reveal]");
+    tick().await;
+    assert_eq!(before, 0);
+    assert_eq!(root.query_selector_all(".quiz-back").expect("q").length(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn home_lists_every_lesson_grouped_by_part() {
+    let root = container();
+    mount_to(root.clone(), || view! { <Home /> }).forget();
+    tick().await;
+    let lib = Library::embedded();
+    let cards = root.query_selector_all("[data-testid=lesson-card]").expect("q").length() as usize;
+    assert_eq!(cards, lib.lessons.len());
+    let parts = root.query_selector_all(".part h2").expect("q").length() as usize;
+    assert_eq!(parts, lib.summary.parts.len());
+}
