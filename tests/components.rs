@@ -13,7 +13,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn container() -> web_sys::HtmlElement {
-    let doc = web_sys::window().and_then(|w| w.document()).expect("document");
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
     let el = doc.create_element("div").expect("div");
     doc.body().expect("body").append_child(&el).expect("append");
     el.unchecked_into()
@@ -48,16 +50,34 @@ fn text(root: &web_sys::HtmlElement, css: &str) -> String {
 #[wasm_bindgen_test]
 async fn lesson_view_renders_mathml_toc_embeds_and_sources() {
     let root = container();
-    let lesson = Library::embedded().lesson("gan-objective").expect("the GAN lesson exists");
+    let lesson = Library::embedded()
+        .lesson("gan-objective")
+        .expect("the GAN lesson exists");
     mount_to(root.clone(), move || view! { <LessonView lesson=lesson /> }).forget();
     tick().await;
     let maths = root.query_selector_all("math").expect("query").length();
     assert!(maths > 5, "MathML formulas rendered: {maths}");
-    let toc = root.query_selector_all("[data-testid=toc] li").expect("toc").length() as usize;
+    let toc = root
+        .query_selector_all("[data-testid=toc] li")
+        .expect("toc")
+        .length() as usize;
     assert_eq!(toc, Library::render_lesson(lesson).toc.len());
-    assert!(root.query_selector("[data-testid=demo-gan1d]").expect("q").is_some(), "demo embed mounted");
-    assert!(root.query_selector("[data-testid=quiz]").expect("q").is_some(), "quiz embed mounted");
-    let sources = root.query_selector_all("#sources li").expect("sources").length() as usize;
+    assert!(
+        root.query_selector("[data-testid=demo-gan1d]")
+            .expect("q")
+            .is_some(),
+        "demo embed mounted"
+    );
+    assert!(
+        root.query_selector("[data-testid=quiz]")
+            .expect("q")
+            .is_some(),
+        "quiz embed mounted"
+    );
+    let sources = root
+        .query_selector_all("#sources li")
+        .expect("sources")
+        .length() as usize;
     assert_eq!(sources, lesson.front.sources.len());
     assert!(text(&root, "[data-testid=next-lesson]").contains("Next"));
 }
@@ -67,7 +87,10 @@ async fn quiz_grades_a_true_false_answer_and_reveals_the_back() {
     let root = container();
     mount_to(root.clone(), || view! { <Quiz card=2 /> }).forget();
     tick().await;
-    assert!(root.query_selector("[data-testid=quiz-verdict]").expect("q").is_none());
+    assert!(root
+        .query_selector("[data-testid=quiz-verdict]")
+        .expect("q")
+        .is_none());
     // Card 2 (even) asks its true statement: "True" is right, "False" is wrong.
     click(&root, "[data-testid=quiz-false]");
     tick().await;
@@ -79,7 +102,10 @@ async fn quiz_grades_a_true_false_answer_and_reveals_the_back() {
     click(&root, "[data-testid=quiz-reveal]");
     tick().await;
     assert_eq!(before, 0);
-    assert_eq!(root.query_selector_all(".quiz-back").expect("q").length(), 1);
+    assert_eq!(
+        root.query_selector_all(".quiz-back").expect("q").length(),
+        1
+    );
 }
 
 #[wasm_bindgen_test]
@@ -88,7 +114,10 @@ async fn home_lists_every_lesson_grouped_by_part() {
     mount_to(root.clone(), || view! { <Home /> }).forget();
     tick().await;
     let lib = Library::embedded();
-    let cards = root.query_selector_all("[data-testid=lesson-card]").expect("q").length() as usize;
+    let cards = root
+        .query_selector_all("[data-testid=lesson-card]")
+        .expect("q")
+        .length() as usize;
     assert_eq!(cards, lib.lessons.len());
     let parts = root.query_selector_all(".part h2").expect("q").length() as usize;
     assert_eq!(parts, lib.summary.parts.len());

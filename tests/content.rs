@@ -7,5 +7,10 @@ use gentutor::core::content::{embedded::FILES, lint::lint};
 fn all_content_is_valid() {
     let errors = lint(FILES);
     let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    assert!(list.is_empty(), "{} content problem(s):\n{}", list.len(), list.join("\n"));
+    assert!(
+        list.is_empty(),
+        "{} content problem(s):\n{}",
+        list.len(),
+        list.join("\n")
+    );
 }

@@ -78,7 +78,8 @@ pub fn parse_embed(info: &str, body: &str) -> Result<Option<Embed>, String> {
         return Ok(None);
     };
     let options = || -> Result<BTreeMap<String, String>, String> {
-        let table: toml::Table = toml::from_str(body).map_err(|e| format!("options are not TOML: {}", e.message()))?;
+        let table: toml::Table =
+            toml::from_str(body).map_err(|e| format!("options are not TOML: {}", e.message()))?;
         Ok(table
             .into_iter()
             .map(|(k, v)| {
@@ -136,13 +137,22 @@ mod tests {
         match d {
             Some(Embed::Demo { kind, options }) => {
                 assert_eq!(kind, DemoKind::Gan1d);
-                assert_eq!(options.get("preset").map(String::as_str), Some("mode-collapse"));
+                assert_eq!(
+                    options.get("preset").map(String::as_str),
+                    Some("mode-collapse")
+                );
                 assert_eq!(options.get("modes").map(String::as_str), Some("4"));
             }
             other => panic!("expected a demo, got {other:?}"),
         }
-        assert_eq!(parse_embed("quiz", "card = 3"), Ok(Some(Embed::Quiz { card: 3 })));
-        assert_eq!(parse_embed("quiz card=5", ""), Ok(Some(Embed::Quiz { card: 5 })));
+        assert_eq!(
+            parse_embed("quiz", "card = 3"),
+            Ok(Some(Embed::Quiz { card: 3 }))
+        );
+        assert_eq!(
+            parse_embed("quiz card=5", ""),
+            Ok(Some(Embed::Quiz { card: 5 }))
+        );
         assert_eq!(parse_embed("rust", "fn main() {}"), Ok(None));
     }
 

@@ -50,7 +50,12 @@ pub fn parse_lesson(file: &str, src: &str) -> Result<Lesson, ContentError> {
     let mut lines = src.split_inclusive('\n');
     match lines.next() {
         Some(first) if first.trim_end() == "+++" => {}
-        _ => return Err(fm_err(1, "a lesson must start with TOML front matter between `+++` lines")),
+        _ => {
+            return Err(fm_err(
+                1,
+                "a lesson must start with TOML front matter between `+++` lines",
+            ))
+        }
     }
     let mut toml_src = String::new();
     let mut consumed = 1;

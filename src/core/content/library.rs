@@ -62,7 +62,12 @@ impl Library {
             });
         }
         let order: Vec<String> = lib.summary.slugs().map(str::to_string).collect();
-        lessons.sort_by_key(|l| order.iter().position(|s| *s == l.slug).unwrap_or(usize::MAX));
+        lessons.sort_by_key(|l| {
+            order
+                .iter()
+                .position(|s| *s == l.slug)
+                .unwrap_or(usize::MAX)
+        });
         lib.lessons = lessons;
         lib.cards.sort_by_key(|c| c.id);
         lib.corrections.sort_by_key(|c| c.card);
@@ -100,7 +105,9 @@ impl Library {
 
     /// The lesson's title, or the slug when the lesson is missing.
     pub fn lesson_title<'a>(&'a self, slug: &'a str) -> &'a str {
-        self.lesson(slug).map(|l| l.front.title.as_str()).unwrap_or(slug)
+        self.lesson(slug)
+            .map(|l| l.front.title.as_str())
+            .unwrap_or(slug)
     }
 }
 
@@ -118,7 +125,10 @@ mod tests {
         let files = [
             ("lessons/b.md", b.as_str()),
             ("lessons/a.md", a.as_str()),
-            ("SUMMARY.md", "## P\n- [A](lessons/a.md)\n- [B](lessons/b.md)\n"),
+            (
+                "SUMMARY.md",
+                "## P\n- [A](lessons/a.md)\n- [B](lessons/b.md)\n",
+            ),
         ];
         let (lib, errors) = Library::from_files(&files);
         assert!(errors.is_empty(), "{errors:?}");
@@ -133,7 +143,11 @@ mod tests {
     #[test]
     fn collects_every_error_and_keeps_the_rest() {
         let good = lesson("Good");
-        let files = [("lessons/good.md", good.as_str()), ("lessons/bad.md", "no front matter"), ("cards/x.toml", "[[card]]\nid = 1\n")];
+        let files = [
+            ("lessons/good.md", good.as_str()),
+            ("lessons/bad.md", "no front matter"),
+            ("cards/x.toml", "[[card]]\nid = 1\n"),
+        ];
         let (lib, errors) = Library::from_files(&files);
         assert_eq!(lib.lessons.len(), 1);
         assert_eq!(errors.len(), 3, "{errors:?}"); // bad lesson, bad cards, missing SUMMARY

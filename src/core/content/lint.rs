@@ -62,11 +62,15 @@ pub fn lint(files: &[(&str, &str)]) -> Vec<ContentError> {
         errors.extend(r.errors.iter().cloned());
         for link in &r.links {
             let problem = match &link.target {
-                LinkTarget::Anchor(a) if !r.anchors.contains(a) => Some(format!("no heading with id `{a}` on this page")),
+                LinkTarget::Anchor(a) if !r.anchors.contains(a) => {
+                    Some(format!("no heading with id `{a}` on this page"))
+                }
                 LinkTarget::Lesson { slug, anchor } => match rendered.get(slug.as_str()) {
                     None => Some(format!("no lesson `{slug}`")),
                     Some(other) => match anchor {
-                        Some(a) if !other.anchors.contains(a) => Some(format!("lesson `{slug}` has no heading with id `{a}`")),
+                        Some(a) if !other.anchors.contains(a) => {
+                            Some(format!("lesson `{slug}` has no heading with id `{a}`"))
+                        }
                         _ => None,
                     },
                 },
@@ -118,17 +122,29 @@ pub fn lint(files: &[(&str, &str)]) -> Vec<ContentError> {
     let mut definitions = BTreeMap::new();
     for c in &lib.cards {
         if let Some(other) = definitions.insert(c.definition.trim().to_lowercase(), c.id) {
-            errors.push(card_err(c, format!("has the same Matching definition as card {other}")));
+            errors.push(card_err(
+                c,
+                format!("has the same Matching definition as card {other}"),
+            ));
         }
     }
     for corr in &lib.corrections {
-        if !card_ids.contains(&corr.card) || corr.source.trim().is_empty() || corr.correction.trim().is_empty() {
+        if !card_ids.contains(&corr.card)
+            || corr.source.trim().is_empty()
+            || corr.correction.trim().is_empty()
+        {
             errors.push(ContentError::File {
                 file: "corrections/".into(),
-                msg: format!("correction for card {} needs an existing card, a correction and a source", corr.card),
+                msg: format!(
+                    "correction for card {} needs an existing card, a correction and a source",
+                    corr.card
+                ),
             });
         }
-        let (_, errs) = markdown::render_fragment("corrections/", &format!("{}\n\n{}", corr.deck_said, corr.correction));
+        let (_, errs) = markdown::render_fragment(
+            "corrections/",
+            &format!("{}\n\n{}", corr.deck_said, corr.correction),
+        );
         errors.extend(errs);
     }
     errors
@@ -161,10 +177,16 @@ fn lint_card(card: &Card, lib: &Library, rendered: &BTreeMap<&str, Rendered>) ->
         }
     }
     if !(3..=5).contains(&card.key_points.len()) {
-        err(format!("needs 3-5 key points, has {}", card.key_points.len()));
+        err(format!(
+            "needs 3-5 key points, has {}",
+            card.key_points.len()
+        ));
     }
     if card.distractors.len() != 3 {
-        err(format!("needs exactly 3 distractors, has {}", card.distractors.len()));
+        err(format!(
+            "needs exactly 3 distractors, has {}",
+            card.distractors.len()
+        ));
     }
     if card.sources.is_empty() {
         err("`sources` is empty".into());
@@ -182,9 +204,9 @@ fn lint_card(card: &Card, lib: &Library, rendered: &BTreeMap<&str, Rendered>) ->
         _ => {}
     }
     match lib.lesson(slug) {
-        Some(l) if !l.front.cards.contains(&card.id) => {
-            err(format!("orphaned: lesson `{slug}` does not list it in its front matter `cards`"))
-        }
+        Some(l) if !l.front.cards.contains(&card.id) => err(format!(
+            "orphaned: lesson `{slug}` does not list it in its front matter `cards`"
+        )),
         _ => {}
     }
     let texts = std::iter::once(&card.front)
@@ -212,7 +234,10 @@ mod tests {
         ];
         let msgs: Vec<String> = lint(&files).iter().map(|e| e.to_string()).collect();
         let has = |s: &str| msgs.iter().any(|m| m.contains(s));
-        assert!(has("lessons/a.md:8:1: broken link `b.md#nope`"), "{msgs:#?}");
+        assert!(
+            has("lessons/a.md:8:1: broken link `b.md#nope`"),
+            "{msgs:#?}"
+        );
         assert!(!has("`#intro`"), "{msgs:#?}");
         assert!(has("orphaned: not listed in SUMMARY.md"), "{msgs:#?}");
         assert!(has("quiz names card 99"), "{msgs:#?}");

@@ -36,7 +36,10 @@ pub struct TocEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// `other.md#anchor` in the source; `/lesson/other#anchor` in the HTML.
-    Lesson { slug: String, anchor: Option<String> },
+    Lesson {
+        slug: String,
+        anchor: Option<String>,
+    },
     /// `#anchor` on the same page.
     Anchor(String),
     /// Anything with a scheme, or an absolute path.
@@ -107,9 +110,11 @@ pub fn resolve_link(dest: &str) -> (LinkTarget, String) {
     if let Some(anchor) = dest.strip_prefix('#') {
         return (LinkTarget::Anchor(anchor.to_string()), dest.to_string());
     }
-    let has_scheme = dest
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-'));
+    let has_scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-')
+    });
     if has_scheme || dest.starts_with('/') {
         return (LinkTarget::External(dest.to_string()), dest.to_string());
     }
@@ -358,7 +363,10 @@ mod tests {
         assert!(html.contains("<h2 id=\"training-loop\">"), "{html}");
         assert!(html.contains("<math") && html.contains("<mfrac>"), "{html}");
         assert!(html.contains("display=\"block\""), "{html}");
-        assert!(html.contains("href=\"/lesson/learning-by-comparison#jsd-proof\""), "{html}");
+        assert!(
+            html.contains("href=\"/lesson/learning-by-comparison#jsd-proof\""),
+            "{html}"
+        );
         assert_eq!(
             r.toc.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
             vec!["training-loop", "why-k-steps", "the-loop"]
@@ -372,7 +380,11 @@ mod tests {
 
     #[test]
     fn bad_math_and_bad_embeds_are_located() {
-        let r = render("lessons/x.md", "ok\n\nbad $\\nope{x}$ here\n\n```demo nothing\n```\n", 10);
+        let r = render(
+            "lessons/x.md",
+            "ok\n\nbad $\\nope{x}$ here\n\n```demo nothing\n```\n",
+            10,
+        );
         let msgs: Vec<String> = r.errors.iter().map(|e| e.to_string()).collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(msgs[0].starts_with("lessons/x.md:12:5:"), "{msgs:?}");
@@ -381,12 +393,21 @@ mod tests {
 
     #[test]
     fn slugs_and_links() {
-        assert_eq!(slugify("The GAN objective: a 2-player game!"), "the-gan-objective-a-2-player-game");
+        assert_eq!(
+            slugify("The GAN objective: a 2-player game!"),
+            "the-gan-objective-a-2-player-game"
+        );
         assert_eq!(slugify("???"), "section");
-        assert_eq!(resolve_link("https://arxiv.org").0, LinkTarget::External("https://arxiv.org".into()));
+        assert_eq!(
+            resolve_link("https://arxiv.org").0,
+            LinkTarget::External("https://arxiv.org".into())
+        );
         assert_eq!(
             resolve_link("../lessons/vdm.md").0,
-            LinkTarget::Lesson { slug: "vdm".into(), anchor: None }
+            LinkTarget::Lesson {
+                slug: "vdm".into(),
+                anchor: None
+            }
         );
     }
 }

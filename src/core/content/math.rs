@@ -28,7 +28,10 @@ pub fn render(tex: &str, display: Display) -> Result<String, (String, String)> {
         events.push(ev);
     }
     // pulldown-latex writes the annotation verbatim, so escape it or `a < b` breaks the HTML.
-    let annotation = tex.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let annotation = tex
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let config = RenderConfig {
         display_mode: match display {
             Display::Inline => DisplayMode::Inline,
@@ -132,7 +135,10 @@ mod tests {
     #[test]
     fn comparison_signs_stay_valid_html() {
         let m = render(r"D < \tfrac{1}{2} > 0", Display::Inline).expect("renders");
-        assert!(m.contains("<mo>&lt;</mo>") && m.contains("<mo>&gt;</mo>"), "{m}");
+        assert!(
+            m.contains("<mo>&lt;</mo>") && m.contains("<mo>&gt;</mo>"),
+            "{m}"
+        );
         assert!(check_structure(&m).is_ok());
     }
 

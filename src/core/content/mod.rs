@@ -88,10 +88,7 @@ impl ContentError {
 
     /// Like [`ContentError::toml`], for TOML that starts `line_offset` lines into the file.
     pub fn toml_at(file: &str, src: &str, err: &toml::de::Error, line_offset: usize) -> Self {
-        let (line, col) = err
-            .span()
-            .map(|s| line_col(src, s.start))
-            .unwrap_or((1, 1));
+        let (line, col) = err.span().map(|s| line_col(src, s.start)).unwrap_or((1, 1));
         Self::Toml {
             file: file.to_string(),
             line: line + line_offset,

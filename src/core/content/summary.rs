@@ -72,7 +72,9 @@ pub fn parse_summary(file: &str, src: &str) -> Result<Summary, ContentError> {
             .strip_prefix("lessons/")
             .and_then(|t| t.strip_suffix(".md"))
         else {
-            return Err(err(format!("link `{target}` must look like `lessons/slug.md`")));
+            return Err(err(format!(
+                "link `{target}` must look like `lessons/slug.md`"
+            )));
         };
         let Some(part) = parts.last_mut() else {
             return Err(err("a lesson must come after a `## Part` heading".into()));

@@ -14,7 +14,9 @@ pub fn About() -> impl IntoView {
         .iter()
         .map(|c| {
             let card = lib.card(c.card);
-            let href = card.map(|k| format!("/lesson/{}", k.lesson)).unwrap_or_default();
+            let href = card
+                .map(|k| format!("/lesson/{}", k.lesson))
+                .unwrap_or_default();
             view! {
                 <tr>
                     <td><a href=href>{c.card}</a></td>

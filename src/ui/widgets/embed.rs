@@ -11,7 +11,9 @@ pub fn EmbedView(
 ) -> impl IntoView {
     match embed {
         Embed::Quiz { card } => view! { <super::quiz::Quiz card=card /> }.into_any(),
-        Embed::Demo { kind, options } => view! { <DemoFrame kind=kind options=options /> }.into_any(),
+        Embed::Demo { kind, options } => {
+            view! { <DemoFrame kind=kind options=options /> }.into_any()
+        }
     }
 }
 

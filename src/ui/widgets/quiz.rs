@@ -10,7 +10,8 @@ pub fn Quiz(
     card: u32,
 ) -> impl IntoView {
     let Some(c) = Library::embedded().card(card) else {
-        return view! { <p class="quiz-missing">{format!("Quiz card {card} is missing.")}</p> }.into_any();
+        return view! { <p class="quiz-missing">{format!("Quiz card {card} is missing.")}</p> }
+            .into_any();
     };
     // Alternate which statement is asked so both get used across cards; the id makes it stable.
     let (statement, is_true) = if card % 2 == 0 {

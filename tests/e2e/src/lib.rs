@@ -49,7 +49,9 @@ async fn handle(mut stream: TcpStream, root: PathBuf) -> std::io::Result<()> {
             file = root.join("index.html");
         } else {
             stream
-                .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
                 .await?;
             return Ok(());
         }
@@ -67,7 +69,9 @@ async fn handle(mut stream: TcpStream, root: PathBuf) -> std::io::Result<()> {
 
 /// Serves `root` on a free port of 127.0.0.1 until the runtime ends. Returns the base URL.
 pub async fn serve(root: PathBuf) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a local port");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a local port");
     let addr = listener.local_addr().expect("local address");
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
@@ -143,7 +147,11 @@ impl Session {
         );
         let base = serve(dist).await;
         let driver = start_driver().await;
-        let profile = std::env::temp_dir().join(format!("gentutor-e2e-{}-{}", std::process::id(), driver.port));
+        let profile = std::env::temp_dir().join(format!(
+            "gentutor-e2e-{}-{}",
+            std::process::id(),
+            driver.port
+        ));
         let _ = std::fs::create_dir_all(&profile);
         let mut caps = serde_json::Map::new();
         caps.insert(
