@@ -1,55 +1,48 @@
-//! Compiles `content/` into the binary: generates a table of (relative path, contents) pairs.
-//! Content is read at build time so the app needs no network and no file server for lessons.
+//! Compiles `content/` at build time: parses lessons, SUMMARY, cards and corrections, renders all
+//! Markdown and LaTeX to HTML + MathML, and writes the result as JSON for `include_str!`. The browser
+//! then only deserializes; no parser ships in the WASM. Content problems become build warnings here;
+//! the content lint test (`tests/content.rs`) fails on them with file, line and column.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
+    println!("cargo:rerun-if-changed={}", dir.display());
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("md") | Some("toml")
-        ) {
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "toml")) {
+            println!("cargo:rerun-if-changed={}", path.display());
             out.push(path);
         }
     }
 }
 
 fn main() {
-    let root =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let content = root.join("content");
-    println!("cargo:rerun-if-changed=content");
-    let mut files = Vec::new();
-    collect(&content, &mut files);
-    files.sort();
-    let mut code = String::from("/// Every file under `content/`, as (path relative to `content/`, text).\npub static FILES: &[(&str, &str)] = &[\n");
-    for f in &files {
-        // Directories must be watched too, so that added files trigger a rebuild.
-        if let Some(parent) = f.parent() {
-            println!("cargo:rerun-if-changed={}", parent.display());
-        }
-        println!("cargo:rerun-if-changed={}", f.display());
-        let rel = f
-            .strip_prefix(&content)
-            .expect("collected under content/")
-            .to_string_lossy()
-            .replace('\\', "/");
-        writeln!(
-            code,
-            "    ({rel:?}, include_str!({:?})),",
-            f.display().to_string()
-        )
-        .expect("write to String");
+    let mut paths = Vec::new();
+    collect(&content, &mut paths);
+    paths.sort();
+    let files: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&content).expect("under content/").to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+            (rel, text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let (lib, mut errors) = gentutor_content::Library::from_files(&refs);
+    let (compiled, render_errors) = gentutor_content::compiled::compile(&lib);
+    errors.extend(render_errors);
+    for e in &errors {
+        println!("cargo:warning=content: {e}");
     }
-    code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("content_files.rs");
-    std::fs::write(out, code).expect("write generated content table");
+    let json = serde_json::to_string(&compiled).expect("compiled content serializes");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("content.json");
+    std::fs::write(out, json).expect("write compiled content");
 }

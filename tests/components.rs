@@ -1,7 +1,7 @@
 //! Component tests in headless Chromium (wasm-bindgen-test): mount, click, read the DOM.
 #![cfg(target_arch = "wasm32")]
 
-use gentutor::core::content::Library;
+use gentutor::core::content::library;
 use gentutor::ui::routes::home::Home;
 use gentutor::ui::routes::lesson::LessonView;
 use gentutor::ui::widgets::quiz::Quiz;
@@ -50,7 +50,7 @@ fn text(root: &web_sys::HtmlElement, css: &str) -> String {
 #[wasm_bindgen_test]
 async fn lesson_view_renders_mathml_toc_embeds_and_sources() {
     let root = container();
-    let lesson = Library::embedded()
+    let lesson = library()
         .lesson("gan-objective")
         .expect("the GAN lesson exists");
     mount_to(root.clone(), move || view! { <LessonView lesson=lesson /> }).forget();
@@ -61,7 +61,7 @@ async fn lesson_view_renders_mathml_toc_embeds_and_sources() {
         .query_selector_all("[data-testid=toc] li")
         .expect("toc")
         .length() as usize;
-    assert_eq!(toc, Library::render_lesson(lesson).toc.len());
+    assert_eq!(toc, lesson.toc.len());
     assert!(
         root.query_selector("[data-testid=demo-gan1d]")
             .expect("q")
@@ -113,12 +113,12 @@ async fn home_lists_every_lesson_grouped_by_part() {
     let root = container();
     mount_to(root.clone(), || view! { <Home /> }).forget();
     tick().await;
-    let lib = Library::embedded();
+    let lib = library();
     let cards = root
         .query_selector_all("[data-testid=lesson-card]")
         .expect("q")
         .length() as usize;
     assert_eq!(cards, lib.lessons.len());
     let parts = root.query_selector_all(".part h2").expect("q").length() as usize;
-    assert_eq!(parts, lib.summary.parts.len());
+    assert_eq!(parts, lib.parts.len());
 }

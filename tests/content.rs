@@ -1,16 +1,46 @@
 //! The content lint over everything in `content/`: front matter, SUMMARY links, every formula,
-//! every embed, internal links, and all 37 cards.
+//! every embed, internal links, and all 37 cards. Reads the files from disk (IO at the edge).
 
-use gentutor::core::content::{embedded::FILES, lint::lint};
+use gentutor::core::content::lint::lint;
+use std::path::Path;
+
+fn read_all(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).expect("read content dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            read_all(&p, root, out);
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "toml")) {
+            let rel = p.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+            out.push((rel, std::fs::read_to_string(&p).expect("read content file")));
+        }
+    }
+}
 
 #[test]
 fn all_content_is_valid() {
-    let errors = lint(FILES);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut files = Vec::new();
+    read_all(&root, &root, &mut files);
+    assert!(files.len() > 20, "content/ should hold lessons and cards");
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let errors = lint(&refs);
     let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    assert!(
-        list.is_empty(),
-        "{} content problem(s):\n{}",
-        list.len(),
-        list.join("\n")
-    );
+    assert!(list.is_empty(), "{} content problem(s):\n{}", list.len(), list.join("\n"));
+}
+
+#[test]
+fn the_lint_fails_on_broken_content() {
+    // Guards the guard: a copy of real content with one formula broken must be reported.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut files = Vec::new();
+    read_all(&root, &root, &mut files);
+    let lesson = files
+        .iter_mut()
+        .find(|(p, _)| p == "lessons/gan-objective.md")
+        .expect("the GAN lesson exists");
+    lesson.1.push_str("\n\nBroken: $\\notacommand{x}$ and [a link](nowhere.md#x).\n");
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let msgs: Vec<String> = lint(&refs).iter().map(|e| e.to_string()).collect();
+    assert!(msgs.iter().any(|m| m.starts_with("lessons/gan-objective.md:") && m.contains("notacommand")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("nowhere.md#x")), "{msgs:?}");
 }

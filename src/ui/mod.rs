@@ -1,5 +1,6 @@
 //! Leptos components. Thin: they read core data and wire signals; all logic lives in `crate::core`.
 
+pub mod demos;
 pub mod panic;
 pub mod routes;
 pub mod widgets;
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/lesson/:slug") view=routes::lesson::LessonRoute />
                     <Route path=path!("/study") view=routes::study::Study />
                     <Route path=path!("/about") view=routes::about::About />
+                    <Route path=path!("/bench") view=routes::bench::Bench />
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -1,1 +1,21 @@
 //! Plots as `draw_*<DB: DrawingBackend>(area, state)`: the browser draws to a canvas, tests to SVG.
+
+pub mod gan1d;
+pub mod flow2d;
+pub mod diffusion;
+
+use plotters::drawing::DrawingAreaErrorKind;
+
+/// A plot could not be drawn.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlotError {
+    /// The drawing backend (canvas/SVG) reported an error.
+    #[error("the plot could not be drawn: {0}. Resizing or reloading the page may help.")]
+    Draw(String),
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        PlotError::Draw(e.to_string())
+    }
+}

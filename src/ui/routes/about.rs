@@ -1,14 +1,14 @@
 //! "About this content": where the material comes from and every correction made to the seed deck.
 
-use crate::core::content::Library;
-use crate::ui::widgets::Md;
+use crate::core::content::library;
+use crate::ui::widgets::Html;
 use leptos::prelude::*;
 
 /// The about page.
 #[component]
 pub fn About() -> impl IntoView {
     super::set_title("About this content");
-    let lib = Library::embedded();
+    let lib = library();
     let rows = lib
         .corrections
         .iter()
@@ -20,8 +20,8 @@ pub fn About() -> impl IntoView {
             view! {
                 <tr>
                     <td><a href=href>{c.card}</a></td>
-                    <td><Md src=c.deck_said.clone() /></td>
-                    <td><Md src=c.correction.clone() /></td>
+                    <td><Html html=c.deck_said.clone() /></td>
+                    <td><Html html=c.correction.clone() /></td>
                     <td>{c.source.clone()}</td>
                 </tr>
             }
@@ -29,7 +29,7 @@ pub fn About() -> impl IntoView {
         .collect_view();
     view! {
         <div class="about" data-testid="about">
-            <Md src=lib.about.clone() class="prose" />
+            <Html html=lib.about_html.clone() class="prose" />
             <h2 id="corrections">{format!("Corrections to the source deck ({})", lib.corrections.len())}</h2>
             <div class="table-wrap">
                 <table class="corrections">

@@ -1,22 +1,21 @@
 //! Home: the lesson map, grouped by topic (the parts of SUMMARY.md).
 
-use crate::core::content::Library;
+use crate::core::content::library;
 use leptos::prelude::*;
 
 /// The lesson map.
 #[component]
 pub fn Home() -> impl IntoView {
     super::set_title("Lessons");
-    let lib = Library::embedded();
+    let lib = library();
     let parts = lib
-        .summary
         .parts
         .iter()
         .map(|part| {
             let items = part
-                .items
+                .lessons
                 .iter()
-                .filter_map(|item| lib.lesson(&item.slug))
+                .filter_map(|slug| lib.lesson(slug))
                 .map(|lesson| {
                     let href = format!("/lesson/{}", lesson.slug);
                     let cards = lesson.front.cards.len();

@@ -1,6 +1,7 @@
 //! The lesson page: rendered lesson with live embeds, table of contents, sources, previous/next.
 
-use crate::core::content::{Block, Lesson, Library};
+use crate::core::content::compiled::CompiledLesson;
+use crate::core::content::{library, Block};
 use crate::ui::widgets::embed::EmbedView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -10,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 pub fn LessonRoute() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    move || match Library::embedded().lesson(&slug.get()) {
+    move || match library().lesson(&slug.get()) {
         Some(lesson) => view! { <LessonView lesson=lesson /> }.into_any(),
         None => view! { <super::not_found::NotFound /> }.into_any(),
     }
@@ -20,13 +21,12 @@ pub fn LessonRoute() -> impl IntoView {
 #[component]
 pub fn LessonView(
     /// The lesson to show (from the compiled-in library).
-    lesson: &'static Lesson,
+    lesson: &'static CompiledLesson,
 ) -> impl IntoView {
     super::set_title(&lesson.front.title);
     scroll_to_hash_or_top();
-    let lib = Library::embedded();
-    let rendered = Library::render_lesson(lesson);
-    let toc = rendered
+    let lib = library();
+    let toc = lesson
         .toc
         .iter()
         .map(|t| {
@@ -35,12 +35,13 @@ pub fn LessonView(
             view! { <li class=class><a href=href>{t.title.clone()}</a></li> }
         })
         .collect_view();
-    let body = rendered
+    let body = lesson
         .blocks
-        .into_iter()
-        .map(|b| match b {
-            Block::Html(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
-            Block::Embed(e) => view! { <EmbedView embed=e /> }.into_any(),
+        .iter()
+        .enumerate()
+        .map(|(i, b)| match b {
+            Block::Html(html) => view! { <div class="prose" inner_html=html.clone()></div> }.into_any(),
+            Block::Embed(e) => view! { <EmbedView embed=e.clone() index=i /> }.into_any(),
         })
         .collect_view();
     let sources = lesson

@@ -1,6 +1,6 @@
 //! 404: say what was not found and offer the way back.
 
-use crate::core::content::Library;
+use crate::core::content::library;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -9,7 +9,7 @@ use leptos_router::hooks::use_location;
 pub fn NotFound() -> impl IntoView {
     super::set_title("Page not found");
     let path = use_location().pathname;
-    let lib = Library::embedded();
+    let lib = library();
     let lessons = lib
         .lessons
         .iter()

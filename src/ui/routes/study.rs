@@ -1,14 +1,14 @@
 //! The study page: every card, grouped by lesson, with math on both sides.
 
-use crate::core::content::Library;
-use crate::ui::widgets::Md;
+use crate::core::content::library;
+use crate::ui::widgets::Html;
 use leptos::prelude::*;
 
 /// Lists the cards (the study modes build on this page).
 #[component]
 pub fn Study() -> impl IntoView {
     super::set_title("Study");
-    let lib = Library::embedded();
+    let lib = library();
     let groups = lib
         .lessons
         .iter()
@@ -18,16 +18,17 @@ pub fn Study() -> impl IntoView {
                 .cards
                 .iter()
                 .filter(|c| c.lesson_slug() == lesson.slug)
-                .map(|c| {
-                    let href = format!("/lesson/{}", c.lesson.replacen('#', "#", 1));
+                .filter_map(|c| lib.card_html(c.id).map(|h| (c, h)))
+                .map(|(c, h)| {
+                    let href = format!("/lesson/{}", c.lesson);
                     view! {
                         <li class="study-card" data-testid="study-card">
                             <details>
                                 <summary>
                                     <span class="card-id">{c.id}</span>
-                                    <Md src=c.front.clone() class="card-front" />
+                                    <Html html=h.front.clone() class="card-front" />
                                 </summary>
-                                <Md src=c.back.clone() class="card-back" />
+                                <Html html=h.back.clone() class="card-back" />
                                 <p class="card-link"><a href=href>"Read the lesson section"</a></p>
                             </details>
                         </li>

@@ -3,19 +3,17 @@
 pub mod embed;
 pub mod quiz;
 
-use crate::core::content::markdown::render_fragment;
 use leptos::prelude::*;
 
-/// A short Markdown fragment (a card face) rendered with MathML.
+/// Pre-rendered HTML + MathML from the compiled content (a card face, a correction).
 #[component]
-pub fn Md(
-    /// Markdown source with `$math$`.
+pub fn Html(
+    /// HTML produced at build time by the content pipeline (trusted: it is our own content).
     #[prop(into)]
-    src: String,
+    html: String,
     /// Extra CSS class.
     #[prop(optional, into)]
     class: String,
 ) -> impl IntoView {
-    let (html, _) = render_fragment("card", &src);
     view! { <div class=format!("md {class}") inner_html=html></div> }
 }

@@ -1,6 +1,6 @@
 //! A quiz on one card, embedded in a lesson: answer a true/false statement, then see the answer.
 
-use crate::core::content::Library;
+use crate::core::content::library;
 use leptos::prelude::*;
 
 /// Quiz widget for card `card`.
@@ -9,15 +9,15 @@ pub fn Quiz(
     /// Seed card id (1-37).
     card: u32,
 ) -> impl IntoView {
-    let Some(c) = Library::embedded().card(card) else {
+    let Some(h) = library().card_html(card) else {
         return view! { <p class="quiz-missing">{format!("Quiz card {card} is missing.")}</p> }
             .into_any();
     };
     // Alternate which statement is asked so both get used across cards; the id makes it stable.
     let (statement, is_true) = if card % 2 == 0 {
-        (c.true_statement.clone(), true)
+        (h.true_statement.clone(), true)
     } else {
-        (c.false_statement.clone(), false)
+        (h.false_statement.clone(), false)
     };
     let (answer, set_answer) = signal(None::<bool>);
     let (revealed, set_revealed) = signal(false);
@@ -30,13 +30,13 @@ pub fn Quiz(
             }
         })
     };
-    let back = c.back.clone();
+    let back = h.back.clone();
     view! {
         <aside class="quiz" data-testid="quiz">
             <p class="quiz-label">{format!("Check yourself · card {card}")}</p>
-            <super::Md src=c.front.clone() class="quiz-front" />
+            <super::Html html=h.front.clone() class="quiz-front" />
             <p class="quiz-q">"True or false?"</p>
-            <super::Md src=statement class="quiz-statement" />
+            <super::Html html=statement class="quiz-statement" />
             <div class="quiz-actions">
                 <button on:click=move |_| set_answer.set(Some(true)) data-testid="quiz-true">"True"</button>
                 <button on:click=move |_| set_answer.set(Some(false)) data-testid="quiz-false">"False"</button>
@@ -46,7 +46,7 @@ pub fn Quiz(
             </div>
             {verdict}
             <Show when=move || revealed.get()>
-                <super::Md src=back.clone() class="quiz-back" />
+                <super::Html html=back.clone() class="quiz-back" />
             </Show>
         </aside>
     }

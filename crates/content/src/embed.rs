@@ -9,10 +9,12 @@
 //! ```
 //! ````
 
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The demos a lesson may embed. A name not listed here fails the content lint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum DemoKind {
     Gan1d,
     Flow2d,
@@ -58,7 +60,7 @@ impl DemoKind {
 }
 
 /// An embed found in a lesson, with its position for error messages.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Embed {
     Demo {
         kind: DemoKind,

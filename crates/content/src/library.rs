@@ -6,7 +6,6 @@ use super::lesson::{parse_lesson, Lesson};
 use super::markdown::{self, Rendered};
 use super::summary::{parse_summary, Summary};
 use super::ContentError;
-use std::sync::OnceLock;
 
 /// Everything under `content/`, parsed.
 #[derive(Debug, Clone, Default)]
@@ -72,13 +71,6 @@ impl Library {
         lib.cards.sort_by_key(|c| c.id);
         lib.corrections.sort_by_key(|c| c.card);
         (lib, errors)
-    }
-
-    /// The content compiled into this binary. Parse errors are dropped here (the lint test
-    /// guarantees there are none); the app shows whatever parsed.
-    pub fn embedded() -> &'static Library {
-        static LIB: OnceLock<Library> = OnceLock::new();
-        LIB.get_or_init(|| Library::from_files(super::embedded::FILES).0)
     }
 
     pub fn lesson(&self, slug: &str) -> Option<&Lesson> {
@@ -151,11 +143,5 @@ mod tests {
         let (lib, errors) = Library::from_files(&files);
         assert_eq!(lib.lessons.len(), 1);
         assert_eq!(errors.len(), 3, "{errors:?}"); // bad lesson, bad cards, missing SUMMARY
-    }
-
-    #[test]
-    fn the_embedded_content_parses() {
-        let lib = Library::embedded();
-        assert!(!lib.lessons.is_empty(), "content/ must be compiled in");
     }
 }

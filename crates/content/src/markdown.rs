@@ -6,6 +6,7 @@ use super::embed::{parse_embed, Embed};
 use super::math::{self, Display};
 use super::{line_col, ContentError};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
 
 /// The one set of Markdown options used everywhere (lessons, cards, about page).
 pub fn options() -> Options {
@@ -18,14 +19,14 @@ pub fn options() -> Options {
 }
 
 /// A piece of a rendered page: static HTML, or a live widget the UI mounts in its place.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Block {
     Html(String),
     Embed(Embed),
 }
 
 /// A heading for the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

@@ -27,17 +27,12 @@ pub fn render(tex: &str, display: Display) -> Result<String, (String, String)> {
         }
         events.push(ev);
     }
-    // pulldown-latex writes the annotation verbatim, so escape it or `a < b` breaks the HTML.
-    let annotation = tex
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
+    // No `<annotation>` with the TeX source: it is never displayed and would double the size.
     let config = RenderConfig {
         display_mode: match display {
             Display::Inline => DisplayMode::Inline,
             Display::Block => DisplayMode::Block,
         },
-        annotation: Some(&annotation),
         ..Default::default()
     };
     let mut out = String::new();

@@ -1,10 +1,13 @@
 //! The content pipeline: lessons (Markdown + TOML front matter), `SUMMARY.md`, study cards and
 //! corrections, all parsed from `&str` so the same code serves the app and the content lint.
 //!
-//! IO happens only at the edges: `build.rs` compiles `content/` into [`embedded::FILES`], and
-//! [`Library::from_files`] turns that table into typed data, collecting every error it finds.
+//! IO happens only at the edges: the app's `build.rs` reads `content/`, [`Library::from_files`] turns
+//! the files into typed data (collecting every error it finds), and [`compiled::compile`] renders it
+//! all to HTML + MathML once, at build time. The browser only deserializes the result, so none of the
+//! parsers (TOML, Markdown, LaTeX) end up in the WASM.
 
 pub mod cards;
+pub mod compiled;
 pub mod corrections;
 pub mod embed;
 pub mod lesson;
@@ -19,11 +22,6 @@ pub use embed::{DemoKind, Embed};
 pub use lesson::{FrontMatter, Lesson};
 pub use library::Library;
 pub use markdown::{Block, Rendered, TocEntry};
-
-/// The content compiled into the binary.
-pub mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/content_files.rs"));
-}
 
 /// The number of cards in the seed deck; card ids run from 1 to this, in seed order.
 pub const SEED_CARD_COUNT: u32 = 37;

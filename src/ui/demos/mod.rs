@@ -1,0 +1,5 @@
+//! Live demos: each wires sliders and the animation clock to a core state machine and draws with
+//! the core's plot functions onto a canvas.
+
+pub mod gan1d;
+pub mod shared;
