@@ -42,7 +42,7 @@ fn main() {
     for e in &errors {
         println!("cargo:warning=content: {e}");
     }
-    let json = serde_json::to_string(&compiled).expect("compiled content serializes");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("content.json");
-    std::fs::write(out, json).expect("write compiled content");
+    let bytes = postcard::to_allocvec(&compiled).expect("compiled content serializes");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("content.bin");
+    std::fs::write(out, bytes).expect("write compiled content");
 }

@@ -6,7 +6,7 @@ pub use gentutor_content::*;
 use gentutor_content::compiled::Compiled;
 use std::sync::OnceLock;
 
-static JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/content.json"));
+static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/content.bin"));
 
 /// The compiled-in content. If it could not be decoded (a build bug), the app runs with no
 /// lessons and [`load_error`] says why, rather than crashing.
@@ -21,7 +21,7 @@ pub fn load_error() -> Option<&'static str> {
 
 fn loaded() -> &'static (Compiled, Option<String>) {
     static LIB: OnceLock<(Compiled, Option<String>)> = OnceLock::new();
-    LIB.get_or_init(|| match serde_json::from_str::<Compiled>(JSON) {
+    LIB.get_or_init(|| match postcard::from_bytes::<Compiled>(BYTES) {
         Ok(c) => (c, None),
         Err(e) => (Compiled::default(), Some(format!("the lessons could not be loaded ({e})"))),
     })

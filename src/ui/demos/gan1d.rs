@@ -3,11 +3,10 @@
 
 use super::shared::{
     draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, seed_from_state, set_hash_state,
-    slider_to_lr,
+    slider_to_lr, Animator, Live,
 };
 use crate::core::models::gan1d::{self, Config, Gan1d, LossKind, Preset};
 use crate::core::plot::gan1d::draw_gan1d;
-use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -40,54 +39,12 @@ fn initial(id: &str, options: &BTreeMap<String, String>) -> (Config, u64, String
     (config.clamped(), seed, preset.name().to_string(), notice)
 }
 
-/// Copyable handles the animation loop needs.
-#[derive(Clone, Copy)]
-struct Loop {
-    model: StoredValue<Option<Gan1d>>,
-    running: RwSignal<bool>,
-    frame: RwSignal<u64>,
-    error: RwSignal<Option<String>>,
-    steps_per_frame: RwSignal<usize>,
-    canvas: NodeRef<Canvas>,
-}
-
-impl Loop {
-    /// Trains `n` steps, then redraws. A diverged run stops and shows its message.
-    fn advance(self, n: usize) {
-        let result = self.model.try_update_value(|m| m.as_mut().map(|m| m.step(n)));
-        match result {
-            None => return, // the component is gone
-            Some(Some(Err(e))) => {
-                self.running.set(false);
-                self.error.set(Some(e.to_string()));
-            }
-            _ => {}
-        }
-        self.redraw();
+impl Live for Gan1d {
+    fn train(&mut self, n: usize) -> Result<(), String> {
+        self.step(n).map_err(|e| e.to_string())
     }
-
-    fn redraw(self) {
-        let Some(canvas) = self.canvas.get_untracked() else {
-            return;
-        };
-        let drawn = self.model.try_with_value(|m| {
-            m.as_ref()
-                .map(|m| draw_on_canvas(&canvas, |area| draw_gan1d(area, &m.view())))
-        });
-        if let Some(Some(Err(msg))) = drawn {
-            self.error.set(Some(msg));
-        }
-        self.frame.update(|f| *f += 1);
-    }
-
-    /// One animation frame: several training steps, one draw, then schedule the next frame.
-    fn tick(self) {
-        if !self.running.try_get_untracked().unwrap_or(false) {
-            return;
-        }
-        let n = self.steps_per_frame.get_untracked();
-        self.advance(n);
-        request_animation_frame(move || self.tick());
+    fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
+        draw_on_canvas(canvas, |area| draw_gan1d(area, &self.view()))
     }
 }
 
@@ -103,29 +60,13 @@ pub fn Gan1dDemo(
     let config = RwSignal::new(init_config.clone());
     let seed = RwSignal::new(init_seed);
     let preset = RwSignal::new(init_preset);
-    let error = RwSignal::new(notice);
-    let lp = Loop {
-        model: StoredValue::new(Gan1d::new(init_config, init_seed).ok()),
-        running: RwSignal::new(false),
-        frame: RwSignal::new(0),
-        error,
-        steps_per_frame: RwSignal::new(DEFAULT_STEPS_PER_FRAME),
-        canvas: NodeRef::new(),
-    };
-    let hash_id = id.clone();
+    let lp = Animator::new(Gan1d::new(init_config, init_seed).ok(), DEFAULT_STEPS_PER_FRAME, notice);
+    let hash_id = StoredValue::new(id.clone());
     // Rebuild the model whenever the configuration or seed changes; keep the URL shareable.
     let rebuild = move |c: Config, s: u64| {
         let c = c.clamped();
-        lp.running.set(false);
-        match Gan1d::new(c.clone(), s) {
-            Ok(m) => {
-                lp.model.set_value(Some(m));
-                lp.error.set(None);
-            }
-            Err(e) => lp.error.set(Some(e.to_string())),
-        }
-        set_hash_state(&hash_id, &format!("{}&seed={s}", c.to_hash()));
-        lp.redraw();
+        lp.replace(Gan1d::new(c.clone(), s).map_err(|e| e.to_string()));
+        hash_id.with_value(|h| set_hash_state(h, &format!("{}&seed={s}", c.to_hash())));
     };
     let set_cfg = move |f: &dyn Fn(&mut Config)| {
         let mut c = config.get_untracked();
@@ -142,22 +83,12 @@ pub fn Gan1dDemo(
     });
     on_cleanup(move || lp.running.set(false));
 
-    let toggle = move |_| {
-        if lp.running.get_untracked() {
-            lp.running.set(false);
-        } else if lp.model.with_value(|m| m.as_ref().is_some_and(|m| m.diverged().is_none())) {
-            lp.running.set(true);
-            lp.tick();
-        }
-    };
+    let toggle = move |_| lp.toggle();
     let readout = move || {
-        lp.frame.get();
-        lp.model.with_value(|m| {
-            m.as_ref().map(|m| {
-                let met = m.metrics();
-                let grad = m.histories().grad_x.recent_mean(20);
-                (m.step_count(), met.modes_captured, met.modes_total, met.js_nats, grad)
-            })
+        lp.read(|m| {
+            let met = m.metrics();
+            let grad = m.histories().grad_x.recent_mean(20);
+            (m.step_count(), met.modes_captured, met.modes_total, met.js_nats, grad)
         })
     };
     let presets = Preset::all()

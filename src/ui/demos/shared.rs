@@ -74,3 +74,110 @@ pub fn event_number(ev: &leptos::ev::Event) -> Option<f64> {
 pub fn event_string(ev: &leptos::ev::Event) -> String {
     leptos::prelude::event_target_value(ev)
 }
+
+/// A model the animation loop can train and draw.
+pub trait Live: Send + Sync + 'static {
+    /// Trains `n` steps; an error (divergence) stops the loop and is shown to the learner.
+    fn train(&mut self, n: usize) -> Result<(), String>;
+    /// Draws the current state on the canvas.
+    fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String>;
+}
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+/// Runs a [`Live`] model from `requestAnimationFrame`: a few training steps, then one draw, per
+/// frame. Copyable handles only, so closures can capture it freely; when the component is
+/// disposed the stored model goes away and the loop stops by itself.
+pub struct Animator<M: Live> {
+    pub model: StoredValue<Option<M>>,
+    pub running: RwSignal<bool>,
+    /// Bumped after every draw, so readouts re-read the model.
+    pub frame: RwSignal<u64>,
+    pub error: RwSignal<Option<String>>,
+    pub steps_per_frame: RwSignal<usize>,
+    pub canvas: NodeRef<Canvas>,
+}
+
+impl<M: Live> Clone for Animator<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<M: Live> Copy for Animator<M> {}
+
+impl<M: Live> Animator<M> {
+    pub fn new(model: Option<M>, steps_per_frame: usize, error: Option<String>) -> Self {
+        Animator {
+            model: StoredValue::new(model),
+            running: RwSignal::new(false),
+            frame: RwSignal::new(0),
+            error: RwSignal::new(error),
+            steps_per_frame: RwSignal::new(steps_per_frame),
+            canvas: NodeRef::new(),
+        }
+    }
+
+    /// Replaces the model (after a reset or a settings change) and redraws.
+    pub fn replace(self, model: Result<M, String>) {
+        self.running.set(false);
+        match model {
+            Ok(m) => {
+                self.model.set_value(Some(m));
+                self.error.set(None);
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+        self.redraw();
+    }
+
+    /// Trains `n` steps, then redraws. A diverged run stops and shows its message.
+    pub fn advance(self, n: usize) {
+        let result = self.model.try_update_value(|m| m.as_mut().map(|m| m.train(n)));
+        match result {
+            None => return, // the component is gone
+            Some(Some(Err(e))) => {
+                self.running.set(false);
+                self.error.set(Some(e));
+            }
+            _ => {}
+        }
+        self.redraw();
+    }
+
+    pub fn redraw(self) {
+        let Some(canvas) = self.canvas.get_untracked() else {
+            return;
+        };
+        let drawn = self.model.try_with_value(|m| m.as_ref().map(|m| m.draw(&canvas)));
+        if let Some(Some(Err(msg))) = drawn {
+            self.error.set(Some(msg));
+        }
+        let _ = self.frame.try_update(|f| *f += 1);
+    }
+
+    /// Starts or pauses the loop.
+    pub fn toggle(self) {
+        if self.running.get_untracked() {
+            self.running.set(false);
+        } else if self.error.get_untracked().is_none() && self.model.with_value(Option::is_some) {
+            self.running.set(true);
+            self.tick();
+        }
+    }
+
+    fn tick(self) {
+        if !self.running.try_get_untracked().unwrap_or(false) {
+            return;
+        }
+        let n = self.steps_per_frame.get_untracked();
+        self.advance(n);
+        request_animation_frame(move || self.tick());
+    }
+
+    /// Reads the model for a readout; re-runs after every frame.
+    pub fn read<T>(self, f: impl FnOnce(&M) -> T) -> Option<T> {
+        self.frame.get();
+        self.model.try_with_value(|m| m.as_ref().map(f)).flatten()
+    }
+}

@@ -8,11 +8,19 @@ use leptos::prelude::*;
 pub fn EmbedView(
     /// The parsed embed block.
     embed: Embed,
+    /// Position of the block in the lesson, to give each demo a unique id.
+    index: usize,
 ) -> impl IntoView {
+    use crate::ui::demos;
     match embed {
         Embed::Quiz { card } => view! { <super::quiz::Quiz card=card /> }.into_any(),
         Embed::Demo { kind, options } => {
-            view! { <DemoFrame kind=kind options=options /> }.into_any()
+            let id = format!("{}-{index}", kind.name());
+            match kind {
+                DemoKind::Gan1d => view! { <demos::gan1d::Gan1dDemo options=options id=id /> }.into_any(),
+                DemoKind::Flow2d => view! { <demos::flow2d::Flow2dDemo options=options id=id /> }.into_any(),
+                _ => view! { <DemoFrame kind=kind options=options /> }.into_any(),
+            }
         }
     }
 }
