@@ -14,7 +14,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "toml")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("md" | "toml")
+        ) {
             println!("cargo:rerun-if-changed={}", path.display());
             out.push(path);
         }
@@ -22,7 +25,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let content = root.join("content");
     let mut paths = Vec::new();
     collect(&content, &mut paths);
@@ -30,12 +34,20 @@ fn main() {
     let files: Vec<(String, String)> = paths
         .iter()
         .map(|p| {
-            let rel = p.strip_prefix(&content).expect("under content/").to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+            let rel = p
+                .strip_prefix(&content)
+                .expect("under content/")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text =
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
             (rel, text)
         })
         .collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let (lib, mut errors) = gentutor_content::Library::from_files(&refs);
     let (compiled, render_errors) = gentutor_content::compiled::compile(&lib);
     errors.extend(render_errors);
@@ -43,6 +55,7 @@ fn main() {
         println!("cargo:warning=content: {e}");
     }
     let bytes = postcard::to_allocvec(&compiled).expect("compiled content serializes");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("content.bin");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("content.bin");
     std::fs::write(out, bytes).expect("write compiled content");
 }

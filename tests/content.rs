@@ -10,7 +10,11 @@ fn read_all(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
         if p.is_dir() {
             read_all(&p, root, out);
         } else if matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "toml")) {
-            let rel = p.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, std::fs::read_to_string(&p).expect("read content file")));
         }
     }
@@ -22,10 +26,18 @@ fn all_content_is_valid() {
     let mut files = Vec::new();
     read_all(&root, &root, &mut files);
     assert!(files.len() > 20, "content/ should hold lessons and cards");
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let errors = lint(&refs);
     let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-    assert!(list.is_empty(), "{} content problem(s):\n{}", list.len(), list.join("\n"));
+    assert!(
+        list.is_empty(),
+        "{} content problem(s):\n{}",
+        list.len(),
+        list.join("\n")
+    );
 }
 
 #[test]
@@ -38,9 +50,18 @@ fn the_lint_fails_on_broken_content() {
         .iter_mut()
         .find(|(p, _)| p == "lessons/gan-objective.md")
         .expect("the GAN lesson exists");
-    lesson.1.push_str("\n\nBroken: $\\notacommand{x}$ and [a link](nowhere.md#x).\n");
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    lesson
+        .1
+        .push_str("\n\nBroken: $\\notacommand{x}$ and [a link](nowhere.md#x).\n");
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let msgs: Vec<String> = lint(&refs).iter().map(|e| e.to_string()).collect();
-    assert!(msgs.iter().any(|m| m.starts_with("lessons/gan-objective.md:") && m.contains("notacommand")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("lessons/gan-objective.md:") && m.contains("notacommand")),
+        "{msgs:?}"
+    );
     assert!(msgs.iter().any(|m| m.contains("nowhere.md#x")), "{msgs:?}");
 }

@@ -23,7 +23,10 @@ fn loaded() -> &'static (Compiled, Option<String>) {
     static LIB: OnceLock<(Compiled, Option<String>)> = OnceLock::new();
     LIB.get_or_init(|| match postcard::from_bytes::<Compiled>(BYTES) {
         Ok(c) => (c, None),
-        Err(e) => (Compiled::default(), Some(format!("the lessons could not be loaded ({e})"))),
+        Err(e) => (
+            Compiled::default(),
+            Some(format!("the lessons could not be loaded ({e})")),
+        ),
     })
 }
 

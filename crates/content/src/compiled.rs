@@ -154,7 +154,9 @@ impl Compiled {
 
     /// The lesson's title, or the slug when there is no such lesson.
     pub fn lesson_title<'a>(&'a self, slug: &'a str) -> &'a str {
-        self.lesson(slug).map(|l| l.front.title.as_str()).unwrap_or(slug)
+        self.lesson(slug)
+            .map(|l| l.front.title.as_str())
+            .unwrap_or(slug)
     }
 }
 
@@ -168,7 +170,10 @@ mod tests {
         let b = "+++\ntitle = \"B\"\nsummary = \"s\"\n+++\ntext\n";
         let cards = "[[card]]\nid = 1\nfront = 'What is $x$?'\nback = 'b'\nterm = 't'\ndefinition = 'd'\ntags = ['x']\nlesson = 'a#intro'\nkey_points = []\ndistractors = ['$y$']\ntrue_statement = 't'\nfalse_statement = 'f'\nsources = ['s']\n";
         let files = [
-            ("SUMMARY.md", "## P\n- [A](lessons/a.md)\n- [B](lessons/b.md)\n"),
+            (
+                "SUMMARY.md",
+                "## P\n- [A](lessons/a.md)\n- [B](lessons/b.md)\n",
+            ),
             ("lessons/b.md", b),
             ("lessons/a.md", lesson),
             ("cards/a.toml", cards),
@@ -182,7 +187,11 @@ mod tests {
         assert!(matches!(&c.lessons[0].blocks[0], Block::Html(h) if h.contains("<mfrac>")));
         let html = c.card_html(1).expect("card 1 html");
         assert!(html.front.contains("<math"), "{}", html.front);
-        assert!(html.distractors[0].contains("<mi>y</mi>"), "{:?}", html.distractors);
+        assert!(
+            html.distractors[0].contains("<mi>y</mi>"),
+            "{:?}",
+            html.distractors
+        );
         let (prev, next) = c.neighbours("b");
         assert_eq!(prev.map(|l| l.slug.as_str()), Some("a"));
         assert!(next.is_none());

@@ -706,16 +706,7 @@ pub struct Gan1dView {
     pub metrics: Metrics,
 }
 
-/// Result of [`bench_steps`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct BenchReport {
-    /// Timed steps.
-    pub steps: usize,
-    /// Elapsed milliseconds for the timed steps.
-    pub elapsed_ms: f64,
-    /// Steps per second.
-    pub steps_per_sec: f64,
-}
+pub use crate::core::models::bench::BenchReport;
 
 /// The GAN training state machine.
 #[derive(Debug, Clone)]
@@ -1328,22 +1319,9 @@ pub fn bench_steps(
     gan: &mut Gan1d,
     warmup: usize,
     steps: usize,
-    mut now: impl FnMut() -> f64,
+    now: impl FnMut() -> f64,
 ) -> Result<BenchReport, GanError> {
-    gan.step(warmup)?;
-    let t0 = now();
-    gan.step(steps)?;
-    let elapsed_ms = now() - t0;
-    let steps_per_sec = if elapsed_ms > 0.0 {
-        steps as f64 * 1000.0 / elapsed_ms
-    } else {
-        f64::INFINITY
-    };
-    Ok(BenchReport {
-        steps,
-        elapsed_ms,
-        steps_per_sec,
-    })
+    crate::core::models::bench::bench_steps(|n| gan.step(n), warmup, steps, now)
 }
 
 #[cfg(test)]

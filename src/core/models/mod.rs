@@ -1,9 +1,9 @@
 //! Toy generative models that train live in the browser: pure Rust on ndarray, f32.
 
+pub mod bench;
+pub mod datasets2d;
+pub mod diffusion;
+pub mod flow2d;
 pub mod gan1d;
 pub mod mlp;
 pub mod rng;
-pub mod bench;
-pub mod datasets2d;
-pub mod flow2d;
-pub mod diffusion;

@@ -1,8 +1,8 @@
 //! Plots as `draw_*<DB: DrawingBackend>(area, state)`: the browser draws to a canvas, tests to SVG.
 
-pub mod gan1d;
-pub mod flow2d;
 pub mod diffusion;
+pub mod flow2d;
+pub mod gan1d;
 
 use plotters::drawing::DrawingAreaErrorKind;
 

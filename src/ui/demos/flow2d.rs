@@ -3,8 +3,8 @@
 //! All logic is in `core::models::flow2d`.
 
 use super::shared::{
-    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, set_hash_state, slider_to_lr, Animator,
-    Live,
+    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, set_hash_state,
+    slider_to_lr, Animator, Live,
 };
 use crate::core::models::datasets2d::Dataset2d;
 use crate::core::models::flow2d::{self, Config, Flow2d};
@@ -31,14 +31,21 @@ impl Live for Flow2d {
 
 fn initial(id: &str, options: &BTreeMap<String, String>) -> (Config, Option<String>) {
     let mut config = Config::default();
-    if let Some(d) = options.get("dataset").and_then(|d| Dataset2d::from_name(d).ok()) {
+    if let Some(d) = options
+        .get("dataset")
+        .and_then(|d| Dataset2d::from_name(d).ok())
+    {
         config.dataset = d;
     }
     let mut notice = None;
     if let Some(state) = hash_state(id) {
         match Config::from_hash(&state) {
             Ok(c) => config = c,
-            Err(e) => notice = Some(format!("The link's demo settings could not be used ({e}); showing the defaults.")),
+            Err(e) => {
+                notice = Some(format!(
+                    "The link's demo settings could not be used ({e}); showing the defaults."
+                ))
+            }
         }
     }
     (config.clamped(), notice)
@@ -73,7 +80,9 @@ pub fn Flow2dDemo(
                 };
                 let lines = m.warp_grid(WARP_LINES, k);
                 let bbox = m.config().dataset.bbox();
-                draw_on_canvas(&canvas, |area| draw_flow_warp(area, pts.view(), &lines, bbox))
+                draw_on_canvas(&canvas, |area| {
+                    draw_flow_warp(area, pts.view(), &lines, bbox)
+                })
             })
         });
         if let Some(Some(Err(e))) = result {

@@ -2,8 +2,8 @@
 //! generator's gradient, and reports mode coverage. All logic is in `core::models::gan1d`.
 
 use super::shared::{
-    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, seed_from_state, set_hash_state,
-    slider_to_lr, Animator, Live,
+    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, seed_from_state,
+    set_hash_state, slider_to_lr, Animator, Live,
 };
 use crate::core::models::gan1d::{self, Config, Gan1d, LossKind, Preset};
 use crate::core::plot::gan1d::draw_gan1d;
@@ -16,10 +16,16 @@ const DEFAULT_STEPS_PER_FRAME: usize = 10;
 /// The configuration a demo starts from: the URL hash if it is for this demo, else the block's
 /// options (`preset`, `loss`, `modes`). Returns a notice when the hash could not be used.
 fn initial(id: &str, options: &BTreeMap<String, String>) -> (Config, u64, String, Option<String>) {
-    let preset_name = options.get("preset").cloned().unwrap_or_else(|| "default".into());
+    let preset_name = options
+        .get("preset")
+        .cloned()
+        .unwrap_or_else(|| "default".into());
     let preset = Preset::from_name(&preset_name).unwrap_or(Preset::Default);
     let mut config = preset.config();
-    if let Some(loss) = options.get("loss").and_then(|l| LossKind::ALL.into_iter().find(|k| k.name() == l)) {
+    if let Some(loss) = options
+        .get("loss")
+        .and_then(|l| LossKind::ALL.into_iter().find(|k| k.name() == l))
+    {
         config.loss = loss;
     }
     if let Some(k) = options.get("modes").and_then(|m| m.parse::<usize>().ok()) {
@@ -33,7 +39,11 @@ fn initial(id: &str, options: &BTreeMap<String, String>) -> (Config, u64, String
                 config = c;
                 seed = seed_from_state(&state).unwrap_or(seed);
             }
-            Err(e) => notice = Some(format!("The link's demo settings could not be used ({e}); showing the preset instead.")),
+            Err(e) => {
+                notice = Some(format!(
+                    "The link's demo settings could not be used ({e}); showing the preset instead."
+                ))
+            }
         }
     }
     (config.clamped(), seed, preset.name().to_string(), notice)
@@ -60,7 +70,11 @@ pub fn Gan1dDemo(
     let config = RwSignal::new(init_config.clone());
     let seed = RwSignal::new(init_seed);
     let preset = RwSignal::new(init_preset);
-    let lp = Animator::new(Gan1d::new(init_config, init_seed).ok(), DEFAULT_STEPS_PER_FRAME, notice);
+    let lp = Animator::new(
+        Gan1d::new(init_config, init_seed).ok(),
+        DEFAULT_STEPS_PER_FRAME,
+        notice,
+    );
     let hash_id = StoredValue::new(id.clone());
     // Rebuild the model whenever the configuration or seed changes; keep the URL shareable.
     let rebuild = move |c: Config, s: u64| {
@@ -88,7 +102,13 @@ pub fn Gan1dDemo(
         lp.read(|m| {
             let met = m.metrics();
             let grad = m.histories().grad_x.recent_mean(20);
-            (m.step_count(), met.modes_captured, met.modes_total, met.js_nats, grad)
+            (
+                m.step_count(),
+                met.modes_captured,
+                met.modes_total,
+                met.js_nats,
+                grad,
+            )
         })
     };
     let presets = Preset::all()
@@ -99,7 +119,11 @@ pub fn Gan1dDemo(
         .into_iter()
         .map(|l| view! { <option value=l.name()>{l.label()}</option> })
         .collect_view();
-    let preset_text = move || Preset::from_name(&preset.get()).map(|p| p.description()).unwrap_or("");
+    let preset_text = move || {
+        Preset::from_name(&preset.get())
+            .map(|p| p.description())
+            .unwrap_or("")
+    };
 
     view! {
         <figure class="demo demo-gan1d" data-testid="demo-gan1d" id=id.clone()>

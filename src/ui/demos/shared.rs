@@ -9,7 +9,10 @@ use plotters_canvas::CanvasBackend;
 pub fn hash_state(id: &str) -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
     let raw = hash.strip_prefix('#')?;
-    let decoded = js_sys::decode_uri_component(raw).ok().and_then(|s| s.as_string()).unwrap_or_else(|| raw.to_string());
+    let decoded = js_sys::decode_uri_component(raw)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| raw.to_string());
     decoded.strip_prefix(&format!("{id}:")).map(str::to_string)
 }
 
@@ -40,7 +43,8 @@ pub fn draw_on_canvas(
     canvas: &web_sys::HtmlCanvasElement,
     draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<(), PlotError>,
 ) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("this browser has no 2D canvas")?;
+    let backend =
+        CanvasBackend::with_canvas_object(canvas.clone()).ok_or("this browser has no 2D canvas")?;
     let area = backend.into_drawing_area();
     draw(&area).map_err(|e| e.to_string())?;
     area.present().map_err(|e| e.to_string())
@@ -133,7 +137,9 @@ impl<M: Live> Animator<M> {
 
     /// Trains `n` steps, then redraws. A diverged run stops and shows its message.
     pub fn advance(self, n: usize) {
-        let result = self.model.try_update_value(|m| m.as_mut().map(|m| m.train(n)));
+        let result = self
+            .model
+            .try_update_value(|m| m.as_mut().map(|m| m.train(n)));
         match result {
             None => return, // the component is gone
             Some(Some(Err(e))) => {
@@ -149,7 +155,9 @@ impl<M: Live> Animator<M> {
         let Some(canvas) = self.canvas.get_untracked() else {
             return;
         };
-        let drawn = self.model.try_with_value(|m| m.as_ref().map(|m| m.draw(&canvas)));
+        let drawn = self
+            .model
+            .try_with_value(|m| m.as_ref().map(|m| m.draw(&canvas)));
         if let Some(Some(Err(msg))) = drawn {
             self.error.set(Some(msg));
         }

@@ -40,7 +40,9 @@ pub fn LessonView(
         .iter()
         .enumerate()
         .map(|(i, b)| match b {
-            Block::Html(html) => view! { <div class="prose" inner_html=html.clone()></div> }.into_any(),
+            Block::Html(html) => {
+                view! { <div class="prose" inner_html=html.clone()></div> }.into_any()
+            }
             Block::Embed(e) => view! { <EmbedView embed=e.clone() index=i /> }.into_any(),
         })
         .collect_view();
@@ -101,8 +103,10 @@ fn scroll_to_hash_or_top() {
         let Some(window) = web_sys::window() else {
             return;
         };
+        // `#gan1d-3:k=8&...` is a demo's shared state: scroll to that demo.
         let target = hash
             .strip_prefix('#')
+            .and_then(|h| h.split(':').next())
             .filter(|h| !h.is_empty())
             .and_then(|id| window.document().and_then(|d| d.get_element_by_id(id)));
         match target {

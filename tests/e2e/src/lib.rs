@@ -9,9 +9,13 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// The built app. `make test` runs `trunk build --release` before the e2e tests.
+/// The built app: `$GENTUTOR_DIST` if set, else `dist/` at the repository root (`make test`
+/// runs `trunk build --release` before the e2e tests).
 pub fn dist_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist")
+    match std::env::var_os("GENTUTOR_DIST") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist"),
+    }
 }
 
 fn content_type(path: &Path) -> &'static str {

@@ -12,23 +12,58 @@ fn step_of(text: &str) -> u64 {
 async fn play_trains_and_coverage_changes() {
     let s = Session::start().await;
     let c = &s.client;
-    c.goto(&s.url("/lesson/gan-objective")).await.expect("open the lesson");
-    let play = s.wait_for("[data-testid=demo-gan1d] [data-testid=gan-play]").await;
-    let first_step = s.wait_text("[data-testid=gan-step]", |t| t.starts_with("step")).await;
+    c.goto(&s.url("/lesson/gan-objective"))
+        .await
+        .expect("open the lesson");
+    let play = s
+        .wait_for("[data-testid=demo-gan1d] [data-testid=gan-play]")
+        .await;
+    let first_step = s
+        .wait_text("[data-testid=gan-step]", |t| t.starts_with("step"))
+        .await;
     assert_eq!(step_of(&first_step), 0, "nothing trains before play");
-    let coverage0 = s.wait_text("[data-testid=gan-coverage]", |t| t.contains('/')).await;
+    let coverage0 = s
+        .wait_text("[data-testid=gan-coverage]", |t| t.contains('/'))
+        .await;
 
     play.click().await.expect("press play");
-    s.wait_text("[data-testid=gan-step]", |t| step_of(t) >= 50).await;
+    s.wait_text("[data-testid=gan-step]", |t| step_of(t) >= 50)
+        .await;
     // Mode coverage moves as the generator spreads out over the 8 modes.
-    let coverage1 = s.wait_text("[data-testid=gan-coverage]", |t| t != coverage0).await;
+    let coverage1 = s
+        .wait_text("[data-testid=gan-coverage]", |t| t != coverage0)
+        .await;
     assert!(coverage1.ends_with("/8"), "{coverage1}");
-    c.find(Locator::Css("[data-testid=gan-play]")).await.expect("pause").click().await.expect("click");
-    let paused = step_of(&c.find(Locator::Css("[data-testid=gan-step]")).await.expect("step").text().await.expect("t"));
+    c.find(Locator::Css("[data-testid=gan-play]"))
+        .await
+        .expect("pause")
+        .click()
+        .await
+        .expect("click");
+    let paused = step_of(
+        &c.find(Locator::Css("[data-testid=gan-step]"))
+            .await
+            .expect("step")
+            .text()
+            .await
+            .expect("t"),
+    );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let later = step_of(&c.find(Locator::Css("[data-testid=gan-step]")).await.expect("step").text().await.expect("t"));
+    let later = step_of(
+        &c.find(Locator::Css("[data-testid=gan-step]"))
+            .await
+            .expect("step")
+            .text()
+            .await
+            .expect("t"),
+    );
     assert_eq!(paused, later, "pause stops training");
-    assert!(c.find(Locator::Css("[data-testid=gan-error]")).await.is_err(), "no error shown");
+    assert!(
+        c.find(Locator::Css("[data-testid=gan-error]"))
+            .await
+            .is_err(),
+        "no error shown"
+    );
 
     // The URL holds the settings: change the preset, reload, and it is restored.
     c.execute(
@@ -39,24 +74,37 @@ async fn play_trains_and_coverage_changes() {
     .expect("pick a preset");
     s.wait_text("[data-testid=gan-k]", |_| true).await;
     let url = c.current_url().await.expect("url");
-    assert!(url.fragment().unwrap_or("").contains("kd=5"), "hash holds k = 5: {url}");
+    assert!(
+        url.fragment().unwrap_or("").contains("kd=5"),
+        "hash holds k = 5: {url}"
+    );
     c.refresh().await.expect("reload");
     s.wait_for("[data-testid=gan-k]").await;
     let k = c
-        .execute("return document.querySelector('[data-testid=gan-k]').value;", vec![])
+        .execute(
+            "return document.querySelector('[data-testid=gan-k]').value;",
+            vec![],
+        )
         .await
         .expect("read k");
     assert_eq!(k.as_str(), Some("5"), "k restored from the link");
 
     // A garbage hash gives a message, not a crash.
     let id = c
-        .execute("return document.querySelector('[data-testid=demo-gan1d]').id;", vec![])
+        .execute(
+            "return document.querySelector('[data-testid=demo-gan1d]').id;",
+            vec![],
+        )
         .await
         .expect("demo id");
     let id = id.as_str().expect("the demo has an id").to_string();
-    c.goto(&s.url(&format!("/lesson/gan-objective#{id}:k=banana"))).await.expect("open with a bad hash");
+    c.goto(&s.url(&format!("/lesson/gan-objective#{id}:k=banana")))
+        .await
+        .expect("open with a bad hash");
     c.refresh().await.expect("reload");
-    let msg = s.wait_text("[data-testid=gan-error]", |t| !t.is_empty()).await;
+    let msg = s
+        .wait_text("[data-testid=gan-error]", |t| !t.is_empty())
+        .await;
     assert!(msg.contains("could not be used"), "{msg}");
     assert!(c.find(Locator::Css("#crash")).await.is_err());
     s.close().await;

@@ -42,4 +42,21 @@ async fn main() {
     }
     times.sort_by(f64::total_cmp);
     println!("median over {runs} runs: {:.0} ms", times[times.len() / 2]);
+
+    // The in-browser model benchmarks of the /bench route.
+    let s = Session::start().await;
+    s.client.goto(&s.url("/bench")).await.expect("open /bench");
+    for _ in 0..600 {
+        let v = s
+            .client
+            .execute("return window.gentutorBenchResult || null;", vec![])
+            .await
+            .expect("read the result");
+        if let Some(json) = v.as_str() {
+            println!("/bench: {json}");
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    s.close().await;
 }
