@@ -56,7 +56,9 @@ pub fn Bench() -> impl IntoView {
             .unwrap_or(f64::NAN);
         let denoise = Denoiser::new(&DiffusionConfig::default(), 1)
             .ok()
-            .and_then(|mut d| crate::core::models::bench::bench_steps(|n| d.train_step(n), 20, 200, now_ms).ok())
+            .and_then(|mut d| {
+                crate::core::models::bench::bench_steps(|n| d.train_step(n), 20, 200, now_ms).ok()
+            })
             .map(|r| r.steps_per_sec)
             .unwrap_or(f64::NAN);
         other.set(Some((flow, denoise)));
@@ -96,7 +98,9 @@ pub fn Bench() -> impl IntoView {
                 frame(i + 1, start, model, canvas, fps, status, steps_per_s, other)
             });
         }
-        request_animation_frame(move || frame(0, start, model, canvas, fps, status, steps_per_s, other));
+        request_animation_frame(move || {
+            frame(0, start, model, canvas, fps, status, steps_per_s, other)
+        });
     });
 
     view! {
