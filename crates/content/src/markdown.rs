@@ -237,7 +237,7 @@ pub fn render(file: &str, src: &str, first_line: usize) -> Rendered {
                 continue;
             }
             Event::InlineMath(tex) | Event::DisplayMath(tex) => {
-                let display = if matches!(ev_kind_is_display(src, &range), true) {
+                let display = if ev_kind_is_display(src, &range) {
                     Display::Block
                 } else {
                     Display::Inline

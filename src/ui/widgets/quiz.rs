@@ -14,7 +14,7 @@ pub fn Quiz(
             .into_any();
     };
     // Alternate which statement is asked so both get used across cards; the id makes it stable.
-    let (statement, is_true) = if card % 2 == 0 {
+    let (statement, is_true) = if card.is_multiple_of(2) {
         (h.true_statement.clone(), true)
     } else {
         (h.false_statement.clone(), false)
