@@ -344,3 +344,76 @@ mod tests {
         assert!(draw_flow_warp(&root, nanpts.view(), &[vec![[f32::NAN, 0.0]]], bad_box).is_ok());
     }
 }
+
+/// The drawing pad where learners place their own data points: the square `[-half, half]²`
+/// mapped onto the whole area with no margins, so a click at pixel (px, py) of a `w × h` area
+/// is the point [`pad_to_data`] returns.
+pub fn draw_pad<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[[f32; 2]],
+    half: f32,
+) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
+    let (w, h) = area.dim_in_pixel();
+    let to_px = |p: [f32; 2]| -> (i32, i32) {
+        let x = (p[0] + half) / (2.0 * half) * w as f32;
+        let y = (half - p[1]) / (2.0 * half) * h as f32;
+        (x.round() as i32, y.round() as i32)
+    };
+    let grid = RGBColor(225, 225, 225);
+    let mut v = -half.floor();
+    while v <= half {
+        area.draw(&PathElement::new(
+            vec![to_px([v, -half]), to_px([v, half])],
+            grid,
+        ))?;
+        area.draw(&PathElement::new(
+            vec![to_px([-half, v]), to_px([half, v])],
+            grid,
+        ))?;
+        v += 1.0;
+    }
+    for p in points
+        .iter()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+    {
+        area.draw(&Circle::new(to_px(*p), 4, RGBColor(31, 119, 180).filled()))?;
+    }
+    Ok(())
+}
+
+/// Data coordinates of pixel (px, py) on a `w × h` pad drawn by [`draw_pad`].
+pub fn pad_to_data(px: f64, py: f64, w: f64, h: f64, half: f32) -> [f32; 2] {
+    let (w, h) = (w.max(1.0), h.max(1.0));
+    let x = (px / w) as f32 * 2.0 * half - half;
+    let y = half - (py / h) as f32 * 2.0 * half;
+    [x.clamp(-half, half), y.clamp(-half, half)]
+}
+
+#[cfg(test)]
+mod pad_tests {
+    use super::*;
+    use plotters::backend::SVGBackend;
+
+    #[test]
+    fn pad_pixels_map_to_data_and_back() {
+        assert_eq!(pad_to_data(0.0, 0.0, 300.0, 300.0, 3.0), [-3.0, 3.0]);
+        assert_eq!(pad_to_data(150.0, 150.0, 300.0, 300.0, 3.0), [0.0, 0.0]);
+        assert_eq!(pad_to_data(300.0, 300.0, 300.0, 300.0, 3.0), [3.0, -3.0]);
+        // Outside the pad clamps; a zero-size pad does not divide by zero.
+        assert_eq!(pad_to_data(-50.0, 900.0, 300.0, 300.0, 3.0), [-3.0, -3.0]);
+        assert!(pad_to_data(1.0, 1.0, 0.0, 0.0, 3.0)
+            .iter()
+            .all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn pad_draws_one_dot_per_finite_point() {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (300, 300)).into_drawing_area();
+            draw_pad(&area, &[[0.0, 0.0], [1.0, -1.0], [f32::NAN, 0.0]], 3.0).expect("draws");
+        }
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+    }
+}

@@ -8,7 +8,7 @@ use super::shared::{
 };
 use crate::core::models::datasets2d::Dataset2d;
 use crate::core::models::flow2d::{self, Config, Flow2d};
-use crate::core::plot::flow2d::{draw_flow2d, draw_flow_warp};
+use crate::core::plot::flow2d::{draw_flow2d, draw_flow_warp, draw_pad, pad_to_data};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -19,6 +19,8 @@ const GRID: usize = 48;
 const WARP_POINTS: usize = 400;
 /// Grid lines of the warp view.
 const WARP_LINES: usize = 11;
+/// The drawing pad covers [-PAD_HALF, PAD_HALF]².
+const PAD_HALF: f32 = 3.0;
 
 impl Live for Flow2d {
     fn train(&mut self, n: usize) -> Result<(), String> {
@@ -65,6 +67,33 @@ pub fn Flow2dDemo(
     let stage = RwSignal::new(usize::MAX); // MAX = the data end (clamped to the layer count)
     let warp_canvas = NodeRef::<Canvas>::new();
     let hash_id = StoredValue::new(id.clone());
+    let pad = NodeRef::<Canvas>::new();
+    let drawn = RwSignal::new(Vec::<[f32; 2]>::new());
+    Effect::new(move |_| {
+        let pts = drawn.get();
+        if let Some(c) = pad.get() {
+            if let Err(e) = draw_on_canvas(&c, |area| draw_pad(area, &pts, PAD_HALF)) {
+                lp.error.set(Some(e));
+            }
+        }
+    });
+    let add_point = move |ev: leptos::ev::MouseEvent| {
+        let Some(c) = pad.get_untracked() else { return };
+        // The canvas may be scaled by CSS: map through its displayed size.
+        let (w, h) = (f64::from(c.client_width()), f64::from(c.client_height()));
+        let p = pad_to_data(
+            f64::from(ev.offset_x()),
+            f64::from(ev.offset_y()),
+            w,
+            h,
+            PAD_HALF,
+        );
+        drawn.update(|v| {
+            if v.len() < 2000 {
+                v.push(p)
+            }
+        });
+    };
 
     let draw_warp = move || {
         let Some(canvas) = warp_canvas.get_untracked() else {
@@ -195,6 +224,21 @@ pub fn Flow2dDemo(
                         on:input=move |ev| if let Some(v) = event_number(&ev) { lp.steps_per_frame.set((v as usize).clamp(1, 30)) } />
                 </label>
             </div>
+            <details class="draw-data">
+                <summary>"Draw your own data"</summary>
+                <p class="demo-help">"Click to place points (at least 3), then train the flow on them."</p>
+                <canvas node_ref=pad width="300" height="300" class="demo-canvas pad" data-testid="flow-pad"
+                    aria-label="Drawing pad: click to add data points" on:click=add_point></canvas>
+                <div class="demo-buttons">
+                    <button data-testid="flow-train-drawing" on:click=move |_| {
+                        match Dataset2d::custom(drawn.get_untracked()) {
+                            Ok(d) => set_cfg(&|c| c.dataset = d.clone()),
+                            Err(e) => lp.error.set(Some(e.to_string())),
+                        }
+                    }>{move || format!("Train on my {} points", drawn.get().len())}</button>
+                    <button class="secondary" on:click=move |_| drawn.set(Vec::new())>"Clear"</button>
+                </div>
+            </details>
             <p class="demo-note">"Changing a setting restarts training; the page address holds the current settings."</p>
         </figure>
     }
