@@ -38,3 +38,5 @@ test-e2e:
 ## Benchmarks: native figures (the browser ones come from the /bench page, see BENCHMARKS.md).
 bench:
 	cargo run --release --example bench_gan
+	cargo run --release --example bench_flow
+	cargo run --release --example bench_diffusion
