@@ -30,7 +30,7 @@ test-native:
 	cargo test -p gentutor
 
 test-wasm:
-	cargo test -p gentutor --target wasm32-unknown-unknown --test components
+	cargo test -p gentutor --target wasm32-unknown-unknown --test components --test study_components
 
 test-e2e:
 	cargo test -p gentutor-e2e -- --test-threads=1

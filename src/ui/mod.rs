@@ -3,6 +3,7 @@
 pub mod demos;
 pub mod panic;
 pub mod routes;
+pub mod study;
 pub mod widgets;
 
 use leptos::prelude::*;
@@ -24,13 +25,20 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" tabindex="-1">
+                <study::ProgressProvider>
                 <Routes fallback=|| view! { <routes::not_found::NotFound /> }>
                     <Route path=path!("/") view=routes::home::Home />
                     <Route path=path!("/lesson/:slug") view=routes::lesson::LessonRoute />
                     <Route path=path!("/study") view=routes::study::Study />
+                    <Route path=path!("/study/flashcards") view=routes::study_flashcards::StudyFlashcardsRoute />
+                    <Route path=path!("/study/learn") view=routes::study_learn::StudyLearnRoute />
+                    <Route path=path!("/study/test") view=routes::study_test::StudyTestRoute />
+                    <Route path=path!("/study/matching") view=routes::study_matching::StudyMatchingRoute />
+                    <Route path=path!("/study/spaced") view=routes::study_spaced::StudySpacedRoute />
                     <Route path=path!("/about") view=routes::about::About />
                     <Route path=path!("/bench") view=routes::bench::Bench />
                 </Routes>
+                </study::ProgressProvider>
             </main>
             <footer class="site-footer">
                 <p>"gentutor: learn generative models by reading, playing and testing yourself. Every claim is checked against the primary papers; see "<a href="/about">"About this content"</a>"."</p>

@@ -4,6 +4,7 @@
 //! Pure logic: no web-sys, no Leptos, no clock, no OS randomness. Time comes in as `now_ms`
 //! (Unix milliseconds) and randomness as a `seed: u64`.
 
+pub mod display;
 pub mod flashcards;
 pub mod grading;
 pub mod learn;
@@ -13,6 +14,7 @@ pub mod progress;
 pub mod questions;
 pub mod rng;
 pub mod scheduler;
+pub mod session;
 pub mod test_mode;
 
 #[cfg(test)]

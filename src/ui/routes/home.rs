@@ -1,6 +1,7 @@
 //! Home: the lesson map, grouped by topic (the parts of SUMMARY.md).
 
 use crate::core::content::library;
+use crate::ui::study::mastery::LessonMasteryBar;
 use leptos::prelude::*;
 
 /// The lesson map.
@@ -25,6 +26,7 @@ pub fn Home() -> impl IntoView {
                                 <span class="lesson-title">{lesson.front.title.clone()}</span>
                                 <span class="lesson-summary">{lesson.front.summary.clone()}</span>
                                 <span class="lesson-meta">{format!("{cards} card{}", if cards == 1 { "" } else { "s" })}</span>
+                                <LessonMasteryBar slug=lesson.slug.clone() />
                             </a>
                         </li>
                     }

@@ -1,6 +1,10 @@
 //! A quiz on one card, embedded in a lesson: answer a true/false statement, then see the answer.
+//! Checked by the study engine (`check_answer`) and recorded in the shared progress, so lesson
+//! quizzes count towards mastery like Test answers.
 
 use crate::core::content::library;
+use crate::core::study::questions::{check_answer, Answer, Question, QuestionKind};
+use crate::ui::study::store::{now_ms, use_progress};
 use leptos::prelude::*;
 
 /// Quiz widget for card `card`.
@@ -9,18 +13,43 @@ pub fn Quiz(
     /// Seed card id (1-37).
     card: u32,
 ) -> impl IntoView {
-    let Some(h) = library().card_html(card) else {
+    let lib = library();
+    let (Some(c), Some(h)) = (lib.card(card), lib.card_html(card)) else {
         return view! { <p class="quiz-missing">{format!("Quiz card {card} is missing.")}</p> }
             .into_any();
     };
+    let store = use_progress();
     // Alternate which statement is asked so both get used across cards; the id makes it stable.
-    let (statement, is_true) = if card.is_multiple_of(2) {
-        (h.true_statement.clone(), true)
+    let is_true = card.is_multiple_of(2);
+    let question = Question::TrueFalse {
+        card_id: card,
+        statement: if is_true {
+            c.true_statement.clone()
+        } else {
+            c.false_statement.clone()
+        },
+        is_true,
+    };
+    let statement = if is_true {
+        h.true_statement.clone()
     } else {
-        (h.false_statement.clone(), false)
+        h.false_statement.clone()
     };
     let (answer, set_answer) = signal(None::<bool>);
     let (revealed, set_revealed) = signal(false);
+    // Only the first answer on this page view is recorded (later clicks just re-check).
+    let recorded = StoredValue::new(false);
+    let choose = move |b: bool| {
+        let checked = check_answer(c, &question, &Answer::TrueFalse(b));
+        if !recorded.get_value() {
+            recorded.set_value(true);
+            let t = now_ms();
+            store.update(|p| {
+                p.record_quiz_answer(card, QuestionKind::TrueFalse, checked.correct, false, t)
+            });
+        }
+        set_answer.set(Some(b));
+    };
     let verdict = move || {
         answer.get().map(|a| {
             if a == is_true {
@@ -31,6 +60,7 @@ pub fn Quiz(
         })
     };
     let back = h.back.clone();
+    let choose_t = choose.clone();
     view! {
         <aside class="quiz" data-testid="quiz">
             <p class="quiz-label">{format!("Check yourself · card {card}")}</p>
@@ -38,8 +68,8 @@ pub fn Quiz(
             <p class="quiz-q">"True or false?"</p>
             <super::Html html=statement class="quiz-statement" />
             <div class="quiz-actions">
-                <button on:click=move |_| set_answer.set(Some(true)) data-testid="quiz-true">"True"</button>
-                <button on:click=move |_| set_answer.set(Some(false)) data-testid="quiz-false">"False"</button>
+                <button on:click=move |_| choose_t(true) data-testid="quiz-true">"True"</button>
+                <button on:click=move |_| choose(false) data-testid="quiz-false">"False"</button>
                 <button class="secondary" on:click=move |_| set_revealed.update(|r| *r = !*r) data-testid="quiz-reveal">
                     {move || if revealed.get() { "Hide answer" } else { "Show answer" }}
                 </button>
@@ -48,6 +78,7 @@ pub fn Quiz(
             <Show when=move || revealed.get()>
                 <super::Html html=back.clone() class="quiz-back" />
             </Show>
+            <p class="quiz-note"><a href="/study">"Counts towards your mastery"</a></p>
         </aside>
     }
     .into_any()

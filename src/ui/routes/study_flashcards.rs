@@ -1,0 +1,18 @@
+//! /study/flashcards: the Flashcards mode.
+
+use crate::ui::study::flashcards::Flashcards;
+use crate::ui::study::StudyNav;
+use leptos::prelude::*;
+
+/// The Flashcards page.
+#[component]
+pub fn StudyFlashcardsRoute() -> impl IntoView {
+    super::set_title("Flashcards");
+    view! {
+        <div class="study study-mode">
+            <h1>"Flashcards"</h1>
+            <StudyNav current="/study/flashcards" />
+            <Flashcards />
+        </div>
+    }
+}
