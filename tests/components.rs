@@ -12,40 +12,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn container() -> web_sys::HtmlElement {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let el = doc.create_element("div").expect("div");
-    doc.body().expect("body").append_child(&el).expect("append");
-    el.unchecked_into()
-}
-
-/// Lets Leptos' scheduled effects run.
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.expect("tick");
-}
-
-fn click(root: &web_sys::HtmlElement, css: &str) {
-    root.query_selector(css)
-        .expect("selector")
-        .unwrap_or_else(|| panic!("no {css}"))
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
-}
-
-fn text(root: &web_sys::HtmlElement, css: &str) -> String {
-    root.query_selector(css)
-        .expect("selector")
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
+mod common;
+use common::{click, container, text, tick};
 
 #[wasm_bindgen_test]
 async fn lesson_view_renders_mathml_toc_embeds_and_sources() {
