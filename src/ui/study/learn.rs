@@ -131,10 +131,13 @@ pub fn Learn() -> impl IntoView {
         phase.track();
         session.with_value(|s| s.as_ref().map(LearnSession::round).unwrap_or(0))
     };
-    let lesson_options = super::lessons_with_cards()
-        .into_iter()
-        .map(|(slug, title)| view! { <option value=slug>{title}</option> })
-        .collect_view();
+    // Built on demand: views are not `Clone` when components are type-erased.
+    let lesson_options = || {
+        super::lessons_with_cards()
+            .into_iter()
+            .map(|(slug, title)| view! { <option value=slug>{title}</option> })
+            .collect_view()
+    };
 
     let body = move || {
         match phase.get() {
@@ -145,7 +148,7 @@ pub fn Learn() -> impl IntoView {
                     <select data-testid="learn-scope" prop:value=move || scope.get()
                         on:change=move |ev| scope.set(event_target_value(&ev))>
                         <option value="all">"All lessons"</option>
-                        {lesson_options.clone()}
+                        {lesson_options()}
                     </select>
                 </label>
                 " "
