@@ -148,6 +148,9 @@ pub fn draw_schedules<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .x_desc("t")
+        // Few, integer ticks: default labels such as "100.0" collide on a half-width panel.
+        .x_labels(5)
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .y_desc(name)
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()?;
