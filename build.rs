@@ -1,6 +1,6 @@
 //! Compiles `content/` at build time: parses lessons, SUMMARY, cards and corrections, renders all
-//! Markdown and LaTeX to HTML + MathML, and writes the result as JSON for `include_str!`. The browser
-//! then only deserializes; no parser ships in the WASM. Content problems become build warnings here;
+//! Markdown and LaTeX to HTML + MathML, and writes the result as postcard bytes (`OUT_DIR/content.bin`). The
+//! browser fetches and deserializes them; no parser ships in the WASM. Content problems become build warnings here;
 //! the content lint test (`tests/content.rs`) fails on them with file, line and column.
 
 use std::path::{Path, PathBuf};
@@ -22,6 +22,13 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// FNV-1a, 64 bit: stable across Rust versions (unlike `DefaultHasher`), enough to name a file.
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn main() {
@@ -55,7 +62,12 @@ fn main() {
         println!("cargo:warning=content: {e}");
     }
     let bytes = postcard::to_allocvec(&compiled).expect("compiled content serializes");
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("content.bin");
-    std::fs::write(out, bytes).expect("write compiled content");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // The browser fetches the content as `/content-<hash>.bin` (copied into the build by
+    // `gentutor-xtask post-build`): the hash changes with the content, so caches never serve a
+    // stale copy, and the app knows the name at compile time.
+    let hash = fnv1a64(&bytes);
+    std::fs::write(out_dir.join("content.bin"), &bytes).expect("write compiled content");
+    std::fs::write(out_dir.join("content.hash"), format!("{hash:016x}")).expect("write hash");
+    println!("cargo:rustc-env=GENTUTOR_CONTENT_HASH={hash:016x}");
 }

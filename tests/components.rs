@@ -30,12 +30,17 @@ async fn lesson_view_renders_mathml_toc_embeds_and_sources() {
         .expect("toc")
         .length() as usize;
     assert_eq!(toc, lesson.toc.len());
+    // The demo is a placeholder for the lazily loaded demos module. This test page has no
+    // `<meta name="gentutor-demos">` (no demos module was built for it), so it must say so.
     assert!(
-        root.query_selector("[data-testid=demo-gan1d]")
+        root.query_selector("[data-testid=lazy-demo][data-demo=gan1d]")
             .expect("q")
             .is_some(),
-        "demo embed mounted"
+        "demo embed placeholder mounted"
     );
+    tick().await;
+    let err = text(&root, "[data-testid=demo-load-error]");
+    assert!(err.contains("no demos module"), "demo error: {err:?}");
     assert!(
         root.query_selector("[data-testid=quiz]")
             .expect("q")

@@ -49,8 +49,8 @@ fn press(key: &str) {
 #[wasm_bindgen_test]
 async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
     storage().remove_item(STORAGE_KEY).expect("clear");
-    let n = library().cards.len();
     let root = container();
+    let n = library().cards.len();
     mount_to(root.clone(), || view! { <Flashcards /> }).forget();
     tick().await;
     assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("1/{n}"));

@@ -1,5 +1,6 @@
 //! Leptos components. Thin: they read core data and wire signals; all logic lives in `crate::core`.
 
+pub mod content_gate;
 pub mod demos;
 pub mod panic;
 pub mod routes;
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" tabindex="-1">
+                <content_gate::ContentGate>
                 <study::ProgressProvider>
                 <Routes fallback=|| view! { <routes::not_found::NotFound /> }>
                     <Route path=path!("/") view=routes::home::Home />
@@ -36,9 +38,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/study/matching") view=routes::study_matching::StudyMatchingRoute />
                     <Route path=path!("/study/spaced") view=routes::study_spaced::StudySpacedRoute />
                     <Route path=path!("/about") view=routes::about::About />
-                    <Route path=path!("/bench") view=routes::bench::Bench />
+                    <Route path=path!("/bench") view=|| view! { <widgets::lazy_demo::LazyDemo what="bench" /> } />
                 </Routes>
                 </study::ProgressProvider>
+                </content_gate::ContentGate>
             </main>
             <footer class="site-footer">
                 <p>"gentutor: learn generative models by reading, playing and testing yourself. Every claim is checked against the primary papers; see "<a href="/about">"About this content"</a>"."</p>

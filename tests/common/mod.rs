@@ -3,7 +3,15 @@
 
 use wasm_bindgen::JsCast;
 
+/// The app fetches the compiled lessons at run time; tests install this build's copy directly.
+pub fn install_content() {
+    gentutor::core::content::install(include_bytes!(concat!(env!("OUT_DIR"), "/content.bin")))
+        .expect("this build's content decodes");
+}
+
+/// A fresh element to mount into, with the content installed.
 pub fn container() -> web_sys::HtmlElement {
+    install_content();
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .expect("document");

@@ -129,9 +129,39 @@ pub fn parse_embed(info: &str, body: &str) -> Result<Option<Embed>, String> {
     }
 }
 
+/// Encodes demo options for the boundary between the app's WASM module and the lazily loaded
+/// demos module (which share no memory): `key=value` records separated by U+001E. Keys and
+/// values come from TOML strings; the two control characters cannot occur in them.
+pub fn encode_options(options: &BTreeMap<String, String>) -> String {
+    options
+        .iter()
+        .map(|(k, v)| format!("{k}\u{1f}{v}"))
+        .collect::<Vec<_>>()
+        .join("\u{1e}")
+}
+
+/// Inverse of [`encode_options`]. Records without a separator are ignored.
+pub fn decode_options(wire: &str) -> BTreeMap<String, String> {
+    wire.split('\u{1e}')
+        .filter_map(|rec| rec.split_once('\u{1f}'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_survive_the_module_boundary() {
+        let mut o = BTreeMap::new();
+        o.insert("preset".to_string(), "mode-collapse".to_string());
+        o.insert("note".to_string(), "a = b, \"c\"".to_string());
+        o.insert("empty".to_string(), String::new());
+        assert_eq!(decode_options(&encode_options(&o)), o);
+        assert!(decode_options("").is_empty());
+        assert!(decode_options("no separator here").is_empty());
+    }
 
     #[test]
     fn parses_demo_and_quiz_blocks() {

@@ -18,7 +18,7 @@ pub mod math;
 pub mod summary;
 
 pub use cards::Card;
-pub use embed::{DemoKind, Embed};
+pub use embed::{decode_options, encode_options, DemoKind, Embed};
 pub use lesson::{FrontMatter, Lesson};
 pub use library::Library;
 pub use markdown::{Block, Rendered, TocEntry};

@@ -31,7 +31,7 @@ fn publish(json: &str) {
 /// The benchmark page.
 #[component]
 pub fn Bench() -> impl IntoView {
-    super::set_title("Benchmarks");
+    crate::ui::routes::set_title("Benchmarks");
     let status = RwSignal::new("Running: training steps without drawing…".to_string());
     let steps_per_s = RwSignal::new(None::<f64>);
     let other = RwSignal::new(None::<(f64, f64)>);

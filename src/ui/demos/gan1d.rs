@@ -136,7 +136,9 @@ pub fn Gan1dDemo(
                     Some((step, cap, total, js, grad)) => view! {
                         <span data-testid="gan-step">{format!("step {step}")}</span>
                         " · modes captured "<strong data-testid="gan-coverage">{format!("{cap}/{total}")}</strong>
-                        {format!(" · JS(p*, q) = {js:.3} nats · mean |∂L_G/∂x| = {grad:.2e}")}
+                        {format!(" · JS(p*, q) = {js:.3} nats")}
+                        // No gradient is measured before the first generator step.
+                        {if grad.is_finite() { format!(" · mean |∂L_G/∂x| = {grad:.2e}") } else { String::new() }}
                     }.into_any(),
                     None => view! { <span>"No model"</span> }.into_any(),
                 }}

@@ -1,7 +1,6 @@
 //! One route per file.
 
 pub mod about;
-pub mod bench;
 pub mod home;
 pub mod lesson;
 pub mod not_found;

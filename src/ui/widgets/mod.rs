@@ -1,6 +1,7 @@
 //! Reusable widgets: embeds (demos, quizzes) and Markdown fragments with math.
 
 pub mod embed;
+pub mod lazy_demo;
 pub mod quiz;
 
 use leptos::prelude::*;

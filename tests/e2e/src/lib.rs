@@ -143,7 +143,12 @@ impl Drop for TempDir {
 impl Session {
     /// Serves dist/, starts chromedriver and Chromium (as root: no sandbox, fresh profile).
     pub async fn start() -> Session {
-        let dist = dist_dir();
+        Session::start_with_dist(dist_dir()).await
+    }
+
+    /// Like [`Session::start`], serving another copy of the built app (e.g. one with a file
+    /// removed, to test how the app copes).
+    pub async fn start_with_dist(dist: PathBuf) -> Session {
         assert!(
             dist.join("index.html").is_file(),
             "{} has no index.html: build the app first (`make dist`; `make test` does it)",

@@ -1,0 +1,60 @@
+//! The demos' WASM module: the live models, plots and the benchmark page, loaded by the app only
+//! when a page shows one (see `ui::widgets::lazy_demo`). It exports two functions to the app's
+//! module and nothing else lives here.
+
+#[cfg(target_arch = "wasm32")]
+mod exports {
+    use gentutor::core::content::decode_options;
+    use gentutor::ui::demos::{view_for, Mountable};
+    use std::any::Any;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use wasm_bindgen::prelude::*;
+
+    /// The next handle, and the mounted demos by handle (`UnmountHandle`s of different types).
+    type Mounted = (u32, HashMap<u32, Box<dyn Any>>);
+
+    thread_local! {
+        /// Mounted demos by handle; dropping an entry unmounts it and runs its cleanups
+        /// (animation loops stop).
+        static MOUNTED: RefCell<Mounted> = RefCell::new((0, HashMap::new()));
+    }
+
+    /// Mounts `what` (a demo name, or `bench`) into `host` and returns a handle for
+    /// [`unmount_demo`]. `options` is `encode_options` of the lesson's block options.
+    #[wasm_bindgen]
+    pub fn mount_demo(
+        host: web_sys::HtmlElement,
+        what: &str,
+        options: &str,
+        id: &str,
+    ) -> Result<u32, JsValue> {
+        let what = Mountable::from_name(what)
+            .ok_or_else(|| JsValue::from_str(&format!("unknown demo \"{what}\"")))?;
+        let options = decode_options(options);
+        let id = id.to_string();
+        let handle = leptos::mount::mount_to(host, move || view_for(what, options, id));
+        Ok(MOUNTED.with_borrow_mut(|(next, map)| {
+            *next += 1;
+            map.insert(*next, Box::new(handle));
+            *next
+        }))
+    }
+
+    /// Unmounts a demo mounted by [`mount_demo`]; unknown handles are ignored.
+    #[wasm_bindgen]
+    pub fn unmount_demo(handle: u32) {
+        let removed = MOUNTED.with_borrow_mut(|(_, map)| map.remove(&handle));
+        drop(removed);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    gentutor::ui::panic::install();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("gentutor-demos is a WASM module the app loads in the browser: see README.md.");
+}

@@ -1,0 +1,179 @@
+//! A placeholder that loads the demos' WASM module (once per page load) and mounts a demo into
+//! itself. The module's URL is in `<meta name="gentutor-demos">`, written into `index.html` by
+//! `gentutor-xtask post-build` with the file's content hash.
+//!
+//! The two modules share no memory: the demo's options cross as a string
+//! (`content::encode_options`), the handle comes back as a number, and unmounting this
+//! placeholder unmounts the demo (its animation loop stops).
+
+use crate::core::content::encode_options;
+use leptos::html::Div;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(inline_js = "export function import_module(url) {
+    return import(url).then(async (m) => { await m.default(); return m; });
+}")]
+extern "C" {
+    /// Imports the ES module at `url` and runs its wasm-bindgen initialiser.
+    fn import_module(url: &str) -> js_sys::Promise;
+}
+
+thread_local! {
+    /// The import under way or done; a failed import is forgotten so a retry fetches again.
+    static MODULE: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+    /// The loaded module, for unmounting from a cleanup (which cannot hold a `JsValue`).
+    static LOADED: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+fn module_url() -> Result<String, String> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=gentutor-demos]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| {
+            "this build has no demos module (build the app with `make serve` or `make dist`)"
+                .to_string()
+        })
+}
+
+async fn demos_module() -> Result<JsValue, String> {
+    let url = module_url()?;
+    let promise = MODULE.with_borrow_mut(|m| m.get_or_insert_with(|| import_module(&url)).clone());
+    match JsFuture::from(promise).await {
+        Ok(module) => {
+            LOADED.with_borrow_mut(|l| *l = Some(module.clone()));
+            Ok(module)
+        }
+        Err(e) => {
+            MODULE.with_borrow_mut(|m| *m = None);
+            Err(format!(
+                "the live demo could not be loaded ({}); check your connection and try again",
+                e.as_string()
+                    .or_else(|| js_sys::Reflect::get(&e, &"message".into())
+                        .ok()
+                        .and_then(|m| m.as_string()))
+                    .unwrap_or_else(|| "unknown error".into())
+            ))
+        }
+    }
+}
+
+fn call(module: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    let f: js_sys::Function = js_sys::Reflect::get(module, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| format!("the demos module has no function {name}"))?;
+    let args: js_sys::Array = args.iter().collect();
+    f.apply(&JsValue::NULL, &args).map_err(|e| {
+        e.as_string()
+            .unwrap_or_else(|| format!("the demo could not start ({e:?})"))
+    })
+}
+
+fn unmount(handle: u32) {
+    LOADED.with_borrow(|m| {
+        if let Some(m) = m {
+            let _ = call(m, "unmount_demo", &[JsValue::from(handle)]);
+        }
+    });
+}
+
+#[derive(Clone, PartialEq)]
+enum State {
+    Loading,
+    Mounted(u32),
+    Failed(String),
+}
+
+/// A demo from the demos module, mounted here once the module is loaded.
+#[component]
+pub fn LazyDemo(
+    /// What to mount: a demo's block name (`gan1d`, …) or `bench`.
+    what: &'static str,
+    /// The lesson block's options.
+    #[prop(optional)]
+    options: BTreeMap<String, String>,
+    /// An id unique on the page (demos use it for their URL-hash state).
+    #[prop(optional, into)]
+    id: String,
+) -> impl IntoView {
+    let host = NodeRef::<Div>::new();
+    let state = RwSignal::new(State::Loading);
+    let alive = StoredValue::new(true);
+    let wire = encode_options(&options);
+
+    let start = move || {
+        state.set(State::Loading);
+        let (wire, id) = (wire.clone(), id.clone());
+        leptos::task::spawn_local(async move {
+            let result = match demos_module().await {
+                Ok(module) => match host.get_untracked() {
+                    // Unmounted while loading: mount nothing.
+                    _ if !alive.get_value() => return,
+                    Some(el) => call(
+                        &module,
+                        "mount_demo",
+                        &[el.into(), what.into(), wire.into(), id.into()],
+                    )
+                    .and_then(|h| {
+                        h.as_f64()
+                            .map(|h| h as u32)
+                            .ok_or_else(|| "the demo did not start".to_string())
+                    }),
+                    None => Err("the page changed before the demo could start".to_string()),
+                },
+                Err(e) => Err(e),
+            };
+            if alive.get_value() {
+                state.set(match result {
+                    Ok(h) => State::Mounted(h),
+                    Err(e) => State::Failed(e),
+                });
+            } else if let Ok(h) = result {
+                unmount(h);
+            }
+        });
+    };
+    let retry = start.clone();
+    Effect::new(move |prev: Option<()>| {
+        // Once, after the host element exists.
+        if prev.is_none() {
+            start();
+        }
+    });
+    on_cleanup(move || {
+        alive.set_value(false);
+        if let State::Mounted(h) = state.get_untracked() {
+            unmount(h);
+        }
+    });
+
+    view! {
+        <div class="lazy-demo" data-testid="lazy-demo" data-demo=what>
+            {move || match state.get() {
+                State::Loading => view! {
+                    <p class="loading" data-testid="demo-loading">"Loading the live demo…"</p>
+                }
+                .into_any(),
+                State::Mounted(_) => ().into_any(),
+                State::Failed(msg) => {
+                    let retry = retry.clone();
+                    view! {
+                        <div class="notice error" role="alert" data-testid="demo-load-error">
+                            <p>{format!("The live demo is unavailable: {msg}.")}</p>
+                            <button on:click=move |_| retry()>"Try again"</button>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+            <div class="demo-host" node_ref=host></div>
+        </div>
+    }
+}
