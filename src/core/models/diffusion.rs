@@ -8,7 +8,7 @@
 //! Submodules:
 //! - [`schedule`]: linear, cosine and custom beta schedules, alpha_bar(t), SNR(t).
 //! - [`forward`]: closed-form vs iterated forward process on 2D points, the posterior q(x_{t-1} | x_t, x_0).
-//! - [`image`]: a procedural 64x64 image, its x_t, FFT and radially averaged power spectra.
+//! - [`image`]: grayscale images (the demo's `assets/images/scene-64.pgm`, or a procedural one), their x_t, FFT and radially averaged power spectra.
 //! - [`denoiser`]: the eps_theta MLP with a sinusoidal time embedding, L_simple / VLB training.
 //! - [`sampler`]: DDPM ancestral sampling as a resumable state machine.
 //! - [`metrics`]: energy distance and MMD between point sets.

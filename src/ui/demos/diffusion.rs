@@ -75,7 +75,13 @@ pub fn DiffusionForwardDemo(
     let image_canvas = NodeRef::<Canvas>::new();
     let mut rng = Rng::new(7);
     let x0 = StoredValue::new(sample_data(&Dataset2d::TwoMoons, FORWARD_POINTS, &mut rng).ok());
-    let image = StoredValue::new(ImageForward::new(GrayImage::procedural(64), 11));
+    // The picture from assets/images; should it ever fail to parse, the built-in scene keeps the
+    // demo working and the error is shown.
+    let scene = GrayImage::scene().unwrap_or_else(|e| {
+        error.set(Some(e.to_string()));
+        GrayImage::procedural(64)
+    });
+    let image = StoredValue::new(ImageForward::new(scene, 11));
 
     let schedule = move || Schedule::new(kind.get(), 1000, beta_1.get(), beta_end.get());
     // Redraw whenever the schedule or t changes (Effect: this talks to the canvases).
@@ -142,7 +148,7 @@ pub fn DiffusionForwardDemo(
             crossover.set(spectra.crossover);
             let r = draw_on_canvas(&c3, |area| {
                 let (l, r) = area.split_horizontally(area.dim_in_pixel().1);
-                draw_image(&l, &img.x_t(&s, t_now), 64)?;
+                draw_image(&l, &img.x_t(&s, t_now), img.image().size())?;
                 draw_spectra(&r, &spectra)
             });
             problems.extend(r.err());

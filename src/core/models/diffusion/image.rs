@@ -90,6 +90,69 @@ impl GrayImage {
         })
     }
 
+    /// The demo's picture, `assets/images/scene-64.pgm` (drawn by `examples/make_scene.rs`),
+    /// compiled in so the demo never waits on a fetch.
+    pub fn scene() -> Result<Self, DiffusionError> {
+        Self::from_pgm(include_bytes!("../../../../assets/images/scene-64.pgm"))
+    }
+
+    /// Parses a binary 8-bit PGM (`P5`), the simplest grayscale file format: a header
+    /// `P5 <width> <height> <maxval>` (whitespace-separated, `#` comments allowed), one whitespace
+    /// byte, then width * height bytes. Grey levels are rescaled from [0, maxval] to [-1, 1].
+    pub fn from_pgm(bytes: &[u8]) -> Result<Self, DiffusionError> {
+        let bad = |why: &str| DiffusionError::BadImage(format!("not a usable PGM file: {why}"));
+        let mut pos = 0;
+        let mut fields = [0usize; 3];
+        if bytes.get(..2) != Some(b"P5") {
+            return Err(bad("it must start with \"P5\" (binary grayscale)"));
+        }
+        pos += 2;
+        for field in fields.iter_mut() {
+            // Skip whitespace and comments.
+            loop {
+                match bytes.get(pos) {
+                    Some(b) if b.is_ascii_whitespace() => pos += 1,
+                    Some(b'#') => {
+                        while bytes.get(pos).is_some_and(|&b| b != b'\n') {
+                            pos += 1;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            let start = pos;
+            while bytes.get(pos).is_some_and(u8::is_ascii_digit) {
+                pos += 1;
+            }
+            *field = std::str::from_utf8(&bytes[start..pos])
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| bad("the header needs width, height and maximum grey value"))?;
+        }
+        let [width, height, maxval] = fields;
+        if !(1..=255).contains(&maxval) {
+            return Err(bad(&format!(
+                "maximum grey value {maxval}; only 8-bit files (1..=255) are supported"
+            )));
+        }
+        if !bytes.get(pos).is_some_and(u8::is_ascii_whitespace) {
+            return Err(bad("no whitespace after the header"));
+        }
+        let data = &bytes[pos + 1..];
+        let expected = width.saturating_mul(height);
+        let data = data.get(..expected).ok_or_else(|| {
+            bad(&format!(
+                "{width}x{height} needs {expected} bytes of pixels, the file has {}",
+                data.len()
+            ))
+        })?;
+        let scaled: Vec<u8> = data
+            .iter()
+            .map(|&b| ((b.min(maxval as u8) as usize * 255) / maxval) as u8)
+            .collect();
+        Self::from_gray_bytes(&scaled, width, height)
+    }
+
     /// Side N (pixels).
     pub fn size(&self) -> usize {
         self.size
@@ -351,6 +414,42 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_scene_asset_loads_with_edges_and_texture() {
+        let img = GrayImage::scene().expect("assets/images/scene-64.pgm parses");
+        assert_eq!(img.size(), 64);
+        let px = img.pixels();
+        let (lo, hi) = px
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), &v| (l.min(v), h.max(v)));
+        assert!(lo < -0.6 && hi > 0.8, "uses the grey range: {lo}..{hi}");
+        // High frequencies are present: neighbouring pixels often differ strongly.
+        let jumps = px.windows(2).filter(|w| (w[0] - w[1]).abs() > 0.3).count();
+        assert!(jumps > 200, "{jumps} sharp steps");
+    }
+
+    #[test]
+    fn pgm_parser_reads_comments_and_maxval_and_refuses_bad_files() {
+        let mut ok = b"P5\n# a comment\n8 8\n15\n".to_vec();
+        ok.extend((0..64).map(|i| (i % 16) as u8));
+        let img = GrayImage::from_pgm(&ok).expect("valid");
+        assert_eq!(img.size(), 8);
+        assert_eq!(img.pixels()[0], -1.0);
+        assert_eq!(img.pixels()[15], 1.0, "maxval 15 maps to white");
+        let err = |b: &[u8]| match GrayImage::from_pgm(b) {
+            Err(DiffusionError::BadImage(m)) => m,
+            other => panic!("expected BadImage, got {other:?}"),
+        };
+        assert!(err(b"P2\n8 8\n255\n").contains("P5"));
+        assert!(err(b"P5\n8\n").contains("header"));
+        assert!(err(b"P5 8 8 65535\n").contains("8-bit"));
+        assert!(err(&ok[..40]).contains("needs 64 bytes"));
+        let mut wide = b"P5 16 8 255\n".to_vec();
+        wide.extend([0u8; 128]);
+        assert!(err(&wide).contains("square"));
+        assert!(err(b"").contains("P5"));
     }
 
     #[test]
