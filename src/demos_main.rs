@@ -41,6 +41,26 @@ mod exports {
         }))
     }
 
+    /// Runs in a Web Worker started by `/bench`: trains the default denoiser for `ms`
+    /// milliseconds and returns its steps per second (NaN if it could not train).
+    #[wasm_bindgen]
+    pub fn worker_train_denoiser(ms: f64) -> f64 {
+        use gentutor::core::models::diffusion::{Denoiser, DiffusionConfig};
+        let Ok(mut d) = Denoiser::new(&DiffusionConfig::default(), 1) else {
+            return f64::NAN;
+        };
+        let ms = ms.clamp(1.0, 60_000.0);
+        let t0 = js_sys::Date::now();
+        let mut steps = 0u32;
+        while js_sys::Date::now() - t0 < ms {
+            if d.train_step(1).is_err() {
+                return f64::NAN;
+            }
+            steps += 1;
+        }
+        f64::from(steps) * 1000.0 / (js_sys::Date::now() - t0)
+    }
+
     /// Unmounts a demo mounted by [`mount_demo`]; unknown handles are ignored.
     #[wasm_bindgen]
     pub fn unmount_demo(handle: u32) {

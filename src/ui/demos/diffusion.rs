@@ -205,12 +205,34 @@ pub fn DiffusionForwardDemo(
 }
 
 /// Training a denoiser, then ancestral sampling, as one animated model.
-struct Reverse {
+pub(crate) struct Reverse {
     denoiser: Denoiser,
     data: Array2<f32>,
     sampler: Option<Sampler>,
     /// Energy distance of the finished samples to the data.
     distance: Option<f64>,
+}
+
+impl Reverse {
+    /// The demo's model: the default denoiser on 8 Gaussians with loss `l`, and the data sample
+    /// the results are compared with. (Also the workload of the `/bench` frame-time figures.)
+    pub(crate) fn new(l: LossKind) -> Result<Reverse, String> {
+        let config = DiffusionConfig {
+            loss: l,
+            dataset: Dataset2d::EightGaussians,
+            ..DiffusionConfig::default()
+        };
+        let denoiser = Denoiser::new(&config, 1).map_err(|e| e.to_string())?;
+        let mut rng = Rng::new(99);
+        let data =
+            sample_data(&config.dataset, SAMPLE_POINTS, &mut rng).map_err(|e| e.to_string())?;
+        Ok(Reverse {
+            denoiser,
+            data,
+            sampler: None,
+            distance: None,
+        })
+    }
 }
 
 impl Live for Reverse {
@@ -273,23 +295,7 @@ pub fn DiffusionReverseDemo(
     } else {
         LossKind::Simple
     });
-    let build = move |l: LossKind| -> Result<Reverse, String> {
-        let config = DiffusionConfig {
-            loss: l,
-            dataset: Dataset2d::EightGaussians,
-            ..DiffusionConfig::default()
-        };
-        let denoiser = Denoiser::new(&config, 1).map_err(|e| e.to_string())?;
-        let mut rng = Rng::new(99);
-        let data =
-            sample_data(&config.dataset, SAMPLE_POINTS, &mut rng).map_err(|e| e.to_string())?;
-        Ok(Reverse {
-            denoiser,
-            data,
-            sampler: None,
-            distance: None,
-        })
-    };
+    let build = Reverse::new;
     let lp = Animator::new(build(loss.get_untracked()).ok(), 10, None);
     Effect::new(move |_| {
         if lp.canvas.get().is_some() {
