@@ -56,8 +56,11 @@ fn main() {
         }
     }
     let mut out = Vec::with_capacity(N * N + 32);
-    write!(out, "P5\n# scene-64: drawn by examples/make_scene.rs, CC0\n{N} {N}\n255\n")
-        .expect("header");
+    write!(
+        out,
+        "P5\n# scene-64: drawn by examples/make_scene.rs, CC0\n{N} {N}\n255\n"
+    )
+    .expect("header");
     for row in img {
         out.extend(row.iter().map(|v| (v * 255.0).round() as u8));
     }

@@ -83,7 +83,11 @@ impl FrameStats {
             frames: d.len(),
             mean_ms: mean,
             p95_ms: d[rank - 1],
-            fps: if mean > 0.0 { 1000.0 / mean } else { f64::INFINITY },
+            fps: if mean > 0.0 {
+                1000.0 / mean
+            } else {
+                f64::INFINITY
+            },
         })
     }
 }
@@ -141,7 +145,10 @@ mod tests {
             train_within_budget(|_| -> Result<(), String> { Ok(()) }, 0, 0.0, || 5.0),
             Ok(1)
         );
-        assert_eq!(train_within_budget(|_| Err("nan"), 2, 8.0, || 0.0), Err("nan"));
+        assert_eq!(
+            train_within_budget(|_| Err("nan"), 2, 8.0, || 0.0),
+            Err("nan")
+        );
     }
 
     #[test]

@@ -100,8 +100,7 @@ fn start_worker(ms: f64) -> Result<js_sys::Promise, String> {
     opts.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)
         .map_err(|_| "could not create the worker script")?;
-    let blob_url =
-        web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no object URL")?;
+    let blob_url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no object URL")?;
     let wo = web_sys::WorkerOptions::new();
     wo.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options(&blob_url, &wo)
@@ -175,17 +174,29 @@ pub fn Bench() -> impl IntoView {
         let gan_sps = bench_steps(|n| gan.step(n), 50, 500, now_ms)
             .map(|r| r.steps_per_sec)
             .unwrap_or(f64::NAN);
-        add("1D GAN training steps/s (no drawing)".into(), format!("{gan_sps:.0}"), "bench-steps");
+        add(
+            "1D GAN training steps/s (no drawing)".into(),
+            format!("{gan_sps:.0}"),
+            "bench-steps",
+        );
         let flow = Flow2d::from_config(flow2d::Config::default())
             .ok()
             .and_then(|mut f| flow2d::bench_flow(&mut f, 20, 200, now_ms).ok())
             .map_or(f64::NAN, |r| r.steps_per_sec);
-        add("2D flow training steps/s".into(), format!("{flow:.0}"), "bench-flow");
+        add(
+            "2D flow training steps/s".into(),
+            format!("{flow:.0}"),
+            "bench-flow",
+        );
         let denoise = Denoiser::new(&DiffusionConfig::default(), 1)
             .ok()
             .and_then(|mut d| bench_steps(|n| d.train_step(n), 20, 200, now_ms).ok())
             .map_or(f64::NAN, |r| r.steps_per_sec);
-        add("Diffusion denoiser training steps/s".into(), format!("{denoise:.0}"), "bench-denoiser");
+        add(
+            "Diffusion denoiser training steps/s".into(),
+            format!("{denoise:.0}"),
+            "bench-denoiser",
+        );
         json.push(format!(
             "\"gan1d_steps_per_s\":{gan_sps:.1},\"steps_per_frame\":{GAN_STEPS_PER_FRAME},\"flow2d_steps_per_s\":{flow:.1},\"denoiser_steps_per_s\":{denoise:.1}"
         ));
@@ -272,7 +283,11 @@ pub fn Bench() -> impl IntoView {
                 Some((frames, sps))
             }
             Err(e) => {
-                add("Web Worker".into(), format!("not measured: {e}"), "bench-worker");
+                add(
+                    "Web Worker".into(),
+                    format!("not measured: {e}"),
+                    "bench-worker",
+                );
                 None
             }
         };
