@@ -5,6 +5,7 @@
 #[cfg(target_arch = "wasm32")]
 mod exports {
     use gentutor::core::content::decode_options;
+    use gentutor::ui::demos::worker::{load_remote, WorkerModel};
     use gentutor::ui::demos::{view_for, Mountable};
     use std::any::Any;
     use std::cell::RefCell;
@@ -59,6 +60,38 @@ mod exports {
             steps += 1;
         }
         f64::from(steps) * 1000.0 / (js_sys::Date::now() - t0)
+    }
+
+    thread_local! {
+        /// The run this worker trains (see `ui::demos::worker`).
+        static TRAINING: RefCell<Option<Box<dyn WorkerModel>>> = const { RefCell::new(None) };
+    }
+
+    /// Worker: takes over the run `state` of model `kind`. Returns an error message, if any.
+    #[wasm_bindgen]
+    pub fn worker_load(kind: &str, state: &[u8]) -> Option<String> {
+        match load_remote(kind, state) {
+            Ok(m) => {
+                TRAINING.with_borrow_mut(|t| *t = Some(m));
+                None
+            }
+            Err(e) => Some(e),
+        }
+    }
+
+    /// Worker: trains `steps` steps. Returns the divergence message, if training stopped.
+    #[wasm_bindgen]
+    pub fn worker_train(steps: usize) -> Option<String> {
+        TRAINING.with_borrow_mut(|t| match t.as_mut() {
+            Some(m) => m.train(steps.clamp(1, 10_000)).err(),
+            None => Some("the worker has no model to train".into()),
+        })
+    }
+
+    /// Worker: the current run, as bytes for the page.
+    #[wasm_bindgen]
+    pub fn worker_state() -> Vec<u8> {
+        TRAINING.with_borrow(|t| t.as_ref().map(|m| m.state()).unwrap_or_default())
     }
 
     /// Unmounts a demo mounted by [`mount_demo`]; unknown handles are ignored.

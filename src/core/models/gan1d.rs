@@ -52,6 +52,9 @@ pub enum GanError {
     /// A URL-hash string could not be read.
     #[error("could not read the GAN settings from the link ({0}); using a preset instead is safe")]
     BadHash(String),
+    /// Saved training state (handed between the page and its worker) could not be used.
+    #[error("the saved training state could not be used ({0}); press Reset to start over")]
+    BadState(String),
     /// A preset name is not known.
     #[error("unknown preset `{0}`; choose one of: default, mode-collapse, vanishing-gradients, fixed-wgan-gp, fixed-ns-k5")]
     UnknownPreset(String),
@@ -578,7 +581,7 @@ impl Preset {
 /// A curve kept at bounded size: consecutive values are averaged in windows of `stride` steps;
 /// when `HISTORY_CAP` points are stored, neighbours are averaged pairwise and the stride doubles.
 /// So the whole run stays visible, ever more coarsely, in O(cap) memory.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct History {
     stride: u64,
     acc: f64,
@@ -641,7 +644,7 @@ impl History {
 }
 
 /// The training curves.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Histories {
     /// Discriminator loss L_D (including the gradient penalty), averaged over the k D steps.
     pub loss_d: History,
@@ -768,6 +771,39 @@ impl Clone for MetricsMemo {
             self.0.lock().ok().and_then(|g| g.clone()),
         ))
     }
+}
+
+/// The part of a [`Gan1d`] that is state, not scratch: what [`Gan1d::to_bytes`] writes.
+#[derive(Deserialize)]
+struct Saved {
+    config: Config,
+    seed: u64,
+    g: Mlp,
+    d: Mlp,
+    opt_g: AnyOptimizer,
+    opt_d: AnyOptimizer,
+    rng: Rng,
+    eval_z: Array2<f32>,
+    step: u64,
+    /// Step and message of a divergence.
+    diverged: Option<(u64, String)>,
+    hist: Histories,
+}
+
+/// [`Saved`] by reference, so saving copies nothing (same field order: same bytes).
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    config: &'a Config,
+    seed: u64,
+    g: &'a Mlp,
+    d: &'a Mlp,
+    opt_g: &'a AnyOptimizer,
+    opt_d: &'a AnyOptimizer,
+    rng: &'a Rng,
+    eval_z: &'a Array2<f32>,
+    step: u64,
+    diverged: Option<(u64, String)>,
+    hist: &'a Histories,
 }
 
 /// What the plots and metrics compare against, per config: the grid, p* on it, and p*'s mass
@@ -934,25 +970,43 @@ impl Gan1d {
         );
         let mut eval_z = Array2::zeros((EVAL_SAMPLES, 1));
         eval_rng.fill_normal(eval_z.view_mut());
-        let b = config.batch;
-        let target = Target::new(&config);
-        Ok(Gan1d {
+        Ok(Gan1d::assemble(Saved {
             opt_g: build_optimizer(&config, config.lr_g),
             opt_d: build_optimizer(&config, config.lr_d),
-            g_grads: Grads::zeros_like(&g),
-            d_grads: Grads::zeros_like(&d),
-            gp_grads: Grads::zeros_like(&d),
             g,
             d,
             config,
             seed,
             rng,
             eval_z,
-            target,
-            memo: MetricsMemo::default(),
             step: 0,
             diverged: None,
             hist: Histories::default(),
+        }))
+    }
+
+    /// A run from its learned and random state, with fresh work buffers.
+    fn assemble(s: Saved) -> Gan1d {
+        let b = s.config.batch;
+        Gan1d {
+            g_grads: Grads::zeros_like(&s.g),
+            d_grads: Grads::zeros_like(&s.d),
+            gp_grads: Grads::zeros_like(&s.d),
+            target: Target::new(&s.config),
+            memo: MetricsMemo::default(),
+            diverged: s
+                .diverged
+                .map(|(step, what)| GanError::Diverged { step, what }),
+            config: s.config,
+            seed: s.seed,
+            g: s.g,
+            d: s.d,
+            opt_g: s.opt_g,
+            opt_d: s.opt_d,
+            rng: s.rng,
+            eval_z: s.eval_z,
+            step: s.step,
+            hist: s.hist,
             z: Array2::zeros((b, 1)),
             x_d: Array2::zeros((2 * b, 1)),
             x_hat: Array2::zeros((b, 1)),
@@ -964,7 +1018,53 @@ impl Gan1d {
             g_cache: Cache::default(),
             d_cache: Cache::default(),
             gp_cache: Cache::default(),
-        })
+        }
+    }
+
+    /// The whole training state (networks, optimiser moments, random state, curves) as bytes,
+    /// to hand the run to a Web Worker and back without losing a step.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let saved = SavedRef {
+            config: &self.config,
+            seed: self.seed,
+            g: &self.g,
+            d: &self.d,
+            opt_g: &self.opt_g,
+            opt_d: &self.opt_d,
+            rng: &self.rng,
+            eval_z: &self.eval_z,
+            step: self.step,
+            diverged: match &self.diverged {
+                Some(GanError::Diverged { step, what }) => Some((*step, what.clone())),
+                Some(other) => Some((self.step, other.to_string())),
+                None => None,
+            },
+            hist: &self.hist,
+        };
+        postcard::to_allocvec(&saved).unwrap_or_default()
+    }
+
+    /// Inverse of [`Gan1d::to_bytes`]. Bytes that are not a valid run are refused (the config
+    /// is validated and the network shapes checked against it), never trusted.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Gan1d, GanError> {
+        let bad = GanError::BadState;
+        let s: Saved = postcard::from_bytes(bytes).map_err(|e| bad(e.to_string()))?;
+        s.config.validate()?;
+        let shapes_ok = |m: &Mlp, width: usize, depth: usize| {
+            let sizes = mlp_sizes(width, depth);
+            m.layers.len() + 1 == sizes.len()
+                && m.layers
+                    .iter()
+                    .zip(sizes.windows(2))
+                    .all(|(l, w)| l.w.dim() == (w[0], w[1]) && l.b.len() == w[1])
+        };
+        if !shapes_ok(&s.g, s.config.g_width, s.config.g_depth)
+            || !shapes_ok(&s.d, s.config.d_width, s.config.d_depth)
+            || s.eval_z.dim() != (EVAL_SAMPLES, 1)
+        {
+            return Err(bad("the networks do not match the settings".into()));
+        }
+        Ok(Gan1d::assemble(s))
     }
 
     /// A fresh run of a preset with its measured seed.
@@ -1570,6 +1670,44 @@ mod tests {
         let mass: f32 = fast.iter().sum::<f32>() * w;
         let in_range = (n - 10.0) / n;
         assert!((mass - in_range).abs() < 0.03, "mass {mass} vs {in_range}");
+    }
+
+    #[test]
+    fn a_run_survives_the_trip_to_a_worker_and_back() {
+        let mut a = Gan1d::from_preset(Preset::Default);
+        assert!(a.step(30).is_ok());
+        let bytes = a.to_bytes();
+        let mut b = Gan1d::from_bytes(&bytes).expect("round trip");
+        assert_eq!(b.step_count(), 30);
+        assert_eq!(b.to_bytes(), bytes, "nothing lost");
+        // Both continue identically: optimiser moments and random state came along.
+        assert!(a.step(20).is_ok());
+        assert!(b.step(20).is_ok());
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        assert_eq!(a.view().gen_kde, b.view().gen_kde);
+    }
+
+    #[test]
+    fn damaged_or_mismatched_state_is_refused() {
+        let a = Gan1d::from_preset(Preset::Default);
+        let bytes = a.to_bytes();
+        for bad in [&b""[..], &b"garbage"[..], &bytes[..bytes.len() / 2]] {
+            assert!(matches!(Gan1d::from_bytes(bad), Err(GanError::BadState(_))));
+        }
+        // A config that says width 16 with networks of width 32 is refused.
+        let mut other = Gan1d::new(
+            Config {
+                g_width: 16,
+                ..Config::default()
+            },
+            1,
+        )
+        .expect("valid");
+        other.g = a.g.clone();
+        assert!(matches!(
+            Gan1d::from_bytes(&other.to_bytes()),
+            Err(GanError::BadState(_))
+        ));
     }
 
     /// K = 1: N(0, 0.5). After training, the generated mean and std match within stated tolerances.

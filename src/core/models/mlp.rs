@@ -95,7 +95,7 @@ impl Activation {
 }
 
 /// A dense (fully connected) layer: z = h W + b.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dense {
     /// Weights, shape (in, out).
     pub w: Array2<f32>,
@@ -336,7 +336,7 @@ fn ensure_shapes(v: &mut Vec<Array2<f32>>, shapes: impl Iterator<Item = (usize, 
 }
 
 /// Multilayer perceptron: dense layers with a shared hidden activation and an output activation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mlp {
     /// Layers 1..L.
     pub layers: Vec<Dense>,
@@ -664,7 +664,7 @@ impl Optimizer for Sgd {
 /// m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2
 /// theta <- theta - lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adam {
     /// Learning rate.
     pub lr: f32,
@@ -729,7 +729,7 @@ impl Optimizer for Adam {
 }
 
 /// Either optimiser, chosen at run time from a config.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnyOptimizer {
     /// SGD.
     Sgd(Sgd),

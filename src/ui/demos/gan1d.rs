@@ -58,6 +58,16 @@ impl Live for Gan1d {
     }
 }
 
+impl super::worker::Remote for Gan1d {
+    const KIND: &'static str = "gan1d";
+    fn to_bytes(&self) -> Vec<u8> {
+        Gan1d::to_bytes(self)
+    }
+    fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        Gan1d::from_bytes(bytes).map_err(|e| e.to_string())
+    }
+}
+
 /// A 1D GAN on a mixture of Gaussians, live.
 #[component]
 pub fn Gan1dDemo(
@@ -97,7 +107,7 @@ pub fn Gan1dDemo(
     });
     on_cleanup(move || lp.running.set(false));
 
-    let toggle = move |_| lp.toggle();
+    let toggle = move |_| lp.toggle_prefer_worker();
     let readout = move || {
         lp.read(|m| {
             let met = m.metrics();

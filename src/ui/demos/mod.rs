@@ -10,6 +10,7 @@ pub mod diffusion;
 pub mod flow2d;
 pub mod gan1d;
 pub mod shared;
+pub mod worker;
 
 use crate::core::content::DemoKind;
 use leptos::prelude::*;

@@ -96,6 +96,14 @@ use leptos::prelude::*;
 pub struct Animator<M: Live> {
     pub model: StoredValue<Option<M>>,
     pub running: RwSignal<bool>,
+    /// Whether the current run trains in a Web Worker ([`Animator::toggle_prefer_worker`]).
+    pub in_worker: RwSignal<bool>,
+    /// Bumped by every change made on the page; worker reports of another epoch are stale.
+    epoch: StoredValue<u32>,
+    /// The page's end of the training worker, once started.
+    remote: StoredValue<Option<super::worker::TrainingWorker>, LocalStorage>,
+    /// The newest state the worker reported, not yet applied.
+    pending: StoredValue<Option<Vec<u8>>>,
     /// Bumped after every draw, so readouts re-read the model.
     pub frame: RwSignal<u64>,
     pub error: RwSignal<Option<String>>,
@@ -115,6 +123,10 @@ impl<M: Live> Animator<M> {
         Animator {
             model: StoredValue::new(model),
             running: RwSignal::new(false),
+            in_worker: RwSignal::new(false),
+            epoch: StoredValue::new(0),
+            remote: StoredValue::new_local(None),
+            pending: StoredValue::new(None),
             frame: RwSignal::new(0),
             error: RwSignal::new(error),
             steps_per_frame: RwSignal::new(steps_per_frame),
@@ -125,6 +137,7 @@ impl<M: Live> Animator<M> {
     /// Replaces the model (after a reset or a settings change) and redraws.
     pub fn replace(self, model: Result<M, String>) {
         self.running.set(false);
+        self.local_change();
         match model {
             Ok(m) => {
                 self.model.set_value(Some(m));
@@ -137,6 +150,10 @@ impl<M: Live> Animator<M> {
 
     /// Trains `n` steps, then redraws. A diverged run stops and shows its message.
     pub fn advance(self, n: usize) {
+        if self.in_worker.get_untracked() && self.running.get_untracked() {
+            return; // the worker owns the run until it is paused
+        }
+        self.local_change();
         let result = self
             .model
             .try_update_value(|m| m.as_mut().map(|m| m.train(n)));
@@ -183,9 +200,106 @@ impl<M: Live> Animator<M> {
         request_animation_frame(move || self.tick());
     }
 
+    /// A change made on the page: reports from a worker run started before it are stale.
+    fn local_change(self) {
+        let _ = self.epoch.try_update_value(|e| *e = e.wrapping_add(1));
+        if self.in_worker.get_untracked() {
+            self.remote.with_value(|w| {
+                if let Some(w) = w {
+                    w.stop();
+                }
+            });
+            self.in_worker.set(false);
+        }
+    }
+
     /// Reads the model for a readout; re-runs after every frame.
     pub fn read<T>(self, f: impl FnOnce(&M) -> T) -> Option<T> {
         self.frame.get();
         self.model.try_with_value(|m| m.as_ref().map(f)).flatten()
+    }
+}
+
+impl<M: super::worker::Remote> Animator<M> {
+    /// Play/pause, training in a Web Worker when the page can start one (the page then only
+    /// draws), else on the page between frames ([`Animator::toggle`]).
+    pub fn toggle_prefer_worker(self) {
+        if self.running.get_untracked() {
+            self.running.set(false);
+            if self.in_worker.get_untracked() {
+                // The worker answers with the final state (see `on_report`).
+                self.remote.with_value(|w| {
+                    if let Some(w) = w {
+                        w.stop();
+                    }
+                });
+            }
+            return;
+        }
+        if self.error.get_untracked().is_some() || !self.model.with_value(Option::is_some) {
+            return;
+        }
+        if self.remote.with_value(Option::is_none) {
+            match super::worker::TrainingWorker::spawn(move |r| self.on_report(r)) {
+                Ok(w) => self.remote.set_value(Some(w)),
+                Err(_) => return self.toggle(), // no worker here: train on the page
+            }
+        }
+        let epoch = self.epoch.get_value().wrapping_add(1);
+        self.epoch.set_value(epoch);
+        let state = self.model.with_value(|m| m.as_ref().map(M::to_bytes));
+        let steps = self.steps_per_frame.get_untracked();
+        let sent = self.remote.with_value(|w| match (w, &state) {
+            (Some(w), Some(s)) => w.run(M::KIND, s, steps, epoch),
+            _ => Err("no worker".into()),
+        });
+        if sent.is_err() {
+            self.remote.set_value(None);
+            return self.toggle();
+        }
+        self.in_worker.set(true);
+        self.running.set(true);
+        self.remote_tick();
+    }
+
+    fn on_report(self, r: super::worker::Report) {
+        if Some(r.epoch) != self.epoch.try_get_value() {
+            return; // stale, or the component is gone
+        }
+        if let Some(state) = r.state {
+            self.pending.set_value(Some(state));
+        }
+        if let Some(e) = r.error {
+            self.running.set(false);
+            self.apply_pending();
+            self.in_worker.set(false);
+            self.error.set(Some(e));
+        } else if !r.running {
+            self.apply_pending();
+            self.in_worker.set(false);
+        }
+    }
+
+    /// Once per animation frame while the worker trains: draw its newest state.
+    fn remote_tick(self) {
+        if !self.running.try_get_untracked().unwrap_or(false) || !self.in_worker.get_untracked() {
+            return;
+        }
+        self.apply_pending();
+        request_animation_frame(move || self.remote_tick());
+    }
+
+    fn apply_pending(self) {
+        let Some(Some(bytes)) = self.pending.try_update_value(Option::take) else {
+            return;
+        };
+        match M::from_bytes(&bytes) {
+            Ok(m) => self.model.set_value(Some(m)),
+            Err(e) => {
+                self.running.set(false);
+                self.error.set(Some(e));
+            }
+        }
+        self.redraw();
     }
 }
