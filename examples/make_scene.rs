@@ -36,7 +36,7 @@ fn main() {
             let in_wall = (8.0..28.0).contains(&xf) && (34.0..52.0).contains(&yf);
             if in_wall {
                 let row = ((yf - 34.0) / 3.0) as usize;
-                let shift = if row % 2 == 0 { 0.0 } else { 3.0 };
+                let shift = if row.is_multiple_of(2) { 0.0 } else { 3.0 };
                 let mortar = (yf - 34.0) % 3.0 < 0.9 || (xf - 8.0 + shift) % 6.0 < 0.9;
                 v = if mortar { 0.85 } else { 0.55 };
                 // Door and window: flat dark and bright regions.

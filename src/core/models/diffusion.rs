@@ -66,6 +66,9 @@ pub enum DiffusionError {
         /// T of the denoiser.
         denoiser: usize,
     },
+    /// Saved training state (handed between the page and its worker) could not be used.
+    #[error("the saved training state could not be used ({0}); press Reset to start over")]
+    BadState(String),
     /// An image could not be loaded.
     #[error("cannot use this image: {0}")]
     BadImage(String),

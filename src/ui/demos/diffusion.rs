@@ -222,16 +222,31 @@ impl Reverse {
             dataset: Dataset2d::EightGaussians,
             ..DiffusionConfig::default()
         };
-        let denoiser = Denoiser::new(&config, 1).map_err(|e| e.to_string())?;
+        Reverse::from_denoiser(Denoiser::new(&config, 1).map_err(|e| e.to_string())?)
+    }
+
+    /// A model around a (possibly trained) denoiser, with the comparison data of its data set.
+    fn from_denoiser(denoiser: Denoiser) -> Result<Reverse, String> {
         let mut rng = Rng::new(99);
-        let data =
-            sample_data(&config.dataset, SAMPLE_POINTS, &mut rng).map_err(|e| e.to_string())?;
+        let data = sample_data(&denoiser.config().dataset, SAMPLE_POINTS, &mut rng)
+            .map_err(|e| e.to_string())?;
         Ok(Reverse {
             denoiser,
             data,
             sampler: None,
             distance: None,
         })
+    }
+}
+
+/// Only training crosses to the worker: sampling is short and stays on the page.
+impl super::worker::Remote for Reverse {
+    const KIND: &'static str = "diffusion-reverse";
+    fn to_bytes(&self) -> Vec<u8> {
+        self.denoiser.to_bytes()
+    }
+    fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        Reverse::from_denoiser(Denoiser::from_bytes(bytes).map_err(|e| e.to_string())?)
     }
 }
 
@@ -304,7 +319,7 @@ pub fn DiffusionReverseDemo(
     });
     on_cleanup(move || lp.running.set(false));
     let sample = move |_| {
-        lp.running.set(false);
+        lp.pause();
         let _ = lp.model.try_update_value(|m| {
             if let Some(m) = m.as_mut() {
                 m.sampler = Some(m.denoiser.sampler(SAMPLE_POINTS, 5));
@@ -322,11 +337,13 @@ pub fn DiffusionReverseDemo(
     view! {
         <figure class="demo demo-diffusion-reverse" data-testid="demo-diffusion-reverse">
             <figcaption>"Reverse diffusion: train a denoiser, then sample"</figcaption>
-            <p class="demo-help">"Train ε_θ(x_t, t) on the 8-Gaussians data (left: the loss), then press Sample to run DDPM ancestral sampling from pure noise x_T down to x_0 (right). Training runs in short slices between frames, so the page stays responsive."</p>
+            <p class="demo-help">"Train ε_θ(x_t, t) on the 8-Gaussians data (left: the loss), then press Sample to run DDPM ancestral sampling from pure noise x_T down to x_0 (right). Training runs in a background worker (or, where none can start, in short slices between frames), so the page stays responsive."</p>
             <div class="demo-buttons">
                 <button data-testid="rev-train" on:click=move |_| {
-                    let _ = lp.model.try_update_value(|m| if let Some(m) = m.as_mut() { m.sampler = None });
-                    lp.toggle();
+                    if !lp.running.get_untracked() {
+                        let _ = lp.model.try_update_value(|m| if let Some(m) = m.as_mut() { m.sampler = None });
+                    }
+                    lp.toggle_prefer_worker();
                 }>{move || if lp.running.get() { "Pause" } else { "Train" }}</button>
                 <button class="secondary" data-testid="rev-sample" on:click=sample>"Sample"</button>
                 <button class="secondary" on:click=move |_| lp.replace(build(loss.get_untracked()))>"Reset"</button>
@@ -360,7 +377,11 @@ pub fn DiffusionReverseDemo(
                     view! { <span data-testid="rev-status">{format!("{steps} training steps · {s}")}</span><span data-testid="rev-distance">{d}</span> }.into_any()
                 }
                 None => view! { <span>"No model"</span> }.into_any(),
-            }}</p>
+            }}
+            <Show when=move || lp.in_worker.get() && lp.running.get()>
+                <span class="demo-note" data-testid="trains-in-worker">" · training in a background worker"</span>
+            </Show>
+            </p>
         </figure>
     }
 }

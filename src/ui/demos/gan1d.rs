@@ -152,6 +152,9 @@ pub fn Gan1dDemo(
                     }.into_any(),
                     None => view! { <span>"No model"</span> }.into_any(),
                 }}
+                <Show when=move || lp.in_worker.get() && lp.running.get()>
+                    <span class="demo-note" data-testid="trains-in-worker">" · training in a background worker"</span>
+                </Show>
             </p>
             <Show when=move || lp.error.get().is_some()>
                 <div class="demo-error" role="alert" data-testid="gan-error">

@@ -262,6 +262,16 @@ impl<M: super::worker::Remote> Animator<M> {
         self.remote_tick();
     }
 
+    /// Stops training (on the page or in the worker) and keeps the newest state shown; a later
+    /// report from the worker is ignored, so the page can change the model right away.
+    pub fn pause(self) {
+        self.running.set(false);
+        if self.in_worker.get_untracked() {
+            self.apply_pending();
+            self.local_change();
+        }
+    }
+
     fn on_report(self, r: super::worker::Report) {
         if Some(r.epoch) != self.epoch.try_get_value() {
             return; // stale, or the component is gone

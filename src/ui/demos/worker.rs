@@ -186,8 +186,12 @@ impl<M: Remote> WorkerModel for M {
 /// Decodes a run sent by the page, choosing the type by its [`Remote::KIND`].
 pub fn load_remote(kind: &str, bytes: &[u8]) -> Result<Box<dyn WorkerModel>, String> {
     use crate::core::models::gan1d::Gan1d;
+    use crate::ui::demos::diffusion::Reverse;
     match kind {
         k if k == <Gan1d as Remote>::KIND => Ok(Box::new(<Gan1d as Remote>::from_bytes(bytes)?)),
+        k if k == <Reverse as Remote>::KIND => {
+            Ok(Box::new(<Reverse as Remote>::from_bytes(bytes)?))
+        }
         other => Err(format!("the worker cannot train a \"{other}\" model")),
     }
 }

@@ -101,6 +101,10 @@ async fn diffusion_t_slider_changes_the_plot_and_sampling_completes() {
         .expect("open the epsilon lesson");
     let train = s.wait_for("[data-testid=rev-train]").await;
     train.click().await.expect("train");
+    // Training runs in a Web Worker (measured best on /bench); sampling then runs on the page
+    // from the state the worker handed back.
+    s.wait_for("[data-testid=demo-diffusion-reverse] [data-testid=trains-in-worker]")
+        .await;
     s.wait_text("[data-testid=rev-status]", |t| {
         t.split(' ')
             .next()

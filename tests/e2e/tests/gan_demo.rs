@@ -27,6 +27,9 @@ async fn play_trains_and_coverage_changes() {
         .await;
 
     play.click().await.expect("press play");
+    // Training runs in a Web Worker; the page says so while it does.
+    s.wait_for("[data-testid=demo-gan1d] [data-testid=trains-in-worker]")
+        .await;
     s.wait_text("[data-testid=gan-step]", |t| step_of(t) >= 50)
         .await;
     // Mode coverage moves as the generator spreads out over the 8 modes.
@@ -40,6 +43,8 @@ async fn play_trains_and_coverage_changes() {
         .click()
         .await
         .expect("click");
+    // The worker hands the final state back a moment after the pause.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let paused = step_of(
         &c.find(Locator::Css("[data-testid=gan-step]"))
             .await
@@ -58,6 +63,15 @@ async fn play_trains_and_coverage_changes() {
             .expect("t"),
     );
     assert_eq!(paused, later, "pause stops training");
+    // The run came back to the page intact: Step trains exactly one more step here.
+    c.find(Locator::Css("[data-testid=gan-step-button]"))
+        .await
+        .expect("step button")
+        .click()
+        .await
+        .expect("click");
+    s.wait_text("[data-testid=gan-step]", |t| step_of(t) == paused + 1)
+        .await;
     assert!(
         c.find(Locator::Css("[data-testid=gan-error]"))
             .await

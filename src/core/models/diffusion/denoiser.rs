@@ -101,6 +101,22 @@ pub struct Denoiser {
     ts: Vec<usize>,
 }
 
+/// The state of a [`Denoiser`] (not its scratch buffers), as [`Denoiser::to_bytes`] writes it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    config: DiffusionConfig,
+    seed: u64,
+    net: Mlp,
+    opt: Adam,
+    rng: Rng,
+    step: u64,
+    /// Step and message of a divergence.
+    diverged: Option<(u64, String)>,
+    losses: Vec<f32>,
+    history_stride: usize,
+    pending: (f64, usize),
+}
+
 impl Denoiser {
     /// A fresh denoiser for `config` (validated; pass `config.clamped()` for slider values),
     /// with every random choice (init, data, t, noise) derived from `seed`.
@@ -126,29 +142,92 @@ impl Denoiser {
             Activation::Identity,
             &mut init,
         );
-        let grads = Grads::zeros_like(&net);
-        let weights = loss_weights(&schedule, config.loss);
-        Ok(Denoiser {
-            config: config.clone(),
-            seed,
+        Ok(Denoiser::assemble(
+            Saved {
+                config: config.clone(),
+                seed,
+                opt: Adam::new(config.lr, 0.9, 0.999, 1e-8),
+                net,
+                rng,
+                step: 0,
+                diverged: None,
+                losses: Vec::new(),
+                history_stride: 1,
+                pending: (0.0, 0),
+            },
             schedule,
-            net,
-            opt: Adam::new(config.lr, 0.9, 0.999, 1e-8),
-            rng,
-            weights,
-            step: 0,
-            diverged: None,
-            losses: Vec::new(),
-            history_stride: 1,
-            pending: (0.0, 0),
+        ))
+    }
+
+    /// A denoiser from its state, with the schedule and loss weights it implies and fresh
+    /// work buffers.
+    fn assemble(s: Saved, schedule: Schedule) -> Denoiser {
+        let width = 2 + 2 * s.config.time_freqs;
+        Denoiser {
+            grads: Grads::zeros_like(&s.net),
+            weights: loss_weights(&schedule, s.config.loss),
+            schedule,
+            diverged: s
+                .diverged
+                .map(|(step, what)| DiffusionError::Diverged { step, what }),
+            config: s.config,
+            seed: s.seed,
+            net: s.net,
+            opt: s.opt,
+            rng: s.rng,
+            step: s.step,
+            losses: s.losses,
+            history_stride: s.history_stride,
+            pending: s.pending,
             cache: Cache::default(),
-            grads,
             input: Array2::zeros((0, width)),
             eps: Array2::zeros((0, 2)),
             gout: Array2::zeros((0, 2)),
             us: Vec::new(),
             ts: Vec::new(),
-        })
+        }
+    }
+
+    /// The whole training state as bytes (to train in a Web Worker and hand the run back).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let saved = Saved {
+            config: self.config.clone(),
+            seed: self.seed,
+            net: self.net.clone(),
+            opt: self.opt.clone(),
+            rng: self.rng.clone(),
+            step: self.step,
+            diverged: self.diverged.as_ref().map(|e| match e {
+                DiffusionError::Diverged { step, what } => (*step, what.clone()),
+                other => (self.step, other.to_string()),
+            }),
+            losses: self.losses.clone(),
+            history_stride: self.history_stride,
+            pending: self.pending,
+        };
+        postcard::to_allocvec(&saved).unwrap_or_default()
+    }
+
+    /// Inverse of [`Denoiser::to_bytes`]; refuses bytes that are not a valid run (settings
+    /// validated, network shapes checked).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Denoiser, DiffusionError> {
+        let bad = |why: String| DiffusionError::BadState(why);
+        let s: Saved = postcard::from_bytes(bytes).map_err(|e| bad(e.to_string()))?;
+        s.config.validate()?;
+        let schedule = s.config.schedule()?;
+        let mut sizes = vec![2 + 2 * s.config.time_freqs];
+        sizes.extend(std::iter::repeat_n(s.config.hidden, s.config.depth));
+        sizes.push(2);
+        let shapes_ok = s.net.layers.len() + 1 == sizes.len()
+            && s.net
+                .layers
+                .iter()
+                .zip(sizes.windows(2))
+                .all(|(l, w)| l.w.dim() == (w[0], w[1]) && l.b.len() == w[1]);
+        if !shapes_ok || s.history_stride == 0 {
+            return Err(bad("the network does not match the settings".into()));
+        }
+        Ok(Denoiser::assemble(s, schedule))
     }
 
     /// The settings this denoiser was built with.
@@ -573,6 +652,34 @@ mod tests {
         let per_t = d.per_t_loss(16, 3).expect("valid data");
         assert_eq!(per_t.len(), 100);
         assert!(per_t.iter().all(|v| v.is_finite() && *v >= 0.0));
+    }
+
+    #[test]
+    fn a_run_survives_the_trip_to_a_worker_and_back() {
+        let cfg = DiffusionConfig {
+            batch: 32,
+            ..DiffusionConfig::default()
+        };
+        let mut a = Denoiser::new(&cfg, 3).expect("valid");
+        assert!(a.train_step(15).is_ok());
+        let bytes = a.to_bytes();
+        let mut b = Denoiser::from_bytes(&bytes).expect("round trip");
+        assert_eq!(b.steps_done(), 15);
+        assert_eq!(b.to_bytes(), bytes);
+        assert!(a.train_step(10).is_ok());
+        assert!(b.train_step(10).is_ok());
+        assert_eq!(
+            a.to_bytes(),
+            b.to_bytes(),
+            "optimiser and random state came along"
+        );
+        assert_eq!(a.loss_history(), b.loss_history());
+        for bad in [&b""[..], &b"nonsense"[..], &bytes[..bytes.len() / 3]] {
+            assert!(matches!(
+                Denoiser::from_bytes(bad),
+                Err(DiffusionError::BadState(_) | DiffusionError::InvalidConfig { .. })
+            ));
+        }
     }
 
     #[test]
