@@ -65,3 +65,35 @@ fn the_lint_fails_on_broken_content() {
     );
     assert!(msgs.iter().any(|m| m.contains("nowhere.md#x")), "{msgs:?}");
 }
+
+#[test]
+fn the_lint_refuses_a_multiple_choice_answer_guessable_by_length() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut files = Vec::new();
+    read_all(&root, &root, &mut files);
+    let cards = files
+        .iter_mut()
+        .find(|(p, _)| p == "cards/gan-objective.toml")
+        .expect("the GAN cards exist");
+    // The first card's one-line answer becomes as long as a full back.
+    let line = cards
+        .1
+        .lines()
+        .find(|l| l.starts_with("answer = "))
+        .expect("cards have an `answer`")
+        .to_string();
+    let long = format!(
+        "answer = \"{}\"",
+        "The discriminator and the generator play a game. ".repeat(12)
+    );
+    cards.1 = cards.1.replacen(&line, &long, 1);
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let msgs: Vec<String> = lint(&refs).iter().map(|e| e.to_string()).collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("picked by length")),
+        "{msgs:?}"
+    );
+}

@@ -16,6 +16,10 @@ pub struct Card {
     pub id: u32,
     pub front: String,
     pub back: String,
+    /// The right answer in one sentence, in the style and length of the distractors: the
+    /// correct multiple-choice option (the full `back` would give itself away by its length).
+    #[serde(default)]
+    pub answer: String,
     /// Short name for the Matching game ("Mode collapse").
     pub term: String,
     /// One-line definition for the Matching game.
@@ -32,6 +36,15 @@ pub struct Card {
 }
 
 impl Card {
+    /// The correct multiple-choice option: `answer`, or `back` for a card without one.
+    pub fn mc_answer(&self) -> &str {
+        if self.answer.trim().is_empty() {
+            &self.back
+        } else {
+            &self.answer
+        }
+    }
+
     /// The lesson slug part of `lesson` (`gan-objective#training-loop` -> `gan-objective`).
     pub fn lesson_slug(&self) -> &str {
         self.lesson.split('#').next().unwrap_or("")
@@ -72,6 +85,7 @@ definition = "D"
 tags = ["gan"]
 lesson = "gan-objective#training-loop"
 key_points = [{ point = "k steps", synonyms = ["several"] }]
+answer = "a1"
 distractors = ["a", "b", "c"]
 true_statement = "t"
 false_statement = "f"

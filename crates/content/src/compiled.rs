@@ -31,6 +31,7 @@ pub struct CompiledLesson {
 pub struct CardHtml {
     pub front: String,
     pub back: String,
+    pub answer: String,
     pub true_statement: String,
     pub false_statement: String,
     pub distractors: Vec<String>,
@@ -75,6 +76,7 @@ pub fn compile(lib: &Library) -> (Compiled, Vec<ContentError>) {
             CardHtml {
                 front: frag(&file, &c.front),
                 back: frag(&file, &c.back),
+                answer: frag(&file, &c.answer),
                 true_statement: frag(&file, &c.true_statement),
                 false_statement: frag(&file, &c.false_statement),
                 distractors: c.distractors.iter().map(|d| frag(&file, d)).collect(),

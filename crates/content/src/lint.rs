@@ -167,6 +167,7 @@ fn lint_card(card: &Card, lib: &Library, rendered: &BTreeMap<&str, Rendered>) ->
     for (name, text) in [
         ("front", &card.front),
         ("back", &card.back),
+        ("answer", &card.answer),
         ("term", &card.term),
         ("definition", &card.definition),
         ("true_statement", &card.true_statement),
@@ -187,6 +188,23 @@ fn lint_card(card: &Card, lib: &Library, rendered: &BTreeMap<&str, Rendered>) ->
             "needs exactly 3 distractors, has {}",
             card.distractors.len()
         ));
+    }
+    // Multiple choice must not give the answer away by its length.
+    let mean = card
+        .distractors
+        .iter()
+        .map(|d| d.chars().count())
+        .sum::<usize>() as f64
+        / card.distractors.len().max(1) as f64;
+    let len = card.answer.chars().count() as f64;
+    if !card.answer.trim().is_empty() && mean > 0.0 && !(0.5..=2.0).contains(&(len / mean)) {
+        err(format!(
+            "`answer` is {len} characters against distractors of {mean:.0} on average; keep it \
+             between half and twice their length so it cannot be picked by length"
+        ));
+    }
+    if card.answer.contains("$$") || card.answer.contains('\n') {
+        err("`answer` must be one line of text (no display math), like the distractors".into());
     }
     if card.sources.is_empty() {
         err("`sources` is empty".into());
@@ -210,7 +228,12 @@ fn lint_card(card: &Card, lib: &Library, rendered: &BTreeMap<&str, Rendered>) ->
         _ => {}
     }
     let texts = std::iter::once(&card.front)
-        .chain([&card.back, &card.true_statement, &card.false_statement])
+        .chain([
+            &card.back,
+            &card.answer,
+            &card.true_statement,
+            &card.false_statement,
+        ])
         .chain(card.distractors.iter());
     for t in texts {
         let (_, errs) = markdown::render_fragment(&format!("cards/ (card {})", card.id), t);

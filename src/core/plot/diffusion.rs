@@ -79,16 +79,21 @@ pub fn draw_point_clouds<DB: DrawingBackend>(
         (finite_xy(reference), DATA_COLOR, labels.0),
         (finite_xy(points), POINTS_COLOR, labels.1),
     ] {
-        chart
-            .draw_series(
-                pts.into_iter()
-                    .map(|p| Circle::new(p, 2, color.mix(0.5).filled())),
-            )?
-            .label(label)
-            .legend(move |(x, y)| Circle::new((x + 8, y), 4, color.filled()));
+        let series = chart.draw_series(
+            pts.into_iter()
+                .map(|p| Circle::new(p, 2, color.mix(0.5).filled())),
+        )?;
+        // An unnamed series (no samples yet) gets no legend entry.
+        if !label.is_empty() {
+            series
+                .label(label)
+                .legend(move |(x, y)| Circle::new((x + 8, y), 4, color.filled()));
+        }
     }
+    // The corner is empty for every data set here (they live inside radius ~2.5).
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()?;

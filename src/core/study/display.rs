@@ -34,6 +34,9 @@ pub fn answer_html(card: &Card, html: &CardHtml, text: &str) -> String {
     if text == card.back {
         return html.back.clone();
     }
+    if !card.answer.trim().is_empty() && text == card.answer {
+        return html.answer.clone();
+    }
     card.distractors
         .iter()
         .position(|d| d == text)
@@ -169,6 +172,7 @@ mod tests {
         CardHtml {
             front: format!("<p>F{}</p>", c.id),
             back: format!("<p>B{}</p>", c.id),
+            answer: format!("<p>A{}</p>", c.id),
             true_statement: format!("<p>T{}</p>", c.id),
             false_statement: format!("<p>X{}</p>", c.id),
             distractors: (0..c.distractors.len())
@@ -192,7 +196,8 @@ mod tests {
         };
         let faces = options_html(&q, c, &h);
         assert_eq!(faces.len(), options.len());
-        assert_eq!(faces[*correct], h.back);
+        // The option is the one-line answer; the feedback shows the full back.
+        assert_eq!(faces[*correct], h.answer);
         for (i, face) in faces.iter().enumerate() {
             if i != *correct {
                 assert!(h.distractors.contains(face), "{face} is a distractor face");

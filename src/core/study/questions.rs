@@ -113,7 +113,7 @@ pub fn build_question(
 ) -> Question {
     match kind {
         QuestionKind::MultipleChoice => {
-            let mut options = vec![card.back.clone()];
+            let mut options = vec![card.mc_answer().to_string()];
             for d in &card.distractors {
                 if !d.trim().is_empty() && !options.contains(d) {
                     options.push(d.clone());
@@ -273,7 +273,7 @@ mod tests {
                 panic!("wrong kind {q:?}");
             };
             assert_eq!(options.len(), 4);
-            assert_eq!(options[*correct], c.back);
+            assert_eq!(options[*correct], c.answer);
             for d in &c.distractors {
                 assert!(options.contains(d));
             }

@@ -7,7 +7,8 @@ pub fn card(id: u32, tags: &[&str], lesson: &str) -> Card {
     Card {
         id,
         front: format!("Question {id}?"),
-        back: format!("Answer {id}."),
+        back: format!("Answer {id}, at length."),
+        answer: format!("Answer {id}."),
         term: format!("Term {id}"),
         definition: format!("Definition {id}"),
         tags: tags.iter().map(|t| t.to_string()).collect(),
