@@ -20,18 +20,28 @@ fn read_all(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
     }
 }
 
-#[test]
-fn all_content_is_valid() {
+/// Every content file, as (path relative to `content/`, text).
+fn content_files() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
     let mut files = Vec::new();
     read_all(&root, &root, &mut files);
-    assert!(files.len() > 20, "content/ should hold lessons and cards");
+    files
+}
+
+/// The lint's messages for these files.
+fn lint_messages(files: &[(String, String)]) -> Vec<String> {
     let refs: Vec<(&str, &str)> = files
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let errors = lint(&refs);
-    let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    lint(&refs).iter().map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn all_content_is_valid() {
+    let files = content_files();
+    assert!(files.len() > 20, "content/ should hold lessons and cards");
+    let list = lint_messages(&files);
     assert!(
         list.is_empty(),
         "{} content problem(s):\n{}",
@@ -43,9 +53,7 @@ fn all_content_is_valid() {
 #[test]
 fn the_lint_fails_on_broken_content() {
     // Guards the guard: a copy of real content with one formula broken must be reported.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let mut files = Vec::new();
-    read_all(&root, &root, &mut files);
+    let mut files = content_files();
     let lesson = files
         .iter_mut()
         .find(|(p, _)| p == "lessons/gan-objective.md")
@@ -53,11 +61,7 @@ fn the_lint_fails_on_broken_content() {
     lesson
         .1
         .push_str("\n\nBroken: $\\notacommand{x}$ and [a link](nowhere.md#x).\n");
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let msgs: Vec<String> = lint(&refs).iter().map(|e| e.to_string()).collect();
+    let msgs = lint_messages(&files);
     assert!(
         msgs.iter()
             .any(|m| m.starts_with("lessons/gan-objective.md:") && m.contains("notacommand")),
@@ -68,9 +72,7 @@ fn the_lint_fails_on_broken_content() {
 
 #[test]
 fn the_lint_refuses_a_multiple_choice_answer_guessable_by_length() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let mut files = Vec::new();
-    read_all(&root, &root, &mut files);
+    let mut files = content_files();
     let cards = files
         .iter_mut()
         .find(|(p, _)| p == "cards/gan-objective.toml")
@@ -87,11 +89,7 @@ fn the_lint_refuses_a_multiple_choice_answer_guessable_by_length() {
         "The discriminator and the generator play a game. ".repeat(12)
     );
     cards.1 = cards.1.replacen(&line, &long, 1);
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let msgs: Vec<String> = lint(&refs).iter().map(|e| e.to_string()).collect();
+    let msgs = lint_messages(&files);
     assert!(
         msgs.iter().any(|m| m.contains("picked by length")),
         "{msgs:?}"
