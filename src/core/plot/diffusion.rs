@@ -301,8 +301,10 @@ pub fn draw_spectra<DB: DrawingBackend>(
             MARKER_COLOR.stroke_width(1),
         ))?;
     }
+    // Lower left: signal power is high and noise flat there, so that corner stays empty.
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()?;
