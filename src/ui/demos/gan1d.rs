@@ -227,9 +227,9 @@ pub fn Gan1dDemo(
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| { c.g_width = v as usize; c.d_width = v as usize; }) } />
                 </label>
                 <label>{move || format!("Steps per frame = {}", lp.steps_per_frame.get())}
-                    <input type="range" min="1" max="50" step="1"
+                    <input type="range" min="1" max="50" step="1" data-testid="gan-steps-per-frame"
                         prop:value=move || lp.steps_per_frame.get().to_string()
-                        on:input=move |ev| if let Some(v) = event_number(&ev) { lp.steps_per_frame.set((v as usize).clamp(1, 50)) } />
+                        on:input=move |ev| if let Some(v) = event_number(&ev) { lp.set_steps_per_frame((v as usize).clamp(1, 50)) } />
                 </label>
                 <label>"Seed"
                     <input type="number" min="0" data-testid="gan-seed"

@@ -200,6 +200,18 @@ impl<M: Live> Animator<M> {
         request_animation_frame(move || self.tick());
     }
 
+    /// Sets the training steps per animation frame, also for a run in the worker.
+    pub fn set_steps_per_frame(self, n: usize) {
+        self.steps_per_frame.set(n);
+        if self.in_worker.get_untracked() {
+            self.remote.with_value(|w| {
+                if let Some(w) = w {
+                    w.set_steps(n);
+                }
+            });
+        }
+    }
+
     /// A change made on the page: reports from a worker run started before it are stale.
     fn local_change(self) {
         let _ = self.epoch.try_update_value(|e| *e = e.wrapping_add(1));

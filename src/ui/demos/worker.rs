@@ -56,6 +56,8 @@ handle = (d) => {
     epoch = d.epoch; steps = Math.max(1, d.steps | 0); start = performance.now(); done = 0;
     if (error) { running = false; self.postMessage({ epoch, running: false, state: null, error }); return; }
     if (!running) { running = true; tick(); }
+  } else if (d.cmd === "steps") {
+    steps = Math.max(1, d.steps | 0); start = performance.now(); done = 0;
   } else if (d.cmd === "stop") {
     if (running) { running = false; post(false); }
   }
@@ -152,6 +154,14 @@ impl TrainingWorker {
         self.worker
             .post_message(&msg)
             .map_err(|_| "could not message the worker".to_string())
+    }
+
+    /// Changes the steps per frame of the run in progress.
+    pub fn set_steps(&self, steps: usize) {
+        let msg = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&msg, &"cmd".into(), &"steps".into());
+        let _ = js_sys::Reflect::set(&msg, &"steps".into(), &(steps as f64).into());
+        let _ = self.worker.post_message(&msg);
     }
 
     /// Asks the worker to stop; it answers with the final state.

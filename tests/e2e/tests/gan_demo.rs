@@ -37,6 +37,32 @@ async fn play_trains_and_coverage_changes() {
         .wait_text("[data-testid=gan-coverage]", |t| t != coverage0)
         .await;
     assert!(coverage1.ends_with("/8"), "{coverage1}");
+    // The speed slider reaches the worker: at 1 step per frame, about 60 steps a second.
+    c.execute(
+        "const s = document.querySelector('[data-testid=gan-steps-per-frame]'); s.value = '1'; s.dispatchEvent(new Event('input'));",
+        vec![],
+    )
+    .await
+    .expect("slow down");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let read_step = || async {
+        step_of(
+            &c.find(Locator::Css("[data-testid=gan-step]"))
+                .await
+                .expect("step")
+                .text()
+                .await
+                .expect("t"),
+        )
+    };
+    let before = read_step().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let after = read_step().await;
+    assert!(
+        after > before && after - before < 200,
+        "1 step per frame trains about 60 steps/s, not {} in 1 s",
+        after - before
+    );
     c.find(Locator::Css("[data-testid=gan-play]"))
         .await
         .expect("pause")
