@@ -81,8 +81,7 @@ pub const S_MAX: f32 = 2.0;
 pub const EVAL_SAMPLES: usize = 1024;
 /// Samples (model and data) in a [`Flow2dView`].
 pub const VIEW_SAMPLES: usize = 500;
-/// Points kept in the NLL history before it is halved by averaging neighbours.
-pub const HISTORY_CAP: usize = 2000;
+pub use super::history::{History, HISTORY_CAP};
 /// Parameters larger than this in magnitude count as divergence.
 pub const MAX_WEIGHT: f32 = 1e4;
 /// A minibatch NLL above this (nats) counts as divergence.
@@ -341,39 +340,6 @@ struct Workspace {
     es: Vec<Array1<f32>>,
 }
 
-/// Capped (step, value) history: when full, neighbours are averaged and the stride doubles.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct History {
-    stride: u64,
-    acc: f64,
-    acc_n: u64,
-    points: Vec<[f32; 2]>,
-}
-
-impl History {
-    fn push(&mut self, step: u64, v: f64) {
-        self.acc += v;
-        self.acc_n += 1;
-        if self.acc_n >= self.stride.max(1) {
-            self.points
-                .push([step as f32, (self.acc / self.acc_n as f64) as f32]);
-            self.acc = 0.0;
-            self.acc_n = 0;
-            if self.points.len() >= HISTORY_CAP {
-                self.points = self
-                    .points
-                    .chunks(2)
-                    .map(|c| {
-                        let last = c[c.len() - 1][0];
-                        [last, c.iter().map(|p| p[1]).sum::<f32>() / c.len() as f32]
-                    })
-                    .collect();
-                self.stride = self.stride.max(1) * 2;
-            }
-        }
-    }
-}
-
 /// Everything the flow plot needs, computed by [`Flow2d::view`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flow2dView {
@@ -542,7 +508,7 @@ impl Flow2d {
 
     /// (step, minibatch NLL in nats) points, oldest first (capped, see [`HISTORY_CAP`]).
     pub fn nll_history(&self) -> &[[f32; 2]] {
-        &self.history.points
+        self.history.points()
     }
 
     /// Total number of trainable parameters.
@@ -779,7 +745,7 @@ impl Flow2d {
             log_density: self.log_density_grid(nx, ny, bbox),
             samples: to_vec(&samples),
             data: to_vec(&self.eval_batch.slice(ndarray::s![..data_n, ..]).to_owned()),
-            nll_history: self.history.points.clone(),
+            nll_history: self.history.points().to_vec(),
             eval_nll: self.eval_nll(),
         }
     }

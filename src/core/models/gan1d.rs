@@ -89,8 +89,7 @@ pub const LEAKY_SLOPE: f32 = 0.2;
 pub const EVAL_SAMPLES: usize = 4096;
 /// Number of grid points (and histogram bins) of the density plots.
 pub const GRID_POINTS: usize = 256;
-/// Points kept per history curve before it is halved by averaging neighbours.
-pub const HISTORY_CAP: usize = 2000;
+pub use super::history::{History, HISTORY_CAP};
 /// Parameters larger than this in magnitude count as divergence.
 pub const MAX_WEIGHT: f32 = 1e5;
 /// Generated samples larger than this in magnitude count as divergence.
@@ -575,71 +574,6 @@ impl Preset {
             },
             Preset::FixedNsK5 => Config { d_steps: 5, ..d },
         }
-    }
-}
-
-/// A curve kept at bounded size: consecutive values are averaged in windows of `stride` steps;
-/// when `HISTORY_CAP` points are stored, neighbours are averaged pairwise and the stride doubles.
-/// So the whole run stays visible, ever more coarsely, in O(cap) memory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct History {
-    stride: u64,
-    acc: f64,
-    acc_n: u64,
-    points: Vec<[f32; 2]>,
-}
-
-impl Default for History {
-    fn default() -> Self {
-        History {
-            stride: 1,
-            acc: 0.0,
-            acc_n: 0,
-            points: Vec::new(),
-        }
-    }
-}
-
-impl History {
-    fn push(&mut self, step: u64, v: f64) {
-        self.acc += v;
-        self.acc_n += 1;
-        if self.acc_n >= self.stride {
-            self.points
-                .push([step as f32, (self.acc / self.acc_n as f64) as f32]);
-            self.acc = 0.0;
-            self.acc_n = 0;
-            if self.points.len() >= HISTORY_CAP {
-                self.points = self
-                    .points
-                    .chunks(2)
-                    .map(|c| {
-                        let n = c.len() as f32;
-                        let last = c[c.len() - 1][0];
-                        [last, c.iter().map(|p| p[1]).sum::<f32>() / n]
-                    })
-                    .collect();
-                self.stride *= 2;
-            }
-        }
-    }
-
-    /// (step, value) points, oldest first.
-    pub fn points(&self) -> &[[f32; 2]] {
-        &self.points
-    }
-
-    /// Mean of the last `n` stored values (NaN if empty).
-    pub fn recent_mean(&self, n: usize) -> f32 {
-        let k = self.points.len().min(n);
-        if k == 0 {
-            return f32::NAN;
-        }
-        self.points[self.points.len() - k..]
-            .iter()
-            .map(|p| p[1])
-            .sum::<f32>()
-            / k as f32
     }
 }
 
@@ -1980,18 +1914,7 @@ mod tests {
     }
 
     #[test]
-    fn history_downsamples_and_view_is_consistent() {
-        let mut h = History::default();
-        for i in 1..=5000u64 {
-            h.push(i, i as f64);
-        }
-        assert!(h.points().len() < HISTORY_CAP && h.points().len() > HISTORY_CAP / 4);
-        let last = h.points()[h.points().len() - 1];
-        assert!(last[0] <= 5000.0 && last[0] > 4990.0 - 4.0 * h.stride as f32);
-        // Averaging keeps the values on the line y = step (within one window).
-        for p in h.points() {
-            assert!((p[1] - p[0]).abs() <= h.stride as f32, "{p:?}");
-        }
+    fn view_curves_are_consistent() {
         let mut gan = Gan1d::new(
             Config {
                 batch: 32,
