@@ -10,13 +10,44 @@
 use ndarray::{ArrayViewMut, Dimension};
 use serde::{Deserialize, Serialize};
 
-/// One step of SplitMix64: advances `state` and returns a well-mixed 64-bit value.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+/// SplitMix64 (Steele, Lea & Flood 2014): one 64-bit state, good enough for shuffling cards and for
+/// seeding [`Rng`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    /// A generator with the given seed (any value, including 0, is fine).
+    pub fn new(seed: u64) -> Self {
+        Self { state: seed }
+    }
+
+    /// Next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform index in `0..n`; returns 0 when `n == 0` so callers never panic.
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            return 0;
+        }
+        // Multiply-shift avoids the modulo bias of `% n` for small n well enough for shuffles.
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    /// In-place Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
 }
 
 /// Seeded xoshiro256++ generator with a cached spare normal sample.
@@ -29,13 +60,8 @@ pub struct Rng {
 impl Rng {
     /// A new generator whose whole stream is determined by `seed`.
     pub fn new(seed: u64) -> Self {
-        let mut sm = seed;
-        let s = [
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-            splitmix64(&mut sm),
-        ];
+        let mut sm = SplitMix64::new(seed);
+        let s = [sm.next_u64(), sm.next_u64(), sm.next_u64(), sm.next_u64()];
         Rng { s, spare: None }
     }
 
@@ -121,9 +147,8 @@ impl Rng {
     /// Derives the generator for the named sub-stream `stream` without advancing `self`:
     /// `fork(i)` is a pure function of (state, i), handy for "one stream per purpose".
     pub fn fork(&self, stream: u64) -> Rng {
-        let mut sm =
-            self.s[0] ^ self.s[2].rotate_left(17) ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        Rng::new(splitmix64(&mut sm))
+        let sm = self.s[0] ^ self.s[2].rotate_left(17) ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Rng::new(SplitMix64::new(sm).next_u64())
     }
 }
 
@@ -223,5 +248,32 @@ mod tests {
         let mut restored: Rng = serde_json::from_str(&saved).expect("deserialize");
         assert_eq!(r.normal_f32(), restored.normal_f32());
         assert_eq!(r.next_u64(), restored.next_u64());
+    }
+
+    #[test]
+    fn same_seed_same_sequence_and_different_seed_differs() {
+        let mut a = SplitMix64::new(42);
+        let mut b = SplitMix64::new(42);
+        let mut c = SplitMix64::new(43);
+        let xa: Vec<u64> = (0..5).map(|_| a.next_u64()).collect();
+        let xb: Vec<u64> = (0..5).map(|_| b.next_u64()).collect();
+        let xc: Vec<u64> = (0..5).map(|_| c.next_u64()).collect();
+        assert_eq!(xa, xb);
+        assert_ne!(xa, xc);
+    }
+
+    #[test]
+    fn shuffle_is_a_permutation_and_below_stays_in_range() {
+        let mut r = SplitMix64::new(7);
+        let mut v: Vec<u32> = (0..37).collect();
+        r.shuffle(&mut v);
+        assert_ne!(v, (0..37).collect::<Vec<u32>>());
+        let mut sorted = v.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..37).collect::<Vec<u32>>());
+        for n in 1..20 {
+            assert!(r.below(n) < n);
+        }
+        assert_eq!(r.below(0), 0);
     }
 }
