@@ -136,13 +136,7 @@ impl Default for Config {
     }
 }
 
-fn clamp_f(v: f32, r: &RangeInclusive<f32>, default: f32) -> f32 {
-    if v.is_nan() {
-        default
-    } else {
-        v.clamp(*r.start(), *r.end())
-    }
-}
+use super::ranges::clamp_or as clamp_f;
 
 fn range_err<T: std::fmt::Display>(field: &'static str, v: T, lo: T, hi: T) -> FlowError {
     FlowError::InvalidConfig {

@@ -266,34 +266,18 @@ impl Default for Config {
     }
 }
 
-fn clamp_f(v: f32, r: &RangeInclusive<f32>, default: f32) -> f32 {
-    if v.is_nan() {
-        default
-    } else {
-        v.clamp(*r.start(), *r.end())
-    }
-}
+use super::ranges::{clamp_or as clamp_f, out_of_range};
 
 fn check_f(field: &'static str, v: f32, r: &RangeInclusive<f32>) -> Result<(), GanError> {
-    if r.contains(&v) {
-        Ok(())
-    } else {
-        Err(GanError::InvalidConfig {
-            field,
-            reason: format!("{v} is outside {}..={}", r.start(), r.end()),
-        })
-    }
+    out_of_range(v, r).map_or(Ok(()), |reason| {
+        Err(GanError::InvalidConfig { field, reason })
+    })
 }
 
 fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), GanError> {
-    if r.contains(&v) {
-        Ok(())
-    } else {
-        Err(GanError::InvalidConfig {
-            field,
-            reason: format!("{v} is outside {}..={}", r.start(), r.end()),
-        })
-    }
+    out_of_range(v, r).map_or(Ok(()), |reason| {
+        Err(GanError::InvalidConfig { field, reason })
+    })
 }
 
 impl Config {

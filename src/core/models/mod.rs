@@ -9,4 +9,5 @@ pub mod history;
 /// The MLP's matrix products (the `gentutor-kernels` crate, optimised for speed).
 pub use gentutor_kernels as gemm;
 pub mod mlp;
+pub mod ranges;
 pub mod rng;

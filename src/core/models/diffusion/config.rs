@@ -131,47 +131,23 @@ impl Default for DiffusionConfig {
     }
 }
 
-fn clamp_f32(v: f32, r: &RangeInclusive<f32>, default: f32) -> f32 {
-    if v.is_nan() {
-        default
-    } else {
-        v.clamp(*r.start(), *r.end())
-    }
-}
-
-fn clamp_f64(v: f64, r: &RangeInclusive<f64>, default: f64) -> f64 {
-    if v.is_nan() {
-        default
-    } else {
-        v.clamp(*r.start(), *r.end())
-    }
-}
+use crate::core::models::ranges::{clamp_or, out_of_range};
+use clamp_or as clamp_f32;
+use clamp_or as clamp_f64;
 
 fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), DiffusionError> {
-    if r.contains(&v) {
-        Ok(())
-    } else {
-        Err(DiffusionError::InvalidConfig {
-            field,
-            reason: format!("{v} is outside {}..={}", r.start(), r.end()),
-        })
-    }
+    check_f(field, v, r)
 }
 
+/// NaN is never in range, so it is rejected here too.
 fn check_f<F: PartialOrd + std::fmt::Display + Copy>(
     field: &'static str,
     v: F,
     r: &RangeInclusive<F>,
 ) -> Result<(), DiffusionError> {
-    // NaN fails `contains`, so it is rejected here too.
-    if r.contains(&v) {
-        Ok(())
-    } else {
-        Err(DiffusionError::InvalidConfig {
-            field,
-            reason: format!("{v} is outside {}..={}", r.start(), r.end()),
-        })
-    }
+    out_of_range(v, r).map_or(Ok(()), |reason| {
+        Err(DiffusionError::InvalidConfig { field, reason })
+    })
 }
 
 impl DiffusionConfig {
