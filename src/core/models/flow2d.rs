@@ -136,7 +136,7 @@ impl Default for Config {
     }
 }
 
-use super::ranges::clamp_or as clamp_f;
+use super::ranges::{clamp_or as clamp_f, LinkField};
 
 fn range_err<T: std::fmt::Display>(field: &'static str, v: T, lo: T, hi: T) -> FlowError {
     FlowError::InvalidConfig {
@@ -229,35 +229,21 @@ impl Config {
     /// [`FlowError::BadHash`]: a piece without `=`, an unparsable value of a known key, an
     /// unknown data set, `data=custom` without enough valid `pts`, or no known key at all.
     pub fn from_hash(s: &str) -> Result<Config, FlowError> {
-        let s = s.trim().trim_start_matches('#');
         let mut c = Config::default();
         let mut known = 0usize;
         let mut pts: Option<Vec<[f32; 2]>> = None;
         let mut custom = false;
-        for piece in s.split('&').filter(|p| !p.is_empty()) {
-            let (key, val) = piece.split_once('=').ok_or_else(|| {
-                FlowError::BadHash(format!("`{piece}` is not of the form key=value"))
-            })?;
-            let bad = |what: &str| FlowError::BadHash(format!("`{key}={val}`: expected {what}"));
-            let uint = |max: f64| -> Result<u64, FlowError> {
-                let v: f64 = val.parse().map_err(|_| bad("a whole number"))?;
-                if v.is_nan() {
-                    return Err(bad("a whole number"));
-                }
-                Ok(v.clamp(0.0, max) as u64)
-            };
+        for field in LinkField::parse_all(s) {
+            let field = field.map_err(FlowError::BadHash)?;
+            let (key, val) = (field.key, field.val);
+            let bad = |what: &str| FlowError::BadHash(field.bad(what));
+            let uint = |max: f64| field.uint(max).map_err(FlowError::BadHash);
             match key {
                 "L" => c.layers = uint(1e6)? as usize,
                 "h" => c.hidden = uint(1e6)? as usize,
                 "bs" => c.batch = uint(1e6)? as usize,
                 "seed" => c.seed = val.parse().map_err(|_| bad("a whole number"))?,
-                "lr" => {
-                    let v: f32 = val.parse().map_err(|_| bad("a number"))?;
-                    if v.is_nan() {
-                        return Err(bad("a number"));
-                    }
-                    c.lr = v;
-                }
+                "lr" => c.lr = field.float().map_err(FlowError::BadHash)? as f32,
                 "an" => {
                     c.actnorm = match val {
                         "1" | "true" | "on" => true,

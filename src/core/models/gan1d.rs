@@ -266,7 +266,7 @@ impl Default for Config {
     }
 }
 
-use super::ranges::{clamp_or as clamp_f, out_of_range};
+use super::ranges::{clamp_or as clamp_f, out_of_range, LinkField};
 
 fn check_f(field: &'static str, v: f32, r: &RangeInclusive<f32>) -> Result<(), GanError> {
     out_of_range(v, r).map_or(Ok(()), |reason| {
@@ -355,29 +355,19 @@ impl Config {
     /// out-of-range numbers are clamped into range. Rejected with [`GanError::BadHash`]: a piece
     /// without `=`, an unparsable value for a known key, or no known key at all.
     pub fn from_hash(s: &str) -> Result<Config, GanError> {
-        let s = s.trim().trim_start_matches('#');
         let mut c = Config::default();
         let mut known = 0usize;
-        for piece in s.split('&').filter(|p| !p.is_empty()) {
-            let (key, val) = piece.split_once('=').ok_or_else(|| {
-                GanError::BadHash(format!("`{piece}` is not of the form key=value"))
-            })?;
-            let bad = |what: &str| GanError::BadHash(format!("`{key}={val}`: expected {what}"));
-            let uint = || -> Result<usize, GanError> {
-                // Accept "3.0" or huge values too: parse as f64, then saturate into usize.
-                let v: f64 = val.parse().map_err(|_| bad("a whole number"))?;
-                if v.is_nan() {
-                    return Err(bad("a whole number"));
-                }
-                Ok(v.clamp(0.0, 1e9) as usize)
+        for field in LinkField::parse_all(s) {
+            let field = field.map_err(GanError::BadHash)?;
+            let (key, val) = (field.key, field.val);
+            let bad = |what: &str| GanError::BadHash(field.bad(what));
+            let uint = || {
+                field
+                    .uint(1e9)
+                    .map(|v| v as usize)
+                    .map_err(GanError::BadHash)
             };
-            let float = || -> Result<f32, GanError> {
-                let v: f32 = val.parse().map_err(|_| bad("a number"))?;
-                if v.is_nan() {
-                    return Err(bad("a number"));
-                }
-                Ok(v)
-            };
+            let float = || field.float().map(|v| v as f32).map_err(GanError::BadHash);
             let act = || ActKind::from_name(val).ok_or_else(|| bad("tanh, relu or lrelu"));
             match key {
                 "k" => c.modes = uint()?,

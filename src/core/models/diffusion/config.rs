@@ -131,7 +131,7 @@ impl Default for DiffusionConfig {
     }
 }
 
-use crate::core::models::ranges::{clamp_or, out_of_range};
+use crate::core::models::ranges::{clamp_or, out_of_range, LinkField};
 use clamp_or as clamp_f32;
 use clamp_or as clamp_f64;
 
@@ -222,30 +222,19 @@ impl DiffusionConfig {
     /// the hash); out-of-range numbers are clamped. Rejected with [`DiffusionError::BadHash`]:
     /// a piece without `=`, an unreadable value for a known key, or no known key at all.
     pub fn from_hash(s: &str) -> Result<DiffusionConfig, DiffusionError> {
-        let s = s.trim().trim_start_matches('#');
         let mut c = DiffusionConfig::default();
         let mut known = 0usize;
-        for piece in s.split('&').filter(|p| !p.is_empty()) {
-            let (key, val) = piece.split_once('=').ok_or_else(|| {
-                DiffusionError::BadHash(format!("`{piece}` is not of the form key=value"))
-            })?;
-            let bad =
-                |what: &str| DiffusionError::BadHash(format!("`{key}={val}`: expected {what}"));
-            let uint = || -> Result<usize, DiffusionError> {
-                // Accept "3.0" or huge values too: parse as f64, then saturate.
-                let v: f64 = val.parse().map_err(|_| bad("a whole number"))?;
-                if v.is_nan() {
-                    return Err(bad("a whole number"));
-                }
-                Ok(v.clamp(0.0, 1e9) as usize)
+        for field in LinkField::parse_all(s) {
+            let field = field.map_err(DiffusionError::BadHash)?;
+            let (key, val) = (field.key, field.val);
+            let bad = |what: &str| DiffusionError::BadHash(field.bad(what));
+            let uint = || {
+                field
+                    .uint(1e9)
+                    .map(|v| v as usize)
+                    .map_err(DiffusionError::BadHash)
             };
-            let float = || -> Result<f64, DiffusionError> {
-                let v: f64 = val.parse().map_err(|_| bad("a number"))?;
-                if v.is_nan() {
-                    return Err(bad("a number"));
-                }
-                Ok(v)
-            };
+            let float = || field.float().map_err(DiffusionError::BadHash);
             match key {
                 "sch" => {
                     c.schedule = ScheduleKind::from_name(val)
