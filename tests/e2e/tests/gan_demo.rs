@@ -149,3 +149,56 @@ async fn play_trains_and_coverage_changes() {
     assert!(c.find(Locator::Css("#crash")).await.is_err());
     s.close().await;
 }
+
+/// A run that diverges inside the Web Worker stops with the model's message and a Reset that
+/// starts over, and the page stays usable.
+#[tokio::test(flavor = "multi_thread")]
+async fn divergence_in_the_worker_is_explained_and_reset_recovers() {
+    let s = Session::start().await;
+    let c = &s.client;
+    c.goto(&s.url("/lesson/gan-objective"))
+        .await
+        .expect("open the lesson");
+    let demo = s.wait_for("[data-testid=demo-gan1d]").await;
+    let id = demo
+        .attr("id")
+        .await
+        .expect("attr")
+        .expect("the demo has an id");
+    // Plain SGD at learning rate 1 explodes within a step or two.
+    c.goto(&s.url(&format!(
+        "/lesson/gan-objective#{id}:lrg=1&lrd=1&opt=sgd&seed=1"
+    )))
+    .await
+    .expect("open the link");
+    c.refresh().await.expect("reload with the hash");
+    s.wait_for("[data-testid=demo-gan1d] [data-testid=gan-play]")
+        .await
+        .click()
+        .await
+        .expect("play");
+    let msg = s
+        .wait_text("[data-testid=gan-error] p", |t| t.contains("diverged"))
+        .await;
+    assert!(msg.contains("Lower the learning rates"), "{msg}");
+    assert!(
+        c.find(Locator::Css("[data-testid=trains-in-worker]"))
+            .await
+            .is_err(),
+        "the worker run has ended"
+    );
+    c.find(Locator::Css("[data-testid=gan-error] button"))
+        .await
+        .expect("reset button")
+        .click()
+        .await
+        .expect("reset");
+    s.wait_text("[data-testid=gan-step]", |t| t == "step 0")
+        .await;
+    assert!(c
+        .find(Locator::Css("[data-testid=gan-error]"))
+        .await
+        .is_err());
+    assert!(c.find(Locator::Css("#crash")).await.is_err(), "no crash");
+    s.close().await;
+}
