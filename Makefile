@@ -27,7 +27,7 @@ check:
 	cargo clippy -p gentutor --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
 
 test-native:
-	cargo test -p gentutor
+	cargo test -p gentutor -p gentutor-content -p gentutor-kernels -p gentutor-xtask
 
 test-wasm:
 	cargo test -p gentutor --target wasm32-unknown-unknown --test components --test study_components
