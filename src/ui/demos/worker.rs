@@ -67,13 +67,8 @@ for (const d of queue) handle(d);
 
 /// The absolute URL of the demos module, from `<meta name="gentutor-demos">`.
 pub fn demos_module_url() -> Option<String> {
-    let w = web_sys::window()?;
-    let rel = w
-        .document()?
-        .query_selector("meta[name=gentutor-demos]")
-        .ok()??
-        .get_attribute("content")?;
-    let base = w.location().href().ok()?;
+    let rel = crate::ui::widgets::lazy_demo::module_url().ok()?;
+    let base = web_sys::window()?.location().href().ok()?;
     Some(web_sys::Url::new_with_base(&rel, &base).ok()?.href())
 }
 

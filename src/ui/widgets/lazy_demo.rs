@@ -30,7 +30,8 @@ thread_local! {
     static LOADED: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
-fn module_url() -> Result<String, String> {
+/// The demos module's URL as `index.html` gives it (also read by the training worker).
+pub fn module_url() -> Result<String, String> {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector("meta[name=gentutor-demos]").ok().flatten())

@@ -71,23 +71,9 @@ async fn play_trains_and_coverage_changes() {
         .expect("click");
     // The worker hands the final state back a moment after the pause.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let paused = step_of(
-        &c.find(Locator::Css("[data-testid=gan-step]"))
-            .await
-            .expect("step")
-            .text()
-            .await
-            .expect("t"),
-    );
+    let paused = read_step().await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let later = step_of(
-        &c.find(Locator::Css("[data-testid=gan-step]"))
-            .await
-            .expect("step")
-            .text()
-            .await
-            .expect("t"),
-    );
+    let later = read_step().await;
     assert_eq!(paused, later, "pause stops training");
     // The run came back to the page intact: Step trains exactly one more step here.
     c.find(Locator::Css("[data-testid=gan-step-button]"))

@@ -101,8 +101,8 @@ pub struct Denoiser {
     ts: Vec<usize>,
 }
 
-/// The state of a [`Denoiser`] (not its scratch buffers), as [`Denoiser::to_bytes`] writes it.
-#[derive(serde::Serialize, serde::Deserialize)]
+/// The state of a [`Denoiser`] (not its scratch buffers), as [`Denoiser::from_bytes`] reads it.
+#[derive(serde::Deserialize)]
 struct Saved {
     config: DiffusionConfig,
     seed: u64,
@@ -113,6 +113,21 @@ struct Saved {
     /// Step and message of a divergence.
     diverged: Option<(u64, String)>,
     losses: Vec<f32>,
+    history_stride: usize,
+    pending: (f64, usize),
+}
+
+/// [`Saved`] by reference, for [`Denoiser::to_bytes`] (same field order: same bytes).
+#[derive(serde::Serialize)]
+struct SavedRef<'a> {
+    config: &'a DiffusionConfig,
+    seed: u64,
+    net: &'a Mlp,
+    opt: &'a Adam,
+    rng: &'a Rng,
+    step: u64,
+    diverged: Option<(u64, String)>,
+    losses: &'a [f32],
     history_stride: usize,
     pending: (f64, usize),
 }
@@ -190,18 +205,19 @@ impl Denoiser {
 
     /// The whole training state as bytes (to train in a Web Worker and hand the run back).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let saved = Saved {
-            config: self.config.clone(),
+        // Borrowed, not cloned: the worker sends this every frame.
+        let saved = SavedRef {
+            config: &self.config,
             seed: self.seed,
-            net: self.net.clone(),
-            opt: self.opt.clone(),
-            rng: self.rng.clone(),
+            net: &self.net,
+            opt: &self.opt,
+            rng: &self.rng,
             step: self.step,
             diverged: self.diverged.as_ref().map(|e| match e {
                 DiffusionError::Diverged { step, what } => (*step, what.clone()),
                 other => (self.step, other.to_string()),
             }),
-            losses: self.losses.clone(),
+            losses: &self.losses,
             history_stride: self.history_stride,
             pending: self.pending,
         };
