@@ -176,7 +176,7 @@ fn draw_nll<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .caption(caption, ("sans-serif", 14))
         .margin(6)
-        .x_label_area_size(22)
+        .x_label_area_size(34)
         .y_label_area_size(40)
         .build_cartesian_2d(x0.max(0.0)..x1, y0..y1)?;
     chart.configure_mesh().x_desc("step").x_labels(4).draw()?;

@@ -193,7 +193,7 @@ fn draw_losses<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .caption("losses: L_D (red), L_G (cyan)", ("sans-serif", 13))
         .margin(8)
-        .x_label_area_size(24)
+        .x_label_area_size(34)
         .y_label_area_size(44)
         .build_cartesian_2d(x0.max(0.0)..x1, y0..y1)?;
     chart.configure_mesh().x_desc("step").x_labels(4).draw()?;
@@ -231,7 +231,7 @@ fn draw_gradients<DB: DrawingBackend>(
             ("sans-serif", 13),
         )
         .margin(8)
-        .x_label_area_size(24)
+        .x_label_area_size(34)
         .y_label_area_size(52)
         .build_cartesian_2d(x0.max(0.0)..x1, (y0..y1).log_scale())?;
     chart
