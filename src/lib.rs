@@ -1,8 +1,9 @@
 //! gentutor: an interactive tutor for generative models.
 //!
-//! `core` is pure Rust (no web-sys, no Leptos) and is tested natively; `ui` holds the
-//! Leptos components, compiled only for the browser.
+//! This is the first-load app: `content` installs the compiled lessons, `ui` holds the Leptos
+//! components (browser only). The logic lives in the `gentutor-study` and `gentutor-content`
+//! crates; the live demos are the separate `gentutor-demos` module, loaded on demand.
 
-pub mod core;
+pub mod content;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

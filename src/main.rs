@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    gentutor::ui::panic::install();
+    gentutor_web::panic::install();
     leptos::mount::mount_to_body(gentutor::ui::App);
 }
 

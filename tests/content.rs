@@ -1,7 +1,7 @@
 //! The content lint over everything in `content/`: front matter, SUMMARY links, every formula,
 //! every embed, internal links, and all 37 cards. Reads the files from disk (IO at the edge).
 
-use gentutor::core::content::lint::lint;
+use gentutor::content::lint::lint;
 use std::path::Path;
 
 fn read_all(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {

@@ -2,11 +2,11 @@
 //! Review card, answer a lesson quiz, and check each recorded answer lands in localStorage.
 #![cfg(target_arch = "wasm32")]
 
-use gentutor::core::content::library;
-use gentutor::core::study::progress::{Progress, STORAGE_KEY};
+use gentutor::content::library;
 use gentutor::ui::study::flashcards::Flashcards;
 use gentutor::ui::study::spaced::Spaced;
 use gentutor::ui::widgets::quiz::Quiz;
+use gentutor_study::progress::{Progress, STORAGE_KEY};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -2,7 +2,7 @@
 //! them into `core::content`, and only then renders its children. A failed fetch explains itself
 //! and offers a retry instead of leaving the page empty.
 
-use crate::core::content;
+use crate::content;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -53,9 +53,13 @@ pub fn ContentGate(
     } else {
         Load::Loading
     });
+    let owner = StoredValue::new(Owner::current());
     let start = move || {
         state.set(Load::Loading);
-        leptos::task::spawn_local(async move { state.set(load().await) });
+        let owner = owner.try_get_value().flatten();
+        gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
+            state.try_set(load().await);
+        });
     };
     if !content::is_installed() {
         start();

@@ -1,8 +1,6 @@
-//! Leptos components. Thin: they read core data and wire signals; all logic lives in `crate::core`.
+//! Leptos components. Thin: they read core data and wire signals; all logic lives in the study and content crates.
 
 pub mod content_gate;
-pub mod demos;
-pub mod panic;
 pub mod routes;
 pub mod study;
 pub mod widgets;

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 
 /// The app fetches the compiled lessons at run time; tests install this build's copy directly.
 pub fn install_content() {
-    gentutor::core::content::install(include_bytes!(concat!(env!("OUT_DIR"), "/content.bin")))
+    gentutor::content::install(include_bytes!(concat!(env!("OUT_DIR"), "/content.bin")))
         .expect("this build's content decodes");
 }
 

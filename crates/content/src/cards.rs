@@ -57,19 +57,21 @@ impl Card {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg(feature = "compile")]
 struct CardFile {
     #[serde(default)]
     card: Vec<Card>,
 }
 
 /// Parses one cards TOML file. `name` is used in error messages only.
+#[cfg(feature = "compile")]
 pub fn parse_cards(name: &str, src: &str) -> Result<Vec<Card>, super::ContentError> {
     toml::from_str::<CardFile>(src)
         .map(|f| f.card)
         .map_err(|e| super::ContentError::toml(name, src, &e))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

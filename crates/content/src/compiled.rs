@@ -4,8 +4,12 @@
 
 use crate::cards::Card;
 use crate::lesson::FrontMatter;
+#[cfg(feature = "compile")]
 use crate::library::Library;
-use crate::markdown::{render_fragment, Block, TocEntry};
+#[cfg(feature = "compile")]
+use crate::markdown::render_fragment;
+use crate::markdown::{Block, TocEntry};
+#[cfg(feature = "compile")]
 use crate::ContentError;
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +65,7 @@ pub struct Compiled {
 
 /// Renders the whole library. Rendering problems are returned (the lint reports them too); the
 /// output is still complete and displayable.
+#[cfg(feature = "compile")]
 pub fn compile(lib: &Library) -> (Compiled, Vec<ContentError>) {
     let mut errors = Vec::new();
     let mut frag = |file: &str, src: &str| {
@@ -162,7 +167,7 @@ impl Compiled {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

@@ -13,19 +13,21 @@ pub struct Correction {
 }
 
 #[derive(Deserialize)]
+#[cfg(feature = "compile")]
 struct CorrectionFile {
     #[serde(default)]
     correction: Vec<Correction>,
 }
 
 /// Parses one corrections TOML file.
+#[cfg(feature = "compile")]
 pub fn parse_corrections(file: &str, src: &str) -> Result<Vec<Correction>, super::ContentError> {
     toml::from_str::<CorrectionFile>(src)
         .map(|f| f.correction)
         .map_err(|e| super::ContentError::toml(file, src, &e))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

@@ -74,6 +74,7 @@ pub enum Embed {
 
 /// Parses a fenced block with info string `info` and body `body`.
 /// Returns `Ok(None)` for ordinary code blocks, `Err(msg)` for a malformed embed.
+#[cfg(feature = "compile")]
 pub fn parse_embed(info: &str, body: &str) -> Result<Option<Embed>, String> {
     let mut words = info.split_whitespace();
     let Some(first) = words.next() else {
@@ -148,7 +149,7 @@ pub fn decode_options(wire: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

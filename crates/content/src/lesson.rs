@@ -1,5 +1,6 @@
 //! A lesson file: TOML front matter between `+++` lines, then Markdown.
 
+#[cfg(feature = "compile")]
 use super::ContentError;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ pub struct FrontMatter {
 
 /// A parsed (not yet rendered) lesson.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg(feature = "compile")]
 pub struct Lesson {
     /// File stem: `content/lessons/gan-objective.md` has slug `gan-objective`.
     pub slug: String,
@@ -34,6 +36,7 @@ pub struct Lesson {
 }
 
 /// Parses `src` (the file `file`, e.g. `lessons/gan-objective.md`).
+#[cfg(feature = "compile")]
 pub fn parse_lesson(file: &str, src: &str) -> Result<Lesson, ContentError> {
     let slug = file
         .rsplit('/')
@@ -86,7 +89,7 @@ pub fn parse_lesson(file: &str, src: &str) -> Result<Lesson, ContentError> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

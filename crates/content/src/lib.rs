@@ -11,17 +11,26 @@ pub mod compiled;
 pub mod corrections;
 pub mod embed;
 pub mod lesson;
+#[cfg(feature = "compile")]
 pub mod library;
+#[cfg(feature = "compile")]
 pub mod lint;
 pub mod markdown;
+#[cfg(feature = "compile")]
 pub mod math;
+#[cfg(feature = "compile")]
 pub mod summary;
 
 pub use cards::Card;
 pub use embed::{decode_options, encode_options, DemoKind, Embed};
-pub use lesson::{FrontMatter, Lesson};
+pub use lesson::FrontMatter;
+#[cfg(feature = "compile")]
+pub use lesson::Lesson;
+#[cfg(feature = "compile")]
 pub use library::Library;
-pub use markdown::{Block, Rendered, TocEntry};
+#[cfg(feature = "compile")]
+pub use markdown::Rendered;
+pub use markdown::{Block, TocEntry};
 
 /// The number of cards in the seed deck; card ids run from 1 to this, in seed order.
 pub const SEED_CARD_COUNT: u32 = 37;
@@ -78,6 +87,7 @@ pub enum ContentError {
     File { file: String, msg: String },
 }
 
+#[cfg(feature = "compile")]
 impl ContentError {
     /// Wraps a TOML error, locating it in `src` (the text that was parsed).
     pub fn toml(file: &str, src: &str, err: &toml::de::Error) -> Self {
@@ -96,6 +106,7 @@ impl ContentError {
     }
 }
 
+#[cfg(feature = "compile")]
 /// 1-based line and column (in characters) of byte offset `pos` in `src`.
 pub fn line_col(src: &str, pos: usize) -> (usize, usize) {
     let pos = pos.min(src.len());

@@ -2,13 +2,19 @@
 //! embedded widgets. Rendering returns data (blocks, toc, anchors, links, errors) so the same
 //! function drives the lesson page and the content lint.
 
-use super::embed::{parse_embed, Embed};
+#[cfg(feature = "compile")]
+use super::embed::parse_embed;
+use super::embed::Embed;
+#[cfg(feature = "compile")]
 use super::math::{self, Display};
+#[cfg(feature = "compile")]
 use super::{line_col, ContentError};
+#[cfg(feature = "compile")]
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
 /// The one set of Markdown options used everywhere (lessons, cards, about page).
+#[cfg(feature = "compile")]
 pub fn options() -> Options {
     Options::ENABLE_MATH
         | Options::ENABLE_TABLES
@@ -35,6 +41,7 @@ pub struct TocEntry {
 
 /// Where a link points, after rewriting.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg(feature = "compile")]
 pub enum LinkTarget {
     /// `other.md#anchor` in the source; `/lesson/other#anchor` in the HTML.
     Lesson {
@@ -49,6 +56,7 @@ pub enum LinkTarget {
 
 /// A link found in the source, with its position.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg(feature = "compile")]
 pub struct LinkRef {
     pub target: LinkTarget,
     pub raw: String,
@@ -58,6 +66,7 @@ pub struct LinkRef {
 
 /// The output of [`render`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg(feature = "compile")]
 pub struct Rendered {
     pub blocks: Vec<Block>,
     /// `##` and `###` headings, in order.
@@ -71,6 +80,7 @@ pub struct Rendered {
     pub errors: Vec<ContentError>,
 }
 
+#[cfg(feature = "compile")]
 impl Rendered {
     /// All HTML blocks joined (embeds left out): handy for fragments such as card faces.
     pub fn html(&self) -> String {
@@ -85,6 +95,7 @@ impl Rendered {
 }
 
 /// Lowercase-kebab id from heading text, like GitHub's and mdBook's anchors.
+#[cfg(feature = "compile")]
 pub fn slugify(text: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
@@ -107,6 +118,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Classifies and rewrites a link destination.
+#[cfg(feature = "compile")]
 pub fn resolve_link(dest: &str) -> (LinkTarget, String) {
     if let Some(anchor) = dest.strip_prefix('#') {
         return (LinkTarget::Anchor(anchor.to_string()), dest.to_string());
@@ -142,6 +154,7 @@ pub fn resolve_link(dest: &str) -> (LinkTarget, String) {
     }
 }
 
+#[cfg(feature = "compile")]
 fn heading_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -153,6 +166,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
     }
 }
 
+#[cfg(feature = "compile")]
 fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -167,6 +181,7 @@ fn escape_html(s: &str) -> String {
     out
 }
 
+#[cfg(feature = "compile")]
 struct HeadingBuf<'a> {
     level: u8,
     id: Option<String>,
@@ -174,6 +189,7 @@ struct HeadingBuf<'a> {
     events: Vec<Event<'a>>,
 }
 
+#[cfg(feature = "compile")]
 struct EmbedBuf {
     info: String,
     body: String,
@@ -181,6 +197,7 @@ struct EmbedBuf {
 }
 
 /// Renders Markdown `src` from file `file`, whose first line is line `first_line` of that file.
+#[cfg(feature = "compile")]
 pub fn render(file: &str, src: &str, first_line: usize) -> Rendered {
     let mut r = Rendered::default();
     let at = |pos: usize| {
@@ -339,17 +356,19 @@ pub fn render(file: &str, src: &str, first_line: usize) -> Rendered {
 }
 
 /// `$$..$$` vs `$..$`: pulldown-cmark reports both as math events; the source tells them apart.
+#[cfg(feature = "compile")]
 fn ev_kind_is_display(src: &str, range: &std::ops::Range<usize>) -> bool {
     src.get(range.clone()).is_some_and(|s| s.starts_with("$$"))
 }
 
 /// Renders a short Markdown fragment (a card face) to HTML. Errors are returned alongside.
+#[cfg(feature = "compile")]
 pub fn render_fragment(file: &str, src: &str) -> (String, Vec<ContentError>) {
     let r = render(file, src, 1);
     (r.html(), r.errors)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "compile"))]
 mod tests {
     use super::*;
 

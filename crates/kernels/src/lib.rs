@@ -128,8 +128,8 @@ pub fn gemm_nn(
     c: &mut [f32],
     accumulate: bool,
 ) {
-    debug_assert!(a.len() == m * k && b.len() == k * n && c.len() == m * n);
-    debug_assert!(bias.is_none_or(|bias| bias.len() == n));
+    assert!(a.len() == m * k && b.len() == k * n && c.len() == m * n);
+    assert!(bias.is_none_or(|bias| bias.len() == n));
     if k == 0 || n == 0 {
         for crow in c.chunks_exact_mut(n.max(1)).take(m) {
             if !accumulate {
@@ -215,7 +215,7 @@ pub fn gemm_tn(
     c: &mut [f32],
     accumulate: bool,
 ) {
-    debug_assert!(a.len() == m * k && b.len() == m * n && c.len() == k * n);
+    assert!(a.len() == m * k && b.len() == m * n && c.len() == k * n);
     if !accumulate {
         c.fill(0.0);
     }
@@ -257,7 +257,7 @@ pub fn gemm_nt(
     accumulate: bool,
     scratch: &mut Vec<f32>,
 ) {
-    debug_assert!(a.len() == m * n && b.len() == k * n && c.len() == m * k);
+    assert!(a.len() == m * n && b.len() == k * n && c.len() == m * k);
     scratch.clear();
     scratch.resize(n * k, 0.0);
     for (p, brow) in b.chunks_exact(n).enumerate().take(k) {
@@ -270,7 +270,7 @@ pub fn gemm_nt(
 
 /// Column sums: out[j] = sum_i A[i, j] for A: (m, n) (the bias gradient).
 pub fn col_sums((m, n): (usize, usize), a: &[f32], out: &mut [f32]) {
-    debug_assert!(a.len() == m * n && out.len() == n);
+    assert!(a.len() == m * n && out.len() == n);
     out.fill(0.0);
     if n == 0 {
         return;

@@ -2,7 +2,7 @@
 //! has built the app's own WASM module into the staging directory. It adds what keeps the first
 //! load small:
 //!
-//! 1. the demos module: `cargo build --bin gentutor-demos` for wasm32, then `wasm-bindgen
+//! 1. the demos module: `cargo build -p gentutor-demos` for wasm32, then `wasm-bindgen
 //!    --target web` and (release) `wasm-opt -Oz`, written as `gentutor-demos-<hash>.js` +
 //!    `_bg.wasm`;
 //! 2. the compiled lessons from `build.rs`, copied as `content-<hash>.bin`;
@@ -96,12 +96,17 @@ struct Built {
 fn cargo_build_demos(source: &Path, release: bool) -> Result<Built> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
+    // The app's package too (already built by Trunk, so fresh): its build script's OUT_DIR
+    // holds the compiled content. The demos package does not depend on the app.
     cmd.current_dir(source).args([
         "build",
         "--target",
         "wasm32-unknown-unknown",
-        "--bin",
+        "-p",
         "gentutor-demos",
+        "-p",
+        "gentutor",
+        "--bins",
         "--message-format=json-render-diagnostics",
     ]);
     if release {

@@ -1,6 +1,6 @@
 //! "About this content": where the material comes from and every correction made to the seed deck.
 
-use crate::core::content::library;
+use crate::content::library;
 use crate::ui::widgets::Html;
 use leptos::prelude::*;
 

@@ -1,6 +1,6 @@
 //! Home: the lesson map, grouped by topic (the parts of SUMMARY.md).
 
-use crate::core::content::library;
+use crate::content::library;
 use crate::ui::study::mastery::LessonMasteryBar;
 use leptos::prelude::*;
 

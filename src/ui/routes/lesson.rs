@@ -1,7 +1,7 @@
 //! The lesson page: rendered lesson with live embeds, table of contents, sources, previous/next.
 
-use crate::core::content::compiled::CompiledLesson;
-use crate::core::content::{library, Block};
+use crate::content::compiled::CompiledLesson;
+use crate::content::{library, Block};
 use crate::ui::widgets::embed::EmbedView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

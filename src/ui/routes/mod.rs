@@ -13,7 +13,5 @@ pub mod study_test;
 
 /// Sets the document title (the browser tab and history entries).
 pub(crate) fn set_title(title: &str) {
-    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        doc.set_title(&format!("{title} · gentutor"));
-    }
+    gentutor_web::set_title(title);
 }

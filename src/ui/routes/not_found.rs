@@ -1,6 +1,6 @@
 //! 404: say what was not found and offer the way back.
 
-use crate::core::content::library;
+use crate::content::library;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 

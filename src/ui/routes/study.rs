@@ -1,7 +1,7 @@
 //! The study hub: the mode tabs, mastery per lesson and card, how mastery is computed,
 //! export/import, and every card with its answer.
 
-use crate::core::content::library;
+use crate::content::library;
 use crate::ui::study::mastery::{MasteryDefinition, MasteryTable};
 use crate::ui::study::progress_panel::ProgressPanel;
 use crate::ui::study::StudyNav;

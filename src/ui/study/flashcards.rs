@@ -2,9 +2,9 @@
 //! or lesson, with a "3/37" counter.
 
 use super::store::{fresh_seed, ignore_shortcut, use_progress};
-use crate::core::content::library;
-use crate::core::study::flashcards::{DeckFilter, FlashcardDeck};
+use crate::content::library;
 use crate::ui::widgets::Html;
+use gentutor_study::flashcards::{DeckFilter, FlashcardDeck};
 use leptos::prelude::*;
 
 fn filter_value(f: &DeckFilter) -> String {

@@ -3,9 +3,9 @@
 
 use super::question::{Feedback, QuestionBody};
 use super::store::{fresh_seed, now_ms, use_progress};
-use crate::core::content::library;
-use crate::core::study::learn::{LearnFeedback, LearnSession};
-use crate::core::study::questions::{Answer, Question};
+use crate::content::library;
+use gentutor_study::learn::{LearnFeedback, LearnSession};
+use gentutor_study::questions::{Answer, Question};
 use leptos::prelude::*;
 
 /// Where the session is.

@@ -1,9 +1,9 @@
 //! Mastery per lesson and per card, its definition, and the small bar on the home page.
 
 use super::store::{now_ms, use_progress};
-use crate::core::content::library;
-use crate::core::study::display;
-use crate::core::study::mastery::{
+use crate::content::library;
+use gentutor_study::display;
+use gentutor_study::mastery::{
     all_lessons, card_mastery, lesson_mastery, MasteryLevel, MASTERY_DEFINITION,
 };
 use leptos::prelude::*;

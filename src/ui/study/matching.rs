@@ -2,14 +2,13 @@
 //! Tab to a tile and press Enter/Space); a wrong pair flashes; the best full-board time is kept.
 
 use super::store::{fresh_seed, now_ms, use_progress};
-use crate::core::content::library;
-use crate::core::study::display;
-use crate::core::study::matching::{MatchingGame, SelectOutcome, Side};
+use crate::content::library;
+use gentutor_study::display;
+use gentutor_study::matching::{MatchingGame, SelectOutcome, Side};
 use leptos::prelude::*;
-use std::time::Duration;
 
 /// How long a wrong pair flashes.
-const FLASH_MS: u64 = 600;
+const FLASH_MS: u32 = 600;
 
 /// The Matching mode.
 #[component]
@@ -22,6 +21,8 @@ pub fn Matching() -> impl IntoView {
     let now = RwSignal::new(now_ms());
     let wrong = RwSignal::new(None::<(usize, usize)>);
     let flash_id = StoredValue::new(0u64);
+    // Clicks run with no reactive owner; timers started there are tied to this component's.
+    let owner = StoredValue::new(Owner::current());
 
     match MatchingGame::new(&lib.cards, &ids, fresh_seed(), now_ms()) {
         Ok(g) => game.set(Some(g)),
@@ -29,9 +30,7 @@ pub fn Matching() -> impl IntoView {
     }
 
     // The stopwatch: redraw ten times a second (the time itself comes from the engine).
-    if let Ok(h) = set_interval_with_handle(move || now.set(now_ms()), Duration::from_millis(100)) {
-        on_cleanup(move || h.clear());
-    }
+    gentutor_web::scoped::interval(move || now.set(now_ms()), 100);
 
     let select = move |side: Side, index: usize| {
         let t = now_ms();
@@ -43,14 +42,19 @@ pub fn Matching() -> impl IntoView {
             wrong.set(Some((term, definition)));
             let id = flash_id.get_value().wrapping_add(1);
             flash_id.set_value(id);
-            set_timeout(
-                move || {
-                    if flash_id.get_value() == id {
-                        wrong.set(None);
-                    }
-                },
-                Duration::from_millis(FLASH_MS),
-            );
+            // The timer is cancelled if the learner leaves within FLASH_MS, and reads through
+            // `try_` accessors in case it was started outside this component's owner.
+            let owner = owner.try_get_value().flatten().unwrap_or_default();
+            owner.with(|| {
+                gentutor_web::scoped::timeout(
+                    move || {
+                        if flash_id.try_get_value() == Some(id) {
+                            wrong.try_set(None);
+                        }
+                    },
+                    FLASH_MS,
+                )
+            });
         }
         now.set(t);
     };

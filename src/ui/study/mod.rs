@@ -1,5 +1,5 @@
 //! The study modes (Flashcards, Learn, Test, Matching, Review), mastery, and the progress store.
-//! Components are thin: the engine is `crate::core::study`.
+//! Components are thin: the engine is the `gentutor-study` crate.
 
 pub mod flashcards;
 pub mod learn;
@@ -13,7 +13,7 @@ pub mod test;
 
 pub use store::{use_progress, ProgressProvider, ProgressStore};
 
-use crate::core::content::library;
+use crate::content::library;
 use leptos::prelude::*;
 
 /// Every card id, in content order.

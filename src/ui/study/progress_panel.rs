@@ -1,7 +1,7 @@
 //! Export progress to a JSON file and import (merge) one; says whether progress is saved.
 
 use super::store::use_progress;
-use crate::core::study::progress::Progress;
+use gentutor_study::progress::Progress;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -75,22 +75,26 @@ pub fn ProgressPanel() -> impl IntoView {
         let onload = Closure::once(move || {
             let text = r2.result().ok().and_then(|v| v.as_string());
             let Some(text) = text else {
-                message.set(Some((false, "The file could not be read as text.".into())));
+                let _ =
+                    message.try_set(Some((false, "The file could not be read as text.".into())));
                 return;
             };
             match Progress::import(&text) {
                 Ok(other) => {
+                    // The merge lands even if the learner left the page meanwhile; the message only if not.
                     store.update(|p| p.merge(&other));
                     let cards = other.cards.len();
-                    message.set(Some((
+                    let _ = message.try_set(Some((
                         true,
                         format!("Imported and merged progress for {cards} card{} (nothing was lost: logs were combined).", if cards == 1 { "" } else { "s" }),
                     )));
                 }
-                Err(e) => message.set(Some((
-                    false,
-                    format!("{e} Your current progress is unchanged."),
-                ))),
+                Err(e) => {
+                    let _ = message.try_set(Some((
+                        false,
+                        format!("{e} Your current progress is unchanged."),
+                    )));
+                }
             }
         });
         reader.set_onload(Some(onload.as_ref().unchecked_ref()));

@@ -1,9 +1,9 @@
 //! One question (Learn and Test): the prompt and the answer controls, and the feedback after.
 
-use crate::core::content::library;
-use crate::core::study::display;
-use crate::core::study::questions::{Answer, Checked, Question};
+use crate::content::library;
 use crate::ui::widgets::Html;
+use gentutor_study::display;
+use gentutor_study::questions::{Answer, Checked, Question};
 use leptos::prelude::*;
 
 /// The prompt and the answer controls of `question`.

@@ -2,11 +2,11 @@
 //! Again/Hard/Good/Easy on keys 1-4, each button showing the interval it would set.
 
 use super::store::{ignore_shortcut, now_ms, use_progress};
-use crate::core::content::library;
-use crate::core::study::display;
-use crate::core::study::scheduler::{due_queue, CardState, Rating, Scheduler};
-use crate::core::study::session::new_cards_left;
+use crate::content::library;
 use crate::ui::widgets::Html;
+use gentutor_study::display;
+use gentutor_study::scheduler::{due_queue, CardState, Rating, Scheduler};
+use gentutor_study::session::new_cards_left;
 use leptos::prelude::*;
 
 fn rating_label(r: Rating) -> &'static str {

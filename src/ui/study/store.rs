@@ -5,7 +5,7 @@
 //! right away. Without localStorage (private mode, blocked storage) progress lives in memory
 //! and a notice says so.
 
-use crate::core::study::progress::{Progress, STORAGE_KEY};
+use gentutor_study::progress::{Progress, STORAGE_KEY};
 use leptos::prelude::*;
 
 /// Unix milliseconds now (the only clock the study UI reads).

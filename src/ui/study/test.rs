@@ -3,12 +3,12 @@
 
 use super::question::{Feedback, QuestionBody};
 use super::store::{fresh_seed, now_ms, use_progress};
-use crate::core::content::library;
-use crate::core::study::display;
-use crate::core::study::questions::{Answer, QuestionKind};
-use crate::core::study::session::override_test_result;
-use crate::core::study::test_mode::{build_test, grade_test, TestConfig, TestPaper, TestReport};
+use crate::content::library;
 use crate::ui::widgets::Html;
+use gentutor_study::display;
+use gentutor_study::questions::{Answer, QuestionKind};
+use gentutor_study::session::override_test_result;
+use gentutor_study::test_mode::{build_test, grade_test, TestConfig, TestPaper, TestReport};
 use leptos::prelude::*;
 
 fn kind_id(k: QuestionKind) -> &'static str {

@@ -1,6 +1,6 @@
 //! Mounts the live widget for an embed block found in a lesson.
 
-use crate::core::content::Embed;
+use crate::content::Embed;
 use leptos::prelude::*;
 
 /// A demo or quiz embedded in a lesson.

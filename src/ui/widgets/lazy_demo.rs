@@ -6,7 +6,7 @@
 //! (`content::encode_options`), the handle comes back as a number, and unmounting this
 //! placeholder unmounts the demo (its animation loop stops).
 
-use crate::core::content::encode_options;
+use crate::content::encode_options;
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -30,21 +30,8 @@ thread_local! {
     static LOADED: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
-/// The demos module's URL as `index.html` gives it (also read by the training worker).
-pub fn module_url() -> Result<String, String> {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=gentutor-demos]").ok().flatten())
-        .and_then(|m| m.get_attribute("content"))
-        .filter(|u| !u.is_empty())
-        .ok_or_else(|| {
-            "this build has no demos module (build the app with `make serve` or `make dist`)"
-                .to_string()
-        })
-}
-
 async fn demos_module() -> Result<JsValue, String> {
-    let url = module_url()?;
+    let url = gentutor_web::demos_module_url()?;
     let promise = MODULE.with_borrow_mut(|m| m.get_or_insert_with(|| import_module(&url)).clone());
     match JsFuture::from(promise).await {
         Ok(module) => {
@@ -106,17 +93,19 @@ pub fn LazyDemo(
 ) -> impl IntoView {
     let host = NodeRef::<Div>::new();
     let state = RwSignal::new(State::Loading);
-    let alive = StoredValue::new(true);
     let wire = encode_options(&options);
+    // The load is a task of this component: leaving the page while the module is still loading
+    // cancels it, so nothing after the `await` touches disposed signals (Retry runs from a click
+    // handler, where no owner is current, hence the captured one).
+    let owner = StoredValue::new(Owner::current());
 
     let start = move || {
         state.set(State::Loading);
         let (wire, id) = (wire.clone(), id.clone());
-        leptos::task::spawn_local(async move {
+        let owner = owner.try_get_value().flatten();
+        gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
             let result = match demos_module().await {
-                Ok(module) => match host.get_untracked() {
-                    // Unmounted while loading: mount nothing.
-                    _ if !alive.get_value() => return,
+                Ok(module) => match host.try_get_untracked().flatten() {
                     Some(el) => call(
                         &module,
                         "mount_demo",
@@ -131,12 +120,12 @@ pub fn LazyDemo(
                 },
                 Err(e) => Err(e),
             };
-            if alive.get_value() {
-                state.set(match result {
-                    Ok(h) => State::Mounted(h),
-                    Err(e) => State::Failed(e),
-                });
-            } else if let Ok(h) = result {
+            let next = match result {
+                Ok(h) => State::Mounted(h),
+                Err(e) => State::Failed(e),
+            };
+            // Belt and braces: if the component is gone after all, undo the mount.
+            if let Some(State::Mounted(h)) = state.try_set(next) {
                 unmount(h);
             }
         });
@@ -149,8 +138,7 @@ pub fn LazyDemo(
         }
     });
     on_cleanup(move || {
-        alive.set_value(false);
-        if let State::Mounted(h) = state.get_untracked() {
+        if let Some(State::Mounted(h)) = state.try_get_untracked() {
             unmount(h);
         }
     });

@@ -2,9 +2,9 @@
 //! Checked by the study engine (`check_answer`) and recorded in the shared progress, so lesson
 //! quizzes count towards mastery like Test answers.
 
-use crate::core::content::library;
-use crate::core::study::questions::{check_answer, Answer, Question, QuestionKind};
+use crate::content::library;
 use crate::ui::study::store::{now_ms, use_progress};
+use gentutor_study::questions::{check_answer, Answer, Question, QuestionKind};
 use leptos::prelude::*;
 
 /// Quiz widget for card `card`.

@@ -1,0 +1,245 @@
+//! The live 2D normalizing flow: exact log-likelihood training, the density heatmap, samples vs
+//! data, the NLL curve, and a layer slider that warps the base Gaussian into the data step by step.
+//! All logic is in `core::models::flow2d`.
+
+use super::shared::{
+    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, set_hash_state,
+    slider_to_lr, Animator, Live,
+};
+use gentutor_models::datasets2d::Dataset2d;
+use gentutor_models::flow2d::{self, Config, Flow2d};
+use gentutor_plot::flow2d::{draw_flow2d, draw_flow_warp, draw_pad, pad_to_data};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Heatmap resolution: fine enough to look smooth, cheap enough for every frame.
+const GRID: usize = 48;
+/// Base points pushed through the layers for the warp view.
+const WARP_POINTS: usize = 400;
+/// Grid lines of the warp view.
+const WARP_LINES: usize = 11;
+/// The drawing pad covers [-PAD_HALF, PAD_HALF]².
+const PAD_HALF: f32 = 3.0;
+
+impl Live for Flow2d {
+    fn train(&mut self, n: usize) -> Result<(), String> {
+        self.step(n).map_err(|e| e.to_string())
+    }
+    fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
+        draw_on_canvas(canvas, |area| draw_flow2d(area, &self.view(GRID, GRID)))
+    }
+}
+
+fn initial(id: &str, options: &BTreeMap<String, String>) -> (Config, Option<String>) {
+    let mut config = Config::default();
+    if let Some(d) = options
+        .get("dataset")
+        .and_then(|d| Dataset2d::from_name(d).ok())
+    {
+        config.dataset = d;
+    }
+    let mut notice = None;
+    if let Some(state) = hash_state(id) {
+        match Config::from_hash(&state) {
+            Ok(c) => config = c,
+            Err(e) => {
+                notice = Some(format!(
+                    "The link's demo settings could not be used ({e}); showing the defaults."
+                ))
+            }
+        }
+    }
+    (config.clamped(), notice)
+}
+
+/// A RealNVP flow on 2D toy data, live.
+#[component]
+pub fn Flow2dDemo(
+    /// Options from the lesson's `demo flow2d` block: `dataset`.
+    options: BTreeMap<String, String>,
+    /// Unique id on the page (used for the URL-hash state).
+    id: String,
+) -> impl IntoView {
+    let (init, notice) = initial(&id, &options);
+    let config = RwSignal::new(init.clone());
+    let lp = Animator::new(Flow2d::from_config(init).ok(), 5, notice);
+    let stage = RwSignal::new(usize::MAX); // MAX = the data end (clamped to the layer count)
+    let warp_canvas = NodeRef::<Canvas>::new();
+    let hash_id = StoredValue::new(id.clone());
+    let pad = NodeRef::<Canvas>::new();
+    let drawn = RwSignal::new(Vec::<[f32; 2]>::new());
+    Effect::new(move |_| {
+        let pts = drawn.get();
+        if let Some(c) = pad.get() {
+            if let Err(e) = draw_on_canvas(&c, |area| draw_pad(area, &pts, PAD_HALF)) {
+                lp.error.set(Some(e));
+            }
+        }
+    });
+    let add_point = move |ev: leptos::ev::MouseEvent| {
+        let Some(c) = pad.get_untracked() else { return };
+        // The canvas may be scaled by CSS: map through its displayed size.
+        let (w, h) = (f64::from(c.client_width()), f64::from(c.client_height()));
+        let p = pad_to_data(
+            f64::from(ev.offset_x()),
+            f64::from(ev.offset_y()),
+            w,
+            h,
+            PAD_HALF,
+        );
+        drawn.update(|v| {
+            if v.len() < 2000 {
+                v.push(p)
+            }
+        });
+    };
+
+    let draw_warp = move || {
+        let Some(canvas) = warp_canvas.get_untracked() else {
+            return;
+        };
+        let s = stage.get_untracked();
+        let result = lp.model.try_with_value(|m| {
+            m.as_ref().map(|m| {
+                let stages = m.warp_stages(m.base_points(WARP_POINTS).view());
+                let k = s.min(stages.len().saturating_sub(1));
+                let Some(pts) = stages.get(k) else {
+                    return Ok(());
+                };
+                let lines = m.warp_grid(WARP_LINES, k);
+                let bbox = m.config().dataset.bbox();
+                draw_on_canvas(&canvas, |area| {
+                    draw_flow_warp(area, pts.view(), &lines, bbox)
+                })
+            })
+        });
+        if let Some(Some(Err(e))) = result {
+            lp.error.set(Some(e));
+        }
+    };
+    let rebuild = move |c: Config| {
+        let c = c.clamped();
+        config.set(c.clone());
+        lp.replace(Flow2d::from_config(c.clone()).map_err(|e| e.to_string()));
+        hash_id.with_value(|h| set_hash_state(h, &c.to_hash()));
+        draw_warp();
+    };
+    let set_cfg = move |f: &dyn Fn(&mut Config)| {
+        let mut c = config.get_untracked();
+        f(&mut c);
+        rebuild(c);
+    };
+    Effect::new(move |_| {
+        if lp.canvas.get().is_some() {
+            lp.redraw();
+        }
+    });
+    // The warp view follows training (every frame) and the slider.
+    Effect::new(move |_| {
+        lp.frame.get();
+        stage.get();
+        if warp_canvas.get().is_some() {
+            draw_warp();
+        }
+    });
+    on_cleanup(move || lp.running.set(false));
+
+    let datasets = ["moons", "8gaussians", "rings", "checkerboard"]
+        .into_iter()
+        .filter_map(|n| Dataset2d::from_name(n).ok())
+        .map(|d| view! { <option value=d.name()>{d.label()}</option> })
+        .collect_view();
+    let layers = move || config.get().layers;
+
+    view! {
+        <figure class="demo demo-flow2d" data-testid="demo-flow2d" id=id.clone()>
+            <figcaption>"A 2D normalizing flow, live"</figcaption>
+            <p class="demo-help">"Affine coupling layers trained by exact maximum likelihood. Left: the learned density log q(x) with data (white) and model samples (orange); below it, the negative log-likelihood. Right: drag the layer slider to watch the base Gaussian warp into the data."</p>
+            <div class="demo-canvases">
+                <canvas node_ref=lp.canvas width="560" height="620" class="demo-canvas"
+                    aria-label="Heatmap of the learned density with data and samples, and the NLL curve"></canvas>
+                <div>
+                    <canvas node_ref=warp_canvas width="420" height="420" class="demo-canvas"
+                        aria-label="Base samples and grid lines after the chosen number of layers"></canvas>
+                    <label class="stage-slider">{move || {
+                        let k = stage.get().min(layers());
+                        format!("After {k} of {} layers", layers())
+                    }}
+                        <input type="range" min="0" max=move || layers().to_string() step="1" data-testid="flow-stage"
+                            prop:value=move || stage.get().min(layers()).to_string()
+                            on:input=move |ev| if let Some(v) = event_number(&ev) { stage.set(v.max(0.0) as usize) } />
+                    </label>
+                </div>
+            </div>
+            <p class="demo-readout" aria-live="polite">
+                {move || match lp.read(|m| (m.step_count(), m.eval_nll())) {
+                    Some((step, nll)) => view! {
+                        <span data-testid="flow-step">{format!("step {step}")}</span>
+                        " · NLL on held-out data "<strong data-testid="flow-nll">{format!("{nll:.3}")}</strong>" nats per point"
+                    }.into_any(),
+                    None => view! { <span>"No model"</span> }.into_any(),
+                }}
+            </p>
+            <Show when=move || lp.error.get().is_some()>
+                <div class="demo-error" role="alert" data-testid="flow-error">
+                    <p>{move || lp.error.get().unwrap_or_default()}</p>
+                    <button on:click=move |_| rebuild(config.get_untracked())>"Reset"</button>
+                </div>
+            </Show>
+            <div class="demo-buttons">
+                <button data-testid="flow-play" on:click=move |_| lp.toggle()>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
+                <button class="secondary" on:click=move |_| { lp.running.set(false); lp.advance(1); }>"Step"</button>
+                <button class="secondary" data-testid="flow-reset" on:click=move |_| rebuild(config.get_untracked())>"Reset"</button>
+            </div>
+            <div class="demo-controls">
+                <label>"Dataset"
+                    <select data-testid="flow-dataset" prop:value=move || config.get().dataset.name().to_string() on:change=move |ev| {
+                        if let Ok(d) = Dataset2d::from_name(&event_string(&ev)) { set_cfg(&|c| c.dataset = d.clone()) }
+                    }>{datasets}</select>
+                </label>
+                <label>{move || format!("Coupling layers = {}", config.get().layers)}
+                    <input type="range" min=*flow2d::LAYERS.start() max=*flow2d::LAYERS.end() step="1"
+                        prop:value=move || config.get().layers.to_string()
+                        on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.layers = v as usize) } />
+                </label>
+                <label>{move || format!("Hidden width = {}", config.get().hidden)}
+                    <input type="range" min="4" max="128" step="4"
+                        prop:value=move || config.get().hidden.to_string()
+                        on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.hidden = v as usize) } />
+                </label>
+                <label>{move || format!("Learning rate = {:.0e}", config.get().lr)}
+                    <input type="range" min="-5" max="-1" step="0.1"
+                        prop:value=move || lr_to_slider(config.get().lr).to_string()
+                        on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.lr = slider_to_lr(v)) } />
+                </label>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || config.get().actnorm
+                        on:change=move |ev| { let on = event_target_checked(&ev); set_cfg(&|c| c.actnorm = on) } />
+                    "ActNorm"
+                </label>
+                <label>{move || format!("Steps per frame = {}", lp.steps_per_frame.get())}
+                    <input type="range" min="1" max="30" step="1"
+                        prop:value=move || lp.steps_per_frame.get().to_string()
+                        on:input=move |ev| if let Some(v) = event_number(&ev) { lp.steps_per_frame.set((v as usize).clamp(1, 30)) } />
+                </label>
+            </div>
+            <details class="draw-data">
+                <summary>"Draw your own data"</summary>
+                <p class="demo-help">"Click to place points (at least 3), then train the flow on them."</p>
+                <canvas node_ref=pad width="300" height="300" class="demo-canvas pad" data-testid="flow-pad"
+                    aria-label="Drawing pad: click to add data points" on:click=add_point></canvas>
+                <div class="demo-buttons">
+                    <button data-testid="flow-train-drawing" on:click=move |_| {
+                        match Dataset2d::custom(drawn.get_untracked()) {
+                            Ok(d) => set_cfg(&|c| c.dataset = d.clone()),
+                            Err(e) => lp.error.set(Some(e.to_string())),
+                        }
+                    }>{move || format!("Train on my {} points", drawn.get().len())}</button>
+                    <button class="secondary" on:click=move |_| drawn.set(Vec::new())>"Clear"</button>
+                </div>
+            </details>
+            <p class="demo-note">"Changing a setting restarts training; the page address holds the current settings."</p>
+        </figure>
+    }
+}

@@ -1,0 +1,65 @@
+//! Live demos: each wires sliders and the animation clock to a core state machine and draws with
+//! the core's plot functions onto a canvas.
+//!
+//! They are built into their own WASM module (`src/main.rs`), which the app loads only when a
+//! page shows a demo (the app's `ui::widgets::lazy_demo`), so the models, plots and plotters stay
+//! out of the first load. The app does not depend on this crate; Cargo keeps it that way.
+#![cfg(target_arch = "wasm32")]
+
+pub mod bench;
+pub mod diffusion;
+pub mod flow2d;
+pub mod gan1d;
+pub mod shared;
+pub mod worker;
+
+use gentutor_content::DemoKind;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// What the demos module can mount: a lesson demo, or the benchmark page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mountable {
+    Demo(DemoKind),
+    Bench,
+}
+
+impl Mountable {
+    /// The name used across the module boundary: a demo's block name, or `bench`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mountable::Demo(kind) => kind.name(),
+            Mountable::Bench => "bench",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Mountable> {
+        if name == "bench" {
+            Some(Mountable::Bench)
+        } else {
+            DemoKind::from_name(name).map(Mountable::Demo)
+        }
+    }
+}
+
+/// The view for `what`, with the lesson's options; `id` is unique on the page.
+pub fn view_for(what: Mountable, options: BTreeMap<String, String>, id: String) -> AnyView {
+    match what {
+        Mountable::Bench => view! { <bench::Bench /> }.into_any(),
+        Mountable::Demo(DemoKind::Gan1d) => {
+            view! { <gan1d::Gan1dDemo options=options id=id /> }.into_any()
+        }
+        Mountable::Demo(DemoKind::Flow2d) => {
+            view! { <flow2d::Flow2dDemo options=options id=id /> }.into_any()
+        }
+        Mountable::Demo(DemoKind::DiffusionForward) => {
+            view! { <diffusion::DiffusionForwardDemo options=options /> }.into_any()
+        }
+        Mountable::Demo(DemoKind::DiffusionReverse) => {
+            view! { <diffusion::DiffusionReverseDemo options=options /> }.into_any()
+        }
+        Mountable::Demo(DemoKind::TimestepSampler) => {
+            view! { <diffusion::TimestepSamplerDemo /> }.into_any()
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! Settings of the diffusion demos, slider ranges, and URL-hash encoding.
+
+use super::schedule::{Schedule, ScheduleKind, BETA, STEPS};
+use super::timesteps::TSampling;
+use super::DiffusionError;
+use crate::datasets2d::Dataset2d;
+use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
+
+/// Number of points drawn in the point-cloud demos.
+pub const N_POINTS: RangeInclusive<usize> = 10..=20_000;
+/// Hidden width of the denoiser MLP.
+pub const HIDDEN: RangeInclusive<usize> = 4..=256;
+/// Number of hidden layers of the denoiser MLP.
+pub const DEPTH: RangeInclusive<usize> = 1..=4;
+/// Number K of sinusoidal time frequencies (2K features).
+pub const TIME_FREQS: RangeInclusive<usize> = 0..=12;
+/// Adam learning rate.
+pub const LR: RangeInclusive<f32> = 1e-6..=1.0;
+/// Minibatch size.
+pub const BATCH: RangeInclusive<usize> = 1..=2048;
+
+/// Training objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LossKind {
+    /// L_simple = E ||eps - eps_theta(x_t, t)||^2 with t ~ U{1..T} (Ho et al. 2020).
+    Simple,
+    /// The same squared error weighted by the variational bound's w_t (see `denoiser`).
+    Vlb,
+}
+
+impl LossKind {
+    /// Short name used in the URL hash.
+    pub fn name(self) -> &'static str {
+        match self {
+            LossKind::Simple => "simple",
+            LossKind::Vlb => "vlb",
+        }
+    }
+}
+
+/// Hidden activation of the denoiser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActKind {
+    /// tanh.
+    Tanh,
+    /// ReLU.
+    Relu,
+    /// Leaky ReLU with slope 0.2.
+    LeakyRelu,
+}
+
+impl ActKind {
+    /// Short name used in the URL hash.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActKind::Tanh => "tanh",
+            ActKind::Relu => "relu",
+            ActKind::LeakyRelu => "lrelu",
+        }
+    }
+
+    /// The MLP activation.
+    pub fn activation(self) -> gentutor_nn::mlp::Activation {
+        use gentutor_nn::mlp::Activation;
+        match self {
+            ActKind::Tanh => Activation::Tanh,
+            ActKind::Relu => Activation::Relu,
+            ActKind::LeakyRelu => Activation::LeakyRelu(0.2),
+        }
+    }
+}
+
+/// All settings of the diffusion demos. Each page uses a subset; one struct keeps the URL hash
+/// and the "reset to defaults" logic in one place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffusionConfig {
+    /// Schedule family.
+    pub schedule: ScheduleKind,
+    /// Number of steps T, in [`STEPS`].
+    pub steps: usize,
+    /// beta_1 of the custom schedule, in [`BETA`].
+    pub beta_1: f64,
+    /// beta_T of the custom schedule, in [`BETA`].
+    pub beta_t: f64,
+    /// The t slider, 0..=steps.
+    pub t: usize,
+    /// Toy data set p* (a custom drawing is not stored in the URL hash).
+    pub dataset: Dataset2d,
+    /// Points in the point-cloud views, in [`N_POINTS`].
+    pub n_points: usize,
+    /// Denoiser hidden width, in [`HIDDEN`].
+    pub hidden: usize,
+    /// Denoiser hidden layers, in [`DEPTH`].
+    pub depth: usize,
+    /// Time frequencies K, in [`TIME_FREQS`].
+    pub time_freqs: usize,
+    /// Denoiser hidden activation.
+    pub act: ActKind,
+    /// Adam learning rate, in [`LR`].
+    pub lr: f32,
+    /// Minibatch size, in [`BATCH`].
+    pub batch: usize,
+    /// Training loss.
+    pub loss: LossKind,
+    /// How the minibatch's timesteps are drawn during training.
+    pub t_sampling: TSampling,
+}
+
+impl Default for DiffusionConfig {
+    /// Ho et al.'s linear schedule with T = 1000 on the two-moons data, and a denoiser that
+    /// learns it in a few thousand steps.
+    fn default() -> Self {
+        DiffusionConfig {
+            schedule: ScheduleKind::Linear,
+            steps: 1000,
+            beta_1: 1e-4,
+            beta_t: 0.02,
+            t: 100,
+            dataset: Dataset2d::TwoMoons,
+            n_points: 1000,
+            hidden: 64,
+            depth: 3,
+            time_freqs: 4,
+            act: ActKind::Relu,
+            lr: 1e-3,
+            batch: 256,
+            loss: LossKind::Simple,
+            t_sampling: TSampling::Iid,
+        }
+    }
+}
+
+use crate::ranges::{clamp_or, out_of_range, LinkField};
+use clamp_or as clamp_f32;
+use clamp_or as clamp_f64;
+
+fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), DiffusionError> {
+    check_f(field, v, r)
+}
+
+/// NaN is never in range, so it is rejected here too.
+fn check_f<F: PartialOrd + std::fmt::Display + Copy>(
+    field: &'static str,
+    v: F,
+    r: &RangeInclusive<F>,
+) -> Result<(), DiffusionError> {
+    out_of_range(v, r).map_or(Ok(()), |reason| {
+        Err(DiffusionError::InvalidConfig { field, reason })
+    })
+}
+
+impl DiffusionConfig {
+    /// A copy with every field forced into its valid range (NaN becomes the default; t is
+    /// clamped to 0..=steps).
+    pub fn clamped(&self) -> DiffusionConfig {
+        let d = DiffusionConfig::default();
+        let cu = |v: usize, r: &RangeInclusive<usize>| v.clamp(*r.start(), *r.end());
+        let steps = cu(self.steps, &STEPS);
+        DiffusionConfig {
+            schedule: self.schedule,
+            steps,
+            beta_1: clamp_f64(self.beta_1, &BETA, d.beta_1),
+            beta_t: clamp_f64(self.beta_t, &BETA, d.beta_t),
+            t: self.t.min(steps),
+            dataset: self.dataset.clone(),
+            n_points: cu(self.n_points, &N_POINTS),
+            hidden: cu(self.hidden, &HIDDEN),
+            depth: cu(self.depth, &DEPTH),
+            time_freqs: cu(self.time_freqs, &TIME_FREQS),
+            act: self.act,
+            lr: clamp_f32(self.lr, &LR, d.lr),
+            batch: cu(self.batch, &BATCH),
+            loss: self.loss,
+            t_sampling: self.t_sampling,
+        }
+    }
+
+    /// Checks every field against its range; the error names the first offending field.
+    pub fn validate(&self) -> Result<(), DiffusionError> {
+        check_u("steps", self.steps, &STEPS)?;
+        check_f("beta_1", self.beta_1, &BETA)?;
+        check_f("beta_T", self.beta_t, &BETA)?;
+        check_u("t", self.t, &(0..=self.steps))?;
+        check_u("n_points", self.n_points, &N_POINTS)?;
+        check_u("hidden", self.hidden, &HIDDEN)?;
+        check_u("depth", self.depth, &DEPTH)?;
+        check_u("time_freqs", self.time_freqs, &TIME_FREQS)?;
+        check_f("lr", self.lr, &LR)?;
+        check_u("batch", self.batch, &BATCH)
+    }
+
+    /// The noise schedule these settings describe.
+    pub fn schedule(&self) -> Result<Schedule, DiffusionError> {
+        Schedule::new(self.schedule, self.steps, self.beta_1, self.beta_t)
+    }
+
+    /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`).
+    pub fn to_hash(&self) -> String {
+        format!(
+            "sch={}&T={}&b1={}&bT={}&t={}&ds={}&n={}&h={}&d={}&tf={}&act={}&lr={}&bs={}&loss={}&ts={}",
+            self.schedule.name(),
+            self.steps,
+            self.beta_1,
+            self.beta_t,
+            self.t,
+            self.dataset.name(),
+            self.n_points,
+            self.hidden,
+            self.depth,
+            self.time_freqs,
+            self.act.name(),
+            self.lr,
+            self.batch,
+            self.loss.name(),
+            self.t_sampling.name(),
+        )
+    }
+
+    /// Decodes [`DiffusionConfig::to_hash`] output. A leading `#` is allowed; keys may come in
+    /// any order; missing keys keep their default; unknown keys are ignored (other demos share
+    /// the hash); out-of-range numbers are clamped. Rejected with [`DiffusionError::BadHash`]:
+    /// a piece without `=`, an unreadable value for a known key, or no known key at all.
+    pub fn from_hash(s: &str) -> Result<DiffusionConfig, DiffusionError> {
+        let mut c = DiffusionConfig::default();
+        let mut known = 0usize;
+        for field in LinkField::parse_all(s) {
+            let field = field.map_err(DiffusionError::BadHash)?;
+            let (key, val) = (field.key, field.val);
+            let bad = |what: &str| DiffusionError::BadHash(field.bad(what));
+            let uint = || {
+                field
+                    .uint(1e9)
+                    .map(|v| v as usize)
+                    .map_err(DiffusionError::BadHash)
+            };
+            let float = || field.float().map_err(DiffusionError::BadHash);
+            match key {
+                "sch" => {
+                    c.schedule = ScheduleKind::from_name(val)
+                        .ok_or_else(|| bad("linear, cosine or custom"))?
+                }
+                "T" => c.steps = uint()?,
+                "b1" => c.beta_1 = float()?,
+                "bT" => c.beta_t = float()?,
+                "t" => c.t = uint()?,
+                "ds" => {
+                    // A drawn (custom) data set is too big for a link: keep the default.
+                    if val != "custom" {
+                        c.dataset = Dataset2d::from_name(val)
+                            .map_err(|_| bad("moons, 8gaussians, rings or checkerboard"))?
+                    }
+                }
+                "n" => c.n_points = uint()?,
+                "h" => c.hidden = uint()?,
+                "d" => c.depth = uint()?,
+                "tf" => c.time_freqs = uint()?,
+                "act" => {
+                    c.act = match val {
+                        "tanh" => ActKind::Tanh,
+                        "relu" => ActKind::Relu,
+                        "lrelu" => ActKind::LeakyRelu,
+                        _ => return Err(bad("tanh, relu or lrelu")),
+                    }
+                }
+                "lr" => c.lr = float()? as f32,
+                "bs" => c.batch = uint()?,
+                "loss" => {
+                    c.loss = match val {
+                        "simple" => LossKind::Simple,
+                        "vlb" => LossKind::Vlb,
+                        _ => return Err(bad("simple or vlb")),
+                    }
+                }
+                "ts" => c.t_sampling = TSampling::from_name(val).ok_or_else(|| bad("iid or ld"))?,
+                _ => continue,
+            }
+            known += 1;
+        }
+        if known == 0 {
+            return Err(DiffusionError::BadHash(
+                "no diffusion settings found".into(),
+            ));
+        }
+        Ok(c.clamped())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_round_trip_and_garbage() {
+        let d = DiffusionConfig::default();
+        assert_eq!(d.validate(), Ok(()));
+        let other = DiffusionConfig {
+            schedule: ScheduleKind::Custom,
+            steps: 50,
+            beta_1: 0.003,
+            beta_t: 0.25,
+            t: 50,
+            dataset: Dataset2d::Checkerboard,
+            n_points: 300,
+            hidden: 16,
+            depth: 1,
+            time_freqs: 0,
+            act: ActKind::Tanh,
+            lr: 1.5e-4,
+            batch: 7,
+            loss: LossKind::Vlb,
+            t_sampling: TSampling::LowDiscrepancy,
+        };
+        for c in [d.clone(), other] {
+            assert_eq!(DiffusionConfig::from_hash(&c.to_hash()), Ok(c.clone()));
+            assert_eq!(
+                DiffusionConfig::from_hash(&format!("#{}", c.to_hash())),
+                Ok(c)
+            );
+        }
+        for bad in [
+            "",
+            "#",
+            "garbage",
+            "page=gan&x=1",
+            "T=abc",
+            "lr=NaN",
+            "sch=quadratic",
+            "ds=mnist",
+            "loss=elbo",
+            "act=gelu",
+            "ts=sobol",
+            "T=5&&noequals",
+        ] {
+            assert!(
+                matches!(
+                    DiffusionConfig::from_hash(bad),
+                    Err(DiffusionError::BadHash(_))
+                ),
+                "{bad:?} accepted"
+            );
+        }
+        // Out-of-range values are clamped, with t following the clamped T.
+        let c =
+            DiffusionConfig::from_hash("T=1e12&t=99999999&n=0&h=100000&lr=1e9&b1=-3&bs=0&page=x")
+                .expect("clamps");
+        assert_eq!(c.steps, *STEPS.end());
+        assert_eq!(c.t, c.steps);
+        assert_eq!(c.n_points, *N_POINTS.start());
+        assert_eq!(c.hidden, *HIDDEN.end());
+        assert_eq!(c.lr, *LR.end());
+        assert_eq!(c.beta_1, *BETA.start());
+        assert_eq!(c.batch, 1);
+        assert_eq!(c.validate(), Ok(()));
+        // A custom drawing is not in the link: `ds=custom` keeps the default data set.
+        let custom = DiffusionConfig {
+            dataset: Dataset2d::custom(vec![[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]]).expect("valid"),
+            ..DiffusionConfig::default()
+        };
+        assert_eq!(
+            DiffusionConfig::from_hash(&custom.to_hash()),
+            Ok(DiffusionConfig::default())
+        );
+        let c = DiffusionConfig::from_hash("T=-5&lr=-inf").expect("clamps");
+        assert_eq!((c.steps, c.lr), (*STEPS.start(), *LR.start()));
+        assert_eq!(c.t, c.steps.min(100));
+    }
+
+    #[test]
+    fn validate_names_the_field_and_clamped_repairs_it() {
+        let c = DiffusionConfig {
+            lr: f32::NAN,
+            t: 5000,
+            ..DiffusionConfig::default()
+        };
+        assert!(matches!(
+            c.validate(),
+            Err(DiffusionError::InvalidConfig { field: "t", .. })
+        ));
+        let fixed = c.clamped();
+        assert_eq!(fixed.validate(), Ok(()));
+        assert_eq!(fixed.lr, DiffusionConfig::default().lr);
+        assert_eq!(fixed.t, 1000);
+        assert!(fixed.schedule().is_ok());
+    }
+}

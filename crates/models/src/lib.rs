@@ -1,0 +1,15 @@
+//! Toy generative models that train live in the browser: pure Rust on ndarray, f32.
+
+pub mod bench;
+pub mod datasets2d;
+pub mod diffusion;
+pub mod flow2d;
+pub mod gan1d;
+pub mod history;
+/// The MLP's matrix products (the `gentutor-kernels` crate, optimised for speed).
+pub use gentutor_kernels as gemm;
+/// The network every model is built from (the `gentutor-nn` crate).
+pub use gentutor_nn::mlp;
+pub mod ranges;
+/// The seeded generators (the `gentutor-rng` crate, shared with the study engine).
+pub use gentutor_rng as rng;

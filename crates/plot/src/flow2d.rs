@@ -1,0 +1,419 @@
+//! Plots of the 2D flow demo: the exact log-density heatmap with model samples and data on top
+//! plus the NLL curve, and the warped base grid for the layer slider.
+
+use crate::PlotError;
+use gentutor_models::datasets2d::Bbox;
+use gentutor_models::flow2d::Flow2dView;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Colour of data points x ~ p*.
+pub const DATA_COLOR: RGBColor = RGBColor(255, 255, 255);
+/// Colour of model samples x = T(u).
+pub const SAMPLE_COLOR: RGBColor = RGBColor(255, 127, 14);
+/// Colour of the NLL curve.
+pub const NLL_COLOR: RGBColor = RGBColor(31, 119, 180);
+/// Colour of warped grid lines.
+pub const GRID_COLOR: RGBColor = RGBColor(120, 120, 120);
+/// Colour of warped points.
+pub const POINT_COLOR: RGBColor = RGBColor(31, 119, 180);
+/// The heatmap shows log q over this many nats below its maximum (lower values are clipped),
+/// so thin high-density ridges and the low-density gaps are both visible.
+pub const LOG_RANGE: f32 = 12.0;
+
+/// Viridis-like colour map, t in [0, 1] (dark purple -> blue -> green -> yellow).
+pub fn colormap(t: f32) -> RGBColor {
+    const STOPS: [(f32, f32, f32); 5] = [
+        (68.0, 1.0, 84.0),
+        (59.0, 82.0, 139.0),
+        (33.0, 145.0, 140.0),
+        (94.0, 201.0, 98.0),
+        (253.0, 231.0, 37.0),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = t * (STOPS.len() - 1) as f32;
+    let i = (x.floor() as usize).min(STOPS.len() - 2);
+    let f = x - i as f32;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    let lerp = |p: f32, q: f32| (p + f * (q - p)).round() as u8;
+    RGBColor(lerp(a.0, b.0), lerp(a.1, b.1), lerp(a.2, b.2))
+}
+
+fn in_box(b: &Bbox, p: &[f32; 2]) -> bool {
+    p[0] >= b.x_min && p[0] <= b.x_max && p[1] >= b.y_min && p[1] <= b.y_max
+}
+
+/// (min, max) of the finite values, widened so the range is never empty.
+fn finite_range(vals: impl Iterator<Item = f32>) -> (f32, f32) {
+    let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+    for v in vals.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-6 {
+        return (lo - 0.5, hi + 0.5);
+    }
+    let pad = 0.05 * (hi - lo);
+    (lo - pad, hi + pad)
+}
+
+/// Draws the flow view into `area`: left, the heatmap of log q_theta(x) (colour-mapped over the
+/// top [`LOG_RANGE`] nats) with data (white) and model samples (orange); right, the minibatch
+/// NLL per step. A diverged view adds the message as a red caption above the plots.
+pub fn draw_flow2d<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &Flow2dView,
+) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
+    let (w, _) = area.dim_in_pixel();
+    let area = match &view.diverged {
+        Some(msg) => {
+            let (top, rest) = area.split_vertically(24);
+            top.draw(&Text::new(
+                msg.clone(),
+                (6, 4),
+                TextStyle::from(("sans-serif", 13).into_font()).color(&RED),
+            ))?;
+            rest
+        }
+        None => area.clone(),
+    };
+    let (left, right) = area.split_horizontally(w * 3 / 5);
+    draw_heatmap(&left, view)?;
+    draw_nll(&right, view)?;
+    area.present()?;
+    Ok(())
+}
+
+fn draw_heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    v: &Flow2dView,
+) -> Result<(), PlotError> {
+    let b = if v.bbox.is_valid() {
+        v.bbox
+    } else {
+        Bbox::square(3.0)
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!("log q(x), step {}: data (white), samples (orange)", v.step),
+            ("sans-serif", 14),
+        )
+        .margin(6)
+        .x_label_area_size(22)
+        .y_label_area_size(30)
+        .build_cartesian_2d(b.x_min..b.x_max, b.y_min..b.y_max)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .draw()?;
+    let (nx, ny) = (v.nx, v.ny);
+    if nx > 0 && ny > 0 && v.log_density.len() == nx * ny {
+        let hi = v
+            .log_density
+            .iter()
+            .copied()
+            .filter(|l| l.is_finite())
+            .fold(f32::NEG_INFINITY, f32::max);
+        let lo = hi - LOG_RANGE;
+        let (dx, dy) = (
+            (b.x_max - b.x_min) / nx as f32,
+            (b.y_max - b.y_min) / ny as f32,
+        );
+        chart.draw_series(v.log_density.iter().enumerate().map(|(k, &l)| {
+            let (i, j) = ((k % nx) as f32, (k / nx) as f32);
+            let x0 = b.x_min + i * dx;
+            let y0 = b.y_min + j * dy;
+            let t = if l.is_finite() && hi.is_finite() {
+                (l - lo) / LOG_RANGE
+            } else {
+                0.0
+            };
+            Rectangle::new([(x0, y0), (x0 + dx, y0 + dy)], colormap(t).filled())
+        }))?;
+    }
+    chart.draw_series(
+        v.data
+            .iter()
+            .filter(|p| in_box(&b, p))
+            .map(|p| Circle::new((p[0], p[1]), 1, DATA_COLOR.mix(0.7).filled())),
+    )?;
+    chart.draw_series(
+        v.samples
+            .iter()
+            .filter(|p| in_box(&b, p))
+            .map(|p| Circle::new((p[0], p[1]), 2, SAMPLE_COLOR.filled())),
+    )?;
+    Ok(())
+}
+
+fn draw_nll<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    v: &Flow2dView,
+) -> Result<(), PlotError> {
+    let pts: Vec<(f32, f32)> = v
+        .nll_history
+        .iter()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .map(|p| (p[0], p[1]))
+        .collect();
+    let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
+    let (y0, y1) = finite_range(pts.iter().map(|p| p.1).chain([v.eval_nll]));
+    let caption = if v.eval_nll.is_finite() {
+        format!("NLL (nats), eval {:.3}", v.eval_nll)
+    } else {
+        "NLL (nats)".to_string()
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", 14))
+        .margin(6)
+        .x_label_area_size(34)
+        .y_label_area_size(40)
+        .build_cartesian_2d(x0.max(0.0)..x1, y0..y1)?;
+    chart.configure_mesh().x_desc("step").x_labels(4).draw()?;
+    chart.draw_series(LineSeries::new(pts, NLL_COLOR.stroke_width(2)))?;
+    Ok(())
+}
+
+/// Draws one stage of the layer slider: the warped grid lines (from
+/// [`gentutor_models::flow2d::Flow2d::warp_grid`]) and the warped points (one stage of
+/// [`gentutor_models::flow2d::Flow2d::warp_stages`], shape (B, 2)) inside the fixed box
+/// `bbox`, so the axes do not jump while the slider moves. Non-finite points are skipped.
+pub fn draw_flow_warp<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: ndarray::ArrayView2<'_, f32>,
+    grid_lines: &[Vec<[f32; 2]>],
+    bbox: Bbox,
+) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
+    let b = if bbox.is_valid() {
+        bbox
+    } else {
+        Bbox::square(3.0)
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(6)
+        .x_label_area_size(22)
+        .y_label_area_size(30)
+        .build_cartesian_2d(b.x_min..b.x_max, b.y_min..b.y_max)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .draw()?;
+    let plot_area = chart.plotting_area().clone();
+    for line in grid_lines {
+        // Split a line where it leaves the finite range; plotters clips to the box.
+        let seg: Vec<(f32, f32)> = line
+            .iter()
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .map(|p| (p[0], p[1]))
+            .collect();
+        if seg.len() >= 2 {
+            plot_area.draw(&PathElement::new(seg, GRID_COLOR.stroke_width(1)))?;
+        }
+    }
+    if points.ncols() >= 2 {
+        chart.draw_series(
+            points
+                .outer_iter()
+                .map(|r| [r[0], r[1]])
+                .filter(|p| in_box(&b, p))
+                .map(|p| Circle::new((p[0], p[1]), 2, POINT_COLOR.filled())),
+        )?;
+    }
+    area.present()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gentutor_models::flow2d::{Config, Flow2d};
+
+    fn count(svg: &str, needle: &str) -> usize {
+        svg.matches(needle).count()
+    }
+
+    #[test]
+    fn colormap_endpoints_and_garbage() {
+        assert_eq!(colormap(0.0), RGBColor(68, 1, 84));
+        assert_eq!(colormap(1.0), RGBColor(253, 231, 37));
+        assert_eq!(colormap(f32::NAN), colormap(0.0));
+        assert_eq!(colormap(7.0), colormap(1.0));
+        assert_ne!(colormap(0.5), colormap(0.25));
+    }
+
+    #[test]
+    fn flow_view_draws_heatmap_points_and_curve() {
+        let mut f = Flow2d::new(
+            Config {
+                layers: 2,
+                hidden: 8,
+                ..Config::default()
+            },
+            1,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        f.step(5).unwrap_or_else(|e| panic!("{e}"));
+        let v = f.view(10, 12);
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
+            draw_flow2d(&root, &v).unwrap_or_else(|e| panic!("{e}"));
+        }
+        // 120 heatmap cells (plus the background and frame rects).
+        assert!(
+            count(&svg, "<rect") >= 120,
+            "{} rects",
+            count(&svg, "<rect")
+        );
+        // Data and samples drawn as circles (most of both lie inside the box).
+        assert!(
+            count(&svg, "<circle") > 800,
+            "{} circles",
+            count(&svg, "<circle")
+        );
+        assert!(svg.contains("<polyline"), "NLL curve missing");
+        assert!(svg.contains("log q(x)") && svg.contains("NLL"));
+        // Both ends of the colour map appear (the heatmap spans the range).
+        assert!(
+            svg.contains("#FDE725") || svg.contains("#fde725"),
+            "no yellow peak"
+        );
+        // A diverged view shows its message.
+        let mut dv = v.clone();
+        dv.diverged = Some("training diverged at step 3".into());
+        let mut svg2 = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg2, (800, 400)).into_drawing_area();
+            draw_flow2d(&root, &dv).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(svg2.contains("training diverged at step 3"));
+        // Garbage view (mismatched grid, NaN values, empty history) still draws.
+        dv.log_density = vec![f32::NAN; 3];
+        dv.nll_history.clear();
+        dv.eval_nll = f32::NAN;
+        dv.samples.push([f32::NAN, 1.0]);
+        let mut svg3 = String::new();
+        let root = SVGBackend::with_string(&mut svg3, (300, 200)).into_drawing_area();
+        assert!(draw_flow2d(&root, &dv).is_ok());
+    }
+
+    #[test]
+    fn warp_plot_draws_lines_and_points() {
+        let f = Flow2d::new(
+            Config {
+                layers: 3,
+                hidden: 8,
+                ..Config::default()
+            },
+            2,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let u = f.base_points(50);
+        let stages = f.warp_stages(u.view());
+        let lines = f.warp_grid(6, 3);
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
+            draw_flow_warp(&root, stages[3].view(), &lines, f.config().dataset.bbox())
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(count(&svg, "<polyline") >= 12, "grid lines missing");
+        assert!(count(&svg, "<circle") >= 40, "points missing");
+        let mut svg2 = String::new();
+        let root = SVGBackend::with_string(&mut svg2, (400, 400)).into_drawing_area();
+        let bad_box = Bbox {
+            x_min: 1.0,
+            x_max: -1.0,
+            y_min: 0.0,
+            y_max: 1.0,
+        };
+        let nanpts = ndarray::Array2::from_elem((3, 2), f32::NAN);
+        assert!(draw_flow_warp(&root, nanpts.view(), &[vec![[f32::NAN, 0.0]]], bad_box).is_ok());
+    }
+}
+
+/// The drawing pad where learners place their own data points: the square `[-half, half]²`
+/// mapped onto the whole area with no margins, so a click at pixel (px, py) of a `w × h` area
+/// is the point [`pad_to_data`] returns.
+pub fn draw_pad<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[[f32; 2]],
+    half: f32,
+) -> Result<(), PlotError> {
+    area.fill(&WHITE)?;
+    let (w, h) = area.dim_in_pixel();
+    let to_px = |p: [f32; 2]| -> (i32, i32) {
+        let x = (p[0] + half) / (2.0 * half) * w as f32;
+        let y = (half - p[1]) / (2.0 * half) * h as f32;
+        (x.round() as i32, y.round() as i32)
+    };
+    let grid = RGBColor(225, 225, 225);
+    let mut v = -half.floor();
+    while v <= half {
+        area.draw(&PathElement::new(
+            vec![to_px([v, -half]), to_px([v, half])],
+            grid,
+        ))?;
+        area.draw(&PathElement::new(
+            vec![to_px([-half, v]), to_px([half, v])],
+            grid,
+        ))?;
+        v += 1.0;
+    }
+    for p in points
+        .iter()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+    {
+        area.draw(&Circle::new(to_px(*p), 4, RGBColor(31, 119, 180).filled()))?;
+    }
+    Ok(())
+}
+
+/// Data coordinates of pixel (px, py) on a `w × h` pad drawn by [`draw_pad`].
+pub fn pad_to_data(px: f64, py: f64, w: f64, h: f64, half: f32) -> [f32; 2] {
+    let (w, h) = (w.max(1.0), h.max(1.0));
+    let x = (px / w) as f32 * 2.0 * half - half;
+    let y = half - (py / h) as f32 * 2.0 * half;
+    [x.clamp(-half, half), y.clamp(-half, half)]
+}
+
+#[cfg(test)]
+mod pad_tests {
+    use super::*;
+    use plotters::backend::SVGBackend;
+
+    #[test]
+    fn pad_pixels_map_to_data_and_back() {
+        assert_eq!(pad_to_data(0.0, 0.0, 300.0, 300.0, 3.0), [-3.0, 3.0]);
+        assert_eq!(pad_to_data(150.0, 150.0, 300.0, 300.0, 3.0), [0.0, 0.0]);
+        assert_eq!(pad_to_data(300.0, 300.0, 300.0, 300.0, 3.0), [3.0, -3.0]);
+        // Outside the pad clamps; a zero-size pad does not divide by zero.
+        assert_eq!(pad_to_data(-50.0, 900.0, 300.0, 300.0, 3.0), [-3.0, -3.0]);
+        assert!(pad_to_data(1.0, 1.0, 0.0, 0.0, 3.0)
+            .iter()
+            .all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn pad_draws_one_dot_per_finite_point() {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (300, 300)).into_drawing_area();
+            draw_pad(&area, &[[0.0, 0.0], [1.0, -1.0], [f32::NAN, 0.0]], 3.0).expect("draws");
+        }
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+    }
+}

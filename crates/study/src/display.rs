@@ -1,0 +1,281 @@
+//! What the study UI shows, computed without a browser: which pre-rendered HTML face goes with a
+//! question's text, interval and time labels, key-point names, percentages.
+//!
+//! Questions carry the card's Markdown text (see [`Question`]); the browser must only show the
+//! HTML + MathML rendered at build time ([`CardHtml`]), so these helpers map each text back to
+//! its rendered face. Text with no rendered face (Matching terms and definitions, which are plain
+//! text) is HTML-escaped.
+
+use super::grading::Grade;
+use super::questions::{Question, QuestionKind};
+use super::scheduler::DAY_MS;
+use gentutor_content::cards::Card;
+use gentutor_content::compiled::CardHtml;
+
+/// Escapes `text` for use as HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The rendered face of one of `card`'s answer texts (its back or a distractor); other text is
+/// escaped.
+pub fn answer_html(card: &Card, html: &CardHtml, text: &str) -> String {
+    if text == card.back {
+        return html.back.clone();
+    }
+    if !card.answer.trim().is_empty() && text == card.answer {
+        return html.answer.clone();
+    }
+    card.distractors
+        .iter()
+        .position(|d| d == text)
+        .and_then(|i| html.distractors.get(i))
+        .cloned()
+        .unwrap_or_else(|| escape_html(text))
+}
+
+/// The rendered true (`is_true`) or false statement of the card.
+pub fn statement_html(html: &CardHtml, is_true: bool) -> String {
+    if is_true {
+        html.true_statement.clone()
+    } else {
+        html.false_statement.clone()
+    }
+}
+
+/// The question's prompt as HTML: the card's front for multiple choice and typed questions,
+/// the statement for true/false, the (plain-text) definition for matching.
+pub fn prompt_html(question: &Question, html: &CardHtml) -> String {
+    match question {
+        Question::MultipleChoice { .. } | Question::Typed { .. } => html.front.clone(),
+        Question::TrueFalse { is_true, .. } => statement_html(html, *is_true),
+        Question::Matching { definition, .. } => format!("<p>{}</p>", escape_html(definition)),
+    }
+}
+
+/// The options of a choice question as HTML, in display order (empty for other kinds).
+pub fn options_html(question: &Question, card: &Card, html: &CardHtml) -> Vec<String> {
+    match question {
+        Question::MultipleChoice { options, .. } => {
+            options.iter().map(|o| answer_html(card, html, o)).collect()
+        }
+        Question::Matching { terms, .. } => terms.iter().map(|t| escape_html(t)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The right answer as HTML, for feedback and the Test report.
+pub fn right_answer_html(question: &Question, html: &CardHtml) -> String {
+    match question {
+        Question::MultipleChoice { .. } | Question::Typed { .. } => html.back.clone(),
+        Question::TrueFalse { is_true: true, .. } => "<p>True.</p>".to_string(),
+        Question::TrueFalse { is_true: false, .. } => {
+            format!(
+                "<p>False. The true statement is:</p>{}",
+                html.true_statement
+            )
+        }
+        Question::Matching { terms, correct, .. } => terms
+            .get(*correct)
+            .map(|t| format!("<p>{}</p>", escape_html(t)))
+            .unwrap_or_default(),
+    }
+}
+
+/// Human name of a question kind.
+pub fn kind_label(kind: QuestionKind) -> &'static str {
+    match kind {
+        QuestionKind::MultipleChoice => "Multiple choice",
+        QuestionKind::TrueFalse => "True / false",
+        QuestionKind::Typed => "Typed answer",
+        QuestionKind::Matching => "Matching",
+    }
+}
+
+/// The key points of `card` named by `grade`: `(found, missed)` point texts.
+pub fn key_points(card: &Card, grade: &Grade) -> (Vec<String>, Vec<String>) {
+    let name = |i: &usize| card.key_points.get(*i).map(|k| k.point.clone());
+    (
+        grade.found.iter().filter_map(name).collect(),
+        grade.missed.iter().filter_map(name).collect(),
+    )
+}
+
+/// A due time as an interval from `now_ms` for a rating button: "1m", "10m", "3h", "4d",
+/// "2.5mo", "1.2y" ("now" when already due).
+pub fn interval_label(due_ms: i64, now_ms: i64) -> String {
+    let ms = due_ms.saturating_sub(now_ms);
+    if ms < 60_000 {
+        return if ms <= 0 { "now".into() } else { "<1m".into() };
+    }
+    let minutes = ms as f64 / 60_000.0;
+    let days = ms as f64 / DAY_MS as f64;
+    if minutes < 60.0 {
+        format!("{}m", minutes.round() as i64)
+    } else if minutes < 24.0 * 60.0 {
+        format!("{}h", (minutes / 60.0).round() as i64)
+    } else if days < 30.0 {
+        format!("{}d", days.round() as i64)
+    } else if days < 365.0 {
+        format!("{:.1}mo", days / 30.0)
+    } else {
+        format!("{:.1}y", days / 365.0)
+    }
+}
+
+/// A stopwatch time: "12.3 s", or "1:05.2" past a minute.
+pub fn stopwatch(ms: u64) -> String {
+    let tenths = ms / 100;
+    let (m, s, t) = (tenths / 600, (tenths / 10) % 60, tenths % 10);
+    if m == 0 {
+        format!("{s}.{t} s")
+    } else {
+        format!("{m}:{s:02}.{t}")
+    }
+}
+
+/// A fraction in [0, 1] as a whole percentage ("73%"); non-finite values show as "0%".
+pub fn percent(x: f64) -> String {
+    let x = if x.is_finite() {
+        x.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    format!("{}%", (x * 100.0).round() as i64)
+}
+
+/// The lesson link for a card's `slug#anchor`: `/lesson/slug#anchor`.
+pub fn lesson_href(lesson: &str) -> String {
+    format!("/lesson/{lesson}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grading::grade_answer;
+    use crate::questions::build_question;
+    use crate::rng::SplitMix64;
+    use crate::test_cards::{card, deck};
+
+    fn html_of(c: &Card) -> CardHtml {
+        CardHtml {
+            front: format!("<p>F{}</p>", c.id),
+            back: format!("<p>B{}</p>", c.id),
+            answer: format!("<p>A{}</p>", c.id),
+            true_statement: format!("<p>T{}</p>", c.id),
+            false_statement: format!("<p>X{}</p>", c.id),
+            distractors: (0..c.distractors.len())
+                .map(|i| format!("<p>D{}-{i}</p>", c.id))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn multiple_choice_options_map_to_their_rendered_faces() {
+        let cards = deck(6);
+        let c = &cards[2];
+        let h = html_of(c);
+        let mut rng = SplitMix64::new(4);
+        let q = build_question(c, QuestionKind::MultipleChoice, &cards, &mut rng);
+        let Question::MultipleChoice {
+            options, correct, ..
+        } = &q
+        else {
+            panic!("not multiple choice: {q:?}");
+        };
+        let faces = options_html(&q, c, &h);
+        assert_eq!(faces.len(), options.len());
+        // The option is the one-line answer; the feedback shows the full back.
+        assert_eq!(faces[*correct], h.answer);
+        for (i, face) in faces.iter().enumerate() {
+            if i != *correct {
+                assert!(h.distractors.contains(face), "{face} is a distractor face");
+            }
+        }
+        assert_eq!(right_answer_html(&q, &h), h.back);
+        assert_eq!(prompt_html(&q, &h), h.front);
+    }
+
+    #[test]
+    fn true_false_prompt_is_the_asked_statement() {
+        let c = card(3, &["gan"], "gan-objective#intuition");
+        let h = html_of(&c);
+        for is_true in [true, false] {
+            let q = Question::TrueFalse {
+                card_id: 3,
+                statement: String::new(),
+                is_true,
+            };
+            let want = if is_true {
+                &h.true_statement
+            } else {
+                &h.false_statement
+            };
+            assert_eq!(&prompt_html(&q, &h), want);
+            let right = right_answer_html(&q, &h);
+            assert_eq!(right.contains(&h.true_statement), !is_true, "{right}");
+        }
+    }
+
+    #[test]
+    fn unknown_text_and_matching_terms_are_escaped() {
+        let c = card(1, &[], "x#y");
+        let h = html_of(&c);
+        assert_eq!(
+            answer_html(&c, &h, "<b>a & b</b>"),
+            "&lt;b&gt;a &amp; b&lt;/b&gt;"
+        );
+        let q = Question::Matching {
+            card_id: 1,
+            definition: "p < q".into(),
+            terms: vec!["A\"".into(), "B".into()],
+            correct: 1,
+        };
+        assert_eq!(prompt_html(&q, &h), "<p>p &lt; q</p>");
+        assert_eq!(options_html(&q, &c, &h), vec!["A&quot;", "B"]);
+        assert_eq!(right_answer_html(&q, &h), "<p>B</p>");
+    }
+
+    #[test]
+    fn key_points_split_into_found_and_missed() {
+        let mut c = card(1, &[], "x#y");
+        c.key_points.push(gentutor_content::cards::KeyPoint {
+            point: "other".into(),
+            synonyms: vec![],
+        });
+        let g = grade_answer(&c, "keyword1 is here");
+        let (found, missed) = key_points(&c, &g);
+        assert_eq!(found, vec!["keyword1"]);
+        assert_eq!(missed, vec!["other"]);
+    }
+
+    #[test]
+    fn labels_for_intervals_times_and_percentages() {
+        let now = 1_000_000;
+        assert_eq!(interval_label(now - 5, now), "now");
+        assert_eq!(interval_label(now + 30_000, now), "<1m");
+        assert_eq!(interval_label(now + 600_000, now), "10m");
+        assert_eq!(interval_label(now + 3 * 3_600_000, now), "3h");
+        assert_eq!(interval_label(now + 4 * DAY_MS, now), "4d");
+        assert_eq!(interval_label(now + 75 * DAY_MS, now), "2.5mo");
+        assert_eq!(interval_label(now + 730 * DAY_MS, now), "2.0y");
+        assert_eq!(stopwatch(12_345), "12.3 s");
+        assert_eq!(stopwatch(65_200), "1:05.2");
+        assert_eq!(percent(0.734), "73%");
+        assert_eq!(percent(f64::NAN), "0%");
+        assert_eq!(percent(2.0), "100%");
+        assert_eq!(lesson_href("gan#a"), "/lesson/gan#a");
+        assert_eq!(kind_label(QuestionKind::Typed), "Typed answer");
+    }
+}
