@@ -95,3 +95,110 @@ fn the_lint_refuses_a_multiple_choice_answer_guessable_by_length() {
         "{msgs:?}"
     );
 }
+
+/// Every content file with its text lowercased, for the wording rules below.
+fn lowercase_content() -> Vec<(String, String)> {
+    content_files()
+        .into_iter()
+        .map(|(path, text)| (path, text.to_lowercase()))
+        .collect()
+}
+
+#[test]
+fn the_discriminator_maximises_minus_the_cross_entropy() {
+    // V is the negative binary cross-entropy of a real-vs-fake classifier: the discriminator
+    // maximises V, i.e. minimises the cross-entropy (Goodfellow et al. 2014, Eq. 1). A card once
+    // had it maximise the cross-entropy itself. Quotes of the seed deck (`deck_said`) are exempt.
+    const WRONG: &[&str] = &[
+        "maximises the cross-entropy",
+        "maximizes the cross-entropy",
+        "maximising the cross-entropy",
+        "maximizing the cross-entropy",
+        "maximises the binary cross-entropy",
+        "maximizes the binary cross-entropy",
+        "maximising the binary cross-entropy",
+        "maximizing the binary cross-entropy",
+    ];
+    let mut problems = Vec::new();
+    for (path, text) in lowercase_content() {
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("deck_said") {
+                continue;
+            }
+            let says_wrong = WRONG.iter().any(|w| line.contains(w));
+            let maximises_it = line.contains("cross-entropy")
+                && (line.contains("maximises it") || line.contains("maximizes it"))
+                && !line.contains("negative");
+            if says_wrong || maximises_it {
+                problems.push(format!("{path}:{}: {line}", n + 1));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the discriminator maximises V, minus the cross-entropy:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn key_point_synonyms_are_not_weaker_than_their_point() {
+    // A synonym earns the whole key point, so it must imply it. A smooth bijection is not a
+    // diffeomorphism: x -> x^3 has an inverse that is not differentiable at 0.
+    const TOO_WEAK: &[(&str, &[&str])] = &[(
+        "diffeomorphism",
+        &["\"bijection\"", "\"bijective\"", "\"invertible map\""],
+    )];
+    let mut problems = Vec::new();
+    for (path, text) in lowercase_content() {
+        if !path.starts_with("cards/") {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            if !(line.contains("point =") && line.contains("synonyms")) {
+                continue;
+            }
+            for &(concept, weak) in TOO_WEAK {
+                if !line.contains(concept) {
+                    continue;
+                }
+                for &w in weak {
+                    if line.contains(w) {
+                        problems.push(format!("{path}:{}: {w} offered for {concept}", n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "key-point synonyms weaker than the point:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_hinge_loss_is_never_called_proper() {
+    // The hinge loss is minimised by sign(p* - q), the Bayes decision, so it is not a proper
+    // scoring rule and recovers neither D* nor the density ratio (Nguyen, Wainwright & Jordan
+    // 2009). Any sentence of a lesson or card that names both must say "not".
+    let mut problems = Vec::new();
+    for (path, text) in lowercase_content() {
+        if path.starts_with("corrections/") {
+            continue;
+        }
+        for sentence in text.split(['.', '!', '?']) {
+            if sentence.contains("hinge")
+                && sentence.contains("proper")
+                && !sentence.contains("not ")
+            {
+                problems.push(format!("{path}: {}", sentence.trim()));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the hinge loss is not a proper scoring rule:\n{}",
+        problems.join("\n\n")
+    );
+}
