@@ -27,6 +27,8 @@
 use gentutor_content::cards::Card;
 use serde::{Deserialize, Serialize};
 
+pub mod labelled;
+
 /// Fraction of key points needed for a `Correct` verdict.
 pub const PASS_FRACTION: f64 = 0.75;
 

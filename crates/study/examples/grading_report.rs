@@ -1,0 +1,90 @@
+//! How the typed-answer grader agrees with the labelled answers, and how fast it is.
+//!
+//! `cargo run --release -p gentutor-study --example grading_report` prints the figures on the
+//! train and test splits; add `train` to also list the train answers it disagrees with (the test
+//! split's answers are never listed: tuning must not see them).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use gentutor_study::grading::labelled::{measure, Figures};
+use gentutor_study::grading::{grade_answer, Verdict};
+use std::time::Instant;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn row(name: &str, f: &Figures) {
+    println!(
+        "{name:<6} n={:<4} agreement {:<7} pass/fail agreement {:<7} right rejected {:<7} (short right rejected {:<7}) wrong accepted {:<7} partial accepted {}",
+        f.n,
+        pct(f.agreement),
+        pct(f.pass_agreement),
+        pct(f.false_reject),
+        pct(f.short_false_reject),
+        pct(f.false_accept),
+        pct(f.partial_accept)
+    );
+}
+
+fn main() {
+    let cards = common::deck();
+    let train = common::split("train");
+    let test = common::split("test");
+    let verdict = |c: &_, a: &str| grade_answer(c, a).verdict;
+    for (name, set) in [("train", &train), ("test", &test)] {
+        let f = measure(&cards, set, verdict).expect("labelled cards are in the deck");
+        row(name, &f);
+    }
+    let all: Vec<_> = train.iter().chain(test.iter()).cloned().collect();
+    row("all", &measure(&cards, &all, verdict).expect("cards known"));
+
+    let own_answer = cards
+        .iter()
+        .filter(|c| grade_answer(c, &c.answer).verdict == Verdict::Correct)
+        .count();
+    let own_back = cards
+        .iter()
+        .filter(|c| grade_answer(c, &c.back).verdict == Verdict::Correct)
+        .count();
+    println!(
+        "cards' own one-line answer graded Correct: {own_answer}/{}; own back: {own_back}/{}",
+        cards.len(),
+        cards.len()
+    );
+
+    // Time: grade every labelled answer repeatedly (the browser grades one per press).
+    let rounds = 20;
+    let start = Instant::now();
+    let mut sink = 0usize;
+    for _ in 0..rounds {
+        for item in &all {
+            if let Some(c) = cards.iter().find(|c| c.id == item.card) {
+                sink += grade_answer(c, &item.answer).found.len();
+            }
+        }
+    }
+    let per = start.elapsed().as_secs_f64() / (rounds * all.len()) as f64;
+    println!(
+        "grading time: {:.1} us per answer (mean over {} gradings; checksum {sink})",
+        per * 1e6,
+        rounds * all.len()
+    );
+
+    if std::env::args().any(|a| a == "train") {
+        println!("\ntrain answers where the grader disagrees (label -> verdict):");
+        for item in &train {
+            let Some(c) = cards.iter().find(|c| c.id == item.card) else {
+                continue;
+            };
+            let g = grade_answer(c, &item.answer);
+            if g.verdict != item.label {
+                println!(
+                    "  card {:>2} {:?} -> {:?} found {:?} missed {:?}: {}",
+                    item.card, item.label, g.verdict, g.found, g.missed, item.answer
+                );
+            }
+        }
+    }
+}
