@@ -5,6 +5,7 @@
 //! (Unix milliseconds) and randomness as a `seed: u64`.
 
 pub mod display;
+pub mod events;
 pub mod flashcards;
 pub mod grading;
 pub mod learn;
