@@ -9,53 +9,71 @@
 //! ```
 //! ````
 
+use crate::registry::{self, DemoSpec, DEMOS};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The demos a lesson may embed. A name not listed here fails the content lint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum DemoKind {
-    Gan1d,
-    Flow2d,
-    DiffusionForward,
-    DiffusionReverse,
-    TimestepSampler,
-}
+/// A registered demo (see [`crate::registry::DEMOS`]): a handle on its registry entry,
+/// serialized as its name. A name not in the registry fails the content lint.
+#[derive(Clone, Copy)]
+pub struct DemoKind(&'static DemoSpec);
 
 impl DemoKind {
-    pub const ALL: [DemoKind; 5] = [
-        DemoKind::Gan1d,
-        DemoKind::Flow2d,
-        DemoKind::DiffusionForward,
-        DemoKind::DiffusionReverse,
-        DemoKind::TimestepSampler,
-    ];
+    /// Every registered demo, in registry order.
+    pub fn all() -> impl Iterator<Item = DemoKind> {
+        DEMOS.iter().map(DemoKind)
+    }
 
     /// The name used in `demo <name>` blocks.
     pub fn name(self) -> &'static str {
-        match self {
-            DemoKind::Gan1d => "gan1d",
-            DemoKind::Flow2d => "flow2d",
-            DemoKind::DiffusionForward => "diffusion-forward",
-            DemoKind::DiffusionReverse => "diffusion-reverse",
-            DemoKind::TimestepSampler => "timestep-sampler",
-        }
+        self.0.name
     }
 
     /// A human title for the demo's frame.
     pub fn title(self) -> &'static str {
-        match self {
-            DemoKind::Gan1d => "A 1D GAN, live",
-            DemoKind::Flow2d => "A 2D normalizing flow, live",
-            DemoKind::DiffusionForward => "The forward diffusion process",
-            DemoKind::DiffusionReverse => "Reverse diffusion: train a denoiser, then sample",
-            DemoKind::TimestepSampler => "Timestep sampling: i.i.d. vs low-discrepancy",
-        }
+        self.0.title
+    }
+
+    /// Its registry entry: name, title and accepted options.
+    pub fn spec(self) -> &'static DemoSpec {
+        self.0
     }
 
     pub fn from_name(name: &str) -> Option<DemoKind> {
-        Self::ALL.into_iter().find(|d| d.name() == name)
+        registry::demo(name).map(DemoKind)
+    }
+}
+
+impl PartialEq for DemoKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+impl Eq for DemoKind {}
+
+impl std::hash::Hash for DemoKind {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name().hash(state)
+    }
+}
+
+impl std::fmt::Debug for DemoKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DemoKind({:?})", self.name())
+    }
+}
+
+impl Serialize for DemoKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for DemoKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        DemoKind::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown demo `{name}`")))
     }
 }
 
@@ -103,7 +121,7 @@ pub fn parse_embed(info: &str, body: &str) -> Result<Option<Embed>, String> {
                 return Err("a `demo` block needs a name, e.g. ```demo gan1d".into());
             };
             let kind = DemoKind::from_name(name).ok_or_else(|| {
-                let known: Vec<_> = DemoKind::ALL.iter().map(|d| d.name()).collect();
+                let known: Vec<_> = DemoKind::all().map(|d| d.name()).collect();
                 format!("unknown demo `{name}`; known demos: {}", known.join(", "))
             })?;
             Ok(Some(Embed::Demo {
@@ -128,6 +146,41 @@ pub fn parse_embed(info: &str, body: &str) -> Result<Option<Embed>, String> {
         }
         _ => Ok(None),
     }
+}
+
+/// Checks a demo block's options against the registry. Each problem comes with the 1-based
+/// (line, column) of its key within `body`, so the lint can point at the option itself; a key it
+/// cannot find in the text (it always should) is placed at line 1, column 1.
+#[cfg(feature = "compile")]
+pub fn check_demo_options(
+    kind: DemoKind,
+    options: &BTreeMap<String, String>,
+    body: &str,
+) -> Vec<(usize, usize, String)> {
+    kind.spec()
+        .check(options)
+        .into_iter()
+        .map(|(key, msg)| {
+            let (line, col) = key_position(body, &key).unwrap_or((1, 1));
+            (line, col, msg)
+        })
+        .collect()
+}
+
+/// Where `key = ...` (or `"key" = ...`) starts in TOML `body`.
+#[cfg(feature = "compile")]
+fn key_position(body: &str, key: &str) -> Option<(usize, usize)> {
+    body.lines().enumerate().find_map(|(i, line)| {
+        let indent = line.len() - line.trim_start().len();
+        let rest = line.trim_start();
+        let after = rest
+            .strip_prefix(key)
+            .or_else(|| rest.strip_prefix(&format!("\"{key}\"")))?;
+        after
+            .trim_start()
+            .starts_with('=')
+            .then(|| (i + 1, line[..indent].chars().count() + 1))
+    })
 }
 
 /// Encodes demo options for the boundary between the app's WASM module and the lazily loaded
@@ -169,7 +222,7 @@ mod tests {
         let d = parse_embed("demo gan1d", "preset = \"mode-collapse\"\nmodes = 4\n").expect("ok");
         match d {
             Some(Embed::Demo { kind, options }) => {
-                assert_eq!(kind, DemoKind::Gan1d);
+                assert_eq!(Some(kind), DemoKind::from_name("gan1d"));
                 assert_eq!(
                     options.get("preset").map(String::as_str),
                     Some("mode-collapse")
@@ -187,6 +240,20 @@ mod tests {
             Ok(Some(Embed::Quiz { card: 5 }))
         );
         assert_eq!(parse_embed("rust", "fn main() {}"), Ok(None));
+    }
+
+    #[test]
+    fn locates_bad_demo_options_at_their_key() {
+        let body = "preset = \"mode-colapse\"\n  nope = 1\nmodes = 4\n";
+        let Ok(Some(Embed::Demo { kind, options })) = parse_embed("demo gan1d", body) else {
+            panic!("a demo block");
+        };
+        let found = check_demo_options(kind, &options, body);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (2, 3), "{found:?}");
+        assert!(found[0].2.contains("no option `nope`"), "{found:?}");
+        assert_eq!((found[1].0, found[1].1), (1, 1), "{found:?}");
+        assert!(found[1].2.contains("`mode-colapse`"), "{found:?}");
     }
 
     #[test]

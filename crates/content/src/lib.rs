@@ -16,6 +16,7 @@ pub mod library;
 #[cfg(feature = "compile")]
 pub mod lint;
 pub mod markdown;
+pub mod registry;
 #[cfg(feature = "compile")]
 pub mod math;
 #[cfg(feature = "compile")]
@@ -31,6 +32,7 @@ pub use library::Library;
 #[cfg(feature = "compile")]
 pub use markdown::Rendered;
 pub use markdown::{Block, TocEntry};
+pub use registry::{DemoSpec, OptionKind, OptionSpec, DEMOS};
 
 /// The number of cards in the seed deck; card ids run from 1 to this, in seed order.
 pub const SEED_CARD_COUNT: u32 = 37;

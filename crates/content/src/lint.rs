@@ -1,5 +1,9 @@
 //! The content lint: every check the app relies on, run over all content by a native test
 //! (`tests/content.rs`). Errors name the file and, where possible, line and column.
+//!
+//! Demo blocks are checked against the demo registry ([`crate::registry`]): an unknown demo, an
+//! unknown option key or a value the demo does not accept (a misspelt preset would otherwise
+//! fall back to the default without a word) is an error at the option's line and column.
 
 use super::cards::Card;
 use super::embed::Embed;
@@ -265,5 +269,61 @@ mod tests {
         assert!(has("orphaned: not listed in SUMMARY.md"), "{msgs:#?}");
         assert!(has("quiz names card 99"), "{msgs:#?}");
         assert!(has("seed card 37 has no study card"), "{msgs:#?}");
+    }
+
+    /// A clean one-lesson library with `block` (a fenced demo block) at line 8 of `lessons/a.md`.
+    fn lint_demo_block(block: &str) -> Vec<String> {
+        let lesson = format!(
+            "+++\ntitle = \"A\"\nsummary = \"s\"\nsources = [\"x\"]\n+++\n## Intro {{#intro}}\n\n{block}\n"
+        );
+        let files = [
+            ("SUMMARY.md", "## P\n- [A](lessons/a.md)\n"),
+            ("lessons/a.md", lesson.as_str()),
+        ];
+        lint(&files)
+            .iter()
+            .map(|e| e.to_string())
+            .filter(|m| m.starts_with("lessons/a.md"))
+            .collect()
+    }
+
+    #[test]
+    fn a_misspelt_demo_preset_is_an_error_at_its_line_and_column() {
+        let ok = lint_demo_block("```demo gan1d\npreset = \"mode-collapse\"\n```");
+        assert!(ok.is_empty(), "{ok:#?}");
+        let msgs = lint_demo_block("```demo gan1d\npreset = \"mode-colapse\"\n```");
+        assert_eq!(msgs.len(), 1, "{msgs:#?}");
+        assert!(
+            msgs[0].starts_with("lessons/a.md:9:1: bad embed: option `preset` of demo `gan1d`")
+                && msgs[0].contains("did you mean `mode-collapse`?"),
+            "{msgs:#?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_demo_option_or_a_bad_value_is_an_error() {
+        let msgs =
+            lint_demo_block("```demo flow2d\ndataset = \"moons\"\n  data_set = \"rings\"\n```");
+        assert_eq!(msgs.len(), 1, "{msgs:#?}");
+        assert!(
+            msgs[0].starts_with(
+                "lessons/a.md:10:3: bad embed: demo `flow2d` has no option `data_set`"
+            ),
+            "{msgs:#?}"
+        );
+        let msgs = lint_demo_block("```demo diffusion-forward\nt = 5000\n```");
+        assert!(
+            msgs.len() == 1
+                && msgs[0].starts_with("lessons/a.md:9:1:")
+                && msgs[0].contains("outside 0..=1000"),
+            "{msgs:#?}"
+        );
+        let msgs = lint_demo_block("```demo gan2d\n```");
+        assert!(
+            msgs.len() == 1
+                && msgs[0].starts_with("lessons/a.md:8:1:")
+                && msgs[0].contains("unknown demo `gan2d`"),
+            "{msgs:#?}"
+        );
     }
 }

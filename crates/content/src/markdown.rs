@@ -2,9 +2,9 @@
 //! embedded widgets. Rendering returns data (blocks, toc, anchors, links, errors) so the same
 //! function drives the lesson page and the content lint.
 
-#[cfg(feature = "compile")]
-use super::embed::parse_embed;
 use super::embed::Embed;
+#[cfg(feature = "compile")]
+use super::embed::{check_demo_options, parse_embed};
 #[cfg(feature = "compile")]
 use super::math::{self, Display};
 #[cfg(feature = "compile")]
@@ -225,6 +225,18 @@ pub fn render(file: &str, src: &str, first_line: usize) -> Rendered {
                     let (line, col) = at(buf.pos);
                     match parse_embed(&buf.info, &buf.body) {
                         Ok(Some(e)) => {
+                            // Block options are checked against the demo registry here, where
+                            // the body's text is at hand to point at the offending key.
+                            if let Embed::Demo { kind, options } = &e {
+                                for (dl, dc, msg) in check_demo_options(*kind, options, &buf.body) {
+                                    r.errors.push(ContentError::Embed {
+                                        file: file.to_string(),
+                                        line: line + dl,
+                                        col: col + dc - 1,
+                                        msg,
+                                    });
+                                }
+                            }
                             flush(&mut out, &mut r.blocks);
                             r.blocks.push(Block::Embed(e.clone()));
                             r.embeds.push((e, line, col));
@@ -276,6 +288,12 @@ pub fn render(file: &str, src: &str, first_line: usize) -> Rendered {
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(&tex);
                 }
+                // Chromium ignores `overflow` on <math>: a wide formula would push the page
+                // sideways on a phone, so display maths scrolls inside its own box.
+                let html = match display {
+                    Display::Block => format!("<span class=\"math-display\">{html}</span>"),
+                    Display::Inline => html,
+                };
                 Event::InlineHtml(CowStr::from(html))
             }
             Event::Start(Tag::Link {
@@ -383,6 +401,7 @@ mod tests {
         assert!(html.contains("<h2 id=\"training-loop\">"), "{html}");
         assert!(html.contains("<math") && html.contains("<mfrac>"), "{html}");
         assert!(html.contains("display=\"block\""), "{html}");
+        assert!(html.contains("<span class=\"math-display\"><math"), "{html}");
         assert!(
             html.contains("href=\"/lesson/learning-by-comparison#jsd-proof\""),
             "{html}"
