@@ -1,19 +1,22 @@
 //! Mastery per card and per lesson, combining the evidence from every mode.
 
 use super::progress::Progress;
-use super::scheduler::recall_probability;
+use super::scheduler::{recall_probability, Rating, DAY_MS};
 use gentutor_content::cards::Card;
 
 /// How mastery is computed, in words the UI can show verbatim.
 pub const MASTERY_DEFINITION: &str = "\
 Mastery of a card is a number from 0 to 1 that combines up to three kinds of evidence:
-- R, memory: the FSRS estimate of the probability that you recall the card right now (only once you have reviewed it in Review);
+- R, memory: the FSRS estimate of the probability that you would still recall the card 30 days from now (only once you have reviewed it in Review), so a card you just forgot, or saw only once, is not counted as known;
 - L, Learn progress: your Learn stage divided by 3 (0 = multiple choice, 1/3 = true/false, 2/3 = typed, 1 = learned);
 - T, recent results: your mean score over the 5 most recent Test and lesson-quiz answers on the card.
 Mastery = (0.5 R + 0.25 L + 0.25 T) / (the sum of the weights of the evidence you have), so missing evidence is left out rather than counted as zero.
-Levels: New = no evidence yet; Learning = below 0.5; Familiar = 0.5 or more; Mastered = 0.85 or more backed by at least two kinds of evidence (one kind alone stops at Familiar).
+Levels: New = no evidence yet; Learning = below 0.5, or your latest Review rating was Again; Familiar = 0.5 or more; Mastered = 0.85 or more backed by at least two kinds of evidence (one kind alone stops at Familiar).
 A lesson's mastery is the mean over its cards (cards with no evidence count as 0); the lesson is Mastered only when every card is.";
 
+/// How far ahead memory is judged. Recall probability *now* is ~1 right after any rating,
+/// Again included; a month ahead it reflects the stability FSRS estimated, which a lapse cuts.
+pub const MEMORY_HORIZON_DAYS: i64 = 30;
 /// Weights of the evidence terms (memory, Learn, results).
 const W_RECALL: f64 = 0.5;
 const W_LEARN: f64 = 0.25;
@@ -39,7 +42,7 @@ pub struct Mastery {
     /// In [0, 1].
     pub value: f64,
     pub level: MasteryLevel,
-    /// R: FSRS recall probability now, if reviewed.
+    /// R: FSRS recall probability [`MEMORY_HORIZON_DAYS`] from now, if reviewed.
     pub recall: Option<f64>,
     /// L: Learn stage / 3, if the card was ever answered in Learn.
     pub learn: Option<f64>,
@@ -58,9 +61,11 @@ pub struct LessonMastery {
     pub counts: [usize; 4],
 }
 
-fn level_of(value: f64, kinds: usize) -> MasteryLevel {
+fn level_of(value: f64, kinds: usize, lapsed: bool) -> MasteryLevel {
     if kinds == 0 {
         MasteryLevel::New
+    } else if lapsed {
+        MasteryLevel::Learning
     } else if value >= MASTERED_AT && kinds >= 2 {
         MasteryLevel::Mastered
     } else if value >= FAMILIAR_AT {
@@ -81,7 +86,12 @@ pub fn card_mastery(progress: &Progress, card_id: u32, now_ms: i64) -> Mastery {
             results: None,
         };
     };
-    let recall = c.fsrs.as_ref().and_then(|s| recall_probability(s, now_ms));
+    let horizon = now_ms.saturating_add(MEMORY_HORIZON_DAYS * DAY_MS);
+    let recall = c.fsrs.as_ref().and_then(|s| recall_probability(s, horizon));
+    let lapsed = c
+        .review_log
+        .last()
+        .is_some_and(|e| e.rating == Rating::Again);
     let learn = (!c.learn_log.is_empty() || c.learn_stage.index() > 0)
         .then(|| f64::from(c.learn_stage.index()) / 3.0);
     let mut recent: Vec<(i64, f64)> = c
@@ -111,7 +121,7 @@ pub fn card_mastery(progress: &Progress, card_id: u32, now_ms: i64) -> Mastery {
     };
     Mastery {
         value,
-        level: level_of(value, kinds),
+        level: level_of(value, kinds, lapsed),
         recall,
         learn,
         results,
@@ -174,7 +184,7 @@ pub fn all_lessons(cards: &[Card], progress: &Progress, now_ms: i64) -> Vec<Less
 mod tests {
     use super::*;
     use crate::questions::QuestionKind;
-    use crate::scheduler::{Rating, Scheduler, DAY_MS};
+    use crate::scheduler::Scheduler;
     use crate::test_cards::deck;
 
     const T0: i64 = 1_750_000_000_000;
@@ -203,14 +213,49 @@ mod tests {
         let t = (1.0 + 0.0 + 0.5) / 3.0;
         let expected = (0.25 / 3.0 + 0.25 * t) / 0.5;
         assert!((m.value - expected).abs() < 1e-12, "{m:?}");
-        // Add a review just now: R = 1.
+        // Add a review just now: R is the recall probability a month ahead.
         p.record_review(1, Rating::Good, &Scheduler::default(), T0);
         let m = card_mastery(&p, 1, T0);
-        let expected = (0.5 + 0.25 / 3.0 + 0.25 * t) / 1.0;
+        let r = p.cards[&1]
+            .fsrs
+            .as_ref()
+            .and_then(|s| recall_probability(s, T0 + MEMORY_HORIZON_DAYS * DAY_MS))
+            .expect("reviewed");
+        assert_eq!(m.recall, Some(r));
+        assert!(r > 0.3 && r < 0.9, "one Good is not yet durable: {r}");
+        let expected = (0.5 * r + 0.25 / 3.0 + 0.25 * t) / 1.0;
         assert!((m.value - expected).abs() < 1e-12, "{m:?}");
         // Memory decays with time, so mastery drops.
         let later = card_mastery(&p, 1, T0 + 30 * DAY_MS);
         assert!(later.value < m.value);
+    }
+
+    #[test]
+    fn a_lapse_lowers_mastery_right_away() {
+        let s = Scheduler::default();
+        let mut p = Progress::fresh();
+        // Three good reviews, each when due: a well-remembered card.
+        let mut t = T0;
+        for _ in 0..3 {
+            let log = p.record_review(7, Rating::Good, &s, t);
+            t = log.due_ms;
+        }
+        let before = card_mastery(&p, 7, t);
+        // Forgotten at the next due date: rated Again.
+        p.record_review(7, Rating::Again, &s, t);
+        let after = card_mastery(&p, 7, t);
+        assert!(
+            after.value < before.value - 0.2,
+            "a lapse must lower mastery: {before:?} -> {after:?}"
+        );
+        assert_eq!(after.level, MasteryLevel::Learning, "{after:?}");
+        // A card whose only evidence is an Again is not Familiar either.
+        p.record_review(8, Rating::Again, &s, T0);
+        let m = card_mastery(&p, 8, T0);
+        assert_eq!(m.level, MasteryLevel::Learning, "{m:?}");
+        // Good right after rates higher than Again right after.
+        p.record_review(9, Rating::Good, &s, T0);
+        assert!(card_mastery(&p, 9, T0).value > m.value);
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub fn MasteryTable() -> impl IntoView {
                             </summary>
                             <div class="table-scroll">
                                 <table class="card-mastery">
-                                    <thead><tr><th>"#"</th><th>"Card"</th><th>"Mastery"</th><th>"Level"</th><th title="memory (FSRS recall)">"R"</th><th title="Learn stage">"L"</th><th title="recent Test and quiz results">"T"</th></tr></thead>
+                                    <thead><tr><th>"#"</th><th>"Card"</th><th>"Mastery"</th><th>"Level"</th><th title="memory: FSRS recall probability 30 days from now">"R"</th><th title="Learn stage">"L"</th><th title="recent Test and quiz results">"T"</th></tr></thead>
                                     <tbody>{cards}</tbody>
                                 </table>
                             </div>
