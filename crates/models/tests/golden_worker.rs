@@ -1,0 +1,182 @@
+//! Golden worker state: the demos hand a training run to a Web Worker and back as bytes
+//! (`to_bytes` / `from_bytes`), and a page of one version may meet bytes of another (a worker or
+//! a saved run from before an update). The files in `tests/golden/` are runs saved by the first
+//! version with this test, at a fixed seed; the current code must still read them, find the
+//! values they were saved with, and resume them exactly.
+//!
+//! The files were written once with `GENTUTOR_BLESS=1 cargo test -p gentutor-models --test
+//! golden_worker`, which writes a golden file only if it is missing: an existing one is what an
+//! older version saved and is never rewritten. If a rename of the API breaks compilation here,
+//! adapt the call, never the file.
+
+use gentutor_models::diffusion::config::{ActKind as DiffAct, LossKind as DiffLoss};
+use gentutor_models::diffusion::timesteps::TSampling;
+use gentutor_models::diffusion::{Dataset2d, Denoiser, DiffusionConfig, ScheduleKind};
+use gentutor_models::gan1d::{self, ActKind, Gan1d, LossKind, OptKind};
+use ndarray::array;
+use std::path::PathBuf;
+
+/// Seed and training steps of both frozen runs.
+const SEED: u64 = 7;
+const STEPS: usize = 20;
+/// Steps trained after loading, to check the run resumes exactly.
+const MORE: usize = 10;
+
+fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// The golden file `name`. With `GENTUTOR_BLESS=1` a missing file is first written from `make`.
+fn golden(name: &str, make: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+    let path = golden_path(name);
+    if std::env::var_os("GENTUTOR_BLESS").is_some_and(|v| v == "1") && !path.exists() {
+        std::fs::create_dir_all(path.parent().expect("golden dir")).expect("mkdir golden");
+        std::fs::write(&path, make()).expect("write the golden file");
+    }
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} is missing ({e}); it is a frozen file from an older version, restore it from git",
+            path.display()
+        )
+    })
+}
+
+/// A small GAN (the file stays small): every setting away from its default.
+fn gan_config() -> gan1d::Config {
+    gan1d::Config {
+        modes: 3,
+        spacing: 2.5,
+        std: 0.3,
+        g_width: 8,
+        g_depth: 1,
+        g_act: ActKind::Tanh,
+        d_width: 8,
+        d_depth: 2,
+        d_act: ActKind::LeakyRelu,
+        loss: LossKind::NonSaturating,
+        gp_lambda: 10.0,
+        d_steps: 2,
+        lr_g: 0.002,
+        lr_d: 0.001,
+        optimizer: OptKind::Adam,
+        beta1: 0.5,
+        beta2: 0.999,
+        batch: 32,
+    }
+}
+
+fn gan_trained(steps: usize) -> Gan1d {
+    let mut g = Gan1d::new(gan_config(), SEED).expect("valid config");
+    g.step(steps).expect("trains");
+    g
+}
+
+#[test]
+fn gan_worker_bytes_of_v1_still_load() {
+    let bytes = golden("gan1d_seed7_step20.bin", || gan_trained(STEPS).to_bytes());
+    let g = Gan1d::from_bytes(&bytes).expect("the frozen GAN run decodes");
+    assert_eq!(g.config(), &gan_config());
+    assert_eq!(g.seed(), SEED);
+    assert_eq!(g.step_count(), STEPS as u64);
+    assert!(g.diverged().is_none());
+    // Values the run was saved with (read from the file when it was written).
+    let gen = g.generator();
+    assert_eq!(gen.layers.len(), 2);
+    assert_eq!(gen.layers[0].w.dim(), (1, 8));
+    assert_eq!(gen.layers[0].w.row(0).to_vec(), GAN_G_W0);
+    assert_eq!(g.discriminator().layers[2].b, array![GAN_D_B_LAST]);
+    let loss_d = g.histories().loss_d.points();
+    assert_eq!(loss_d.len(), STEPS);
+    assert_eq!([loss_d[0], loss_d[STEPS - 1]], GAN_LOSS_D_FIRST_LAST);
+}
+
+#[test]
+fn gan_run_resumes_exactly_from_the_frozen_bytes() {
+    let bytes = golden("gan1d_seed7_step20.bin", || gan_trained(STEPS).to_bytes());
+    let mut resumed = Gan1d::from_bytes(&bytes).expect("decodes");
+    resumed.step(MORE).expect("trains on");
+    // The bytes carry the whole state (weights, optimiser moments, random stream, curves): the
+    // resumed run is the run trained without a break.
+    let straight = gan_trained(STEPS + MORE);
+    assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.to_bytes(), straight.to_bytes());
+}
+
+/// A small denoiser, every setting away from its default.
+fn denoiser_config() -> DiffusionConfig {
+    DiffusionConfig {
+        schedule: ScheduleKind::Cosine,
+        steps: 100,
+        beta_1: 0.0002,
+        beta_t: 0.03,
+        t: 50,
+        dataset: Dataset2d::EightGaussians,
+        n_points: 500,
+        hidden: 16,
+        depth: 2,
+        time_freqs: 2,
+        act: DiffAct::Tanh,
+        lr: 0.002,
+        batch: 32,
+        loss: DiffLoss::Simple,
+        t_sampling: TSampling::LowDiscrepancy,
+    }
+}
+
+fn denoiser_trained(steps: usize) -> Denoiser {
+    let mut d = Denoiser::new(&denoiser_config(), SEED).expect("valid config");
+    d.train_step(steps).expect("trains");
+    d
+}
+
+#[test]
+fn denoiser_worker_bytes_of_v1_still_load() {
+    let bytes = golden("denoiser_seed7_step20.bin", || {
+        denoiser_trained(STEPS).to_bytes()
+    });
+    let d = Denoiser::from_bytes(&bytes).expect("the frozen denoiser run decodes");
+    assert_eq!(d.config(), &denoiser_config());
+    assert_eq!(d.seed(), SEED);
+    assert_eq!(d.steps_done(), STEPS as u64);
+    assert!(d.diverged().is_none());
+    assert_eq!(d.history_stride(), 1);
+    assert_eq!(d.loss_history(), DENOISER_LOSSES);
+    // The saved network's prediction at two fixed points and time steps.
+    let eps = d.predict_eps(array![[0.5f32, -1.0], [2.0, 0.0]].view(), 30);
+    assert_eq!(eps, ndarray::arr2(&DENOISER_EPS));
+}
+
+#[test]
+fn denoiser_run_resumes_exactly_from_the_frozen_bytes() {
+    let bytes = golden("denoiser_seed7_step20.bin", || {
+        denoiser_trained(STEPS).to_bytes()
+    });
+    let mut resumed = Denoiser::from_bytes(&bytes).expect("decodes");
+    resumed.train_step(MORE).expect("trains on");
+    let straight = denoiser_trained(STEPS + MORE);
+    assert_eq!(resumed.steps_done(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.to_bytes(), straight.to_bytes());
+}
+
+// Values read from the golden files when they were written (`{:?}` of each; `{:?}` of an f32
+// reads back to the same bits, so the comparisons are exact).
+const GAN_G_W0: [f32; 8] = [
+    0.24858022,
+    -0.5147769,
+    -0.07846988,
+    -1.1500533,
+    -0.1478409,
+    -0.8702373,
+    1.0277104,
+    -1.1660192,
+];
+const GAN_D_B_LAST: f32 = -0.04227918;
+const GAN_LOSS_D_FIRST_LAST: [[f32; 2]; 2] = [[1.0, 1.0830957], [20.0, 1.0086092]];
+const DENOISER_LOSSES: &[f32] = &[
+    1.4441099, 1.7115382, 1.1685507, 1.2795718, 1.3315425, 1.3326156, 1.2775434, 0.97906196,
+    1.2661253, 1.2548504, 1.3601903, 0.87683237, 1.0324569, 0.87686986, 1.1758132, 1.1625013,
+    1.0172795, 0.8106635, 1.3358406, 0.93758434,
+];
+const DENOISER_EPS: [[f32; 2]; 2] = [[0.3466603, 0.3212576], [0.8251187, 0.20941462]];
