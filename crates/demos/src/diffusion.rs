@@ -340,7 +340,7 @@ pub fn DiffusionReverseDemo(
             <figcaption>"Reverse diffusion: train a denoiser, then sample"</figcaption>
             <p class="demo-help">"Train ε_θ(x_t, t) on the 8-Gaussians data (left: the loss), then press Sample to run DDPM ancestral sampling from pure noise x_T down to x_0 (right). Training runs in a background worker (or, where none can start, in short slices between frames), so the page stays responsive."</p>
             <div class="demo-buttons">
-                <button data-testid="rev-train" on:click=move |_| {
+                <button data-testid="rev-train" data-demo-train="" on:click=move |_| {
                     if !lp.running.get_untracked() {
                         let _ = lp.model.try_update_value(|m| if let Some(m) = m.as_mut() { m.sampler = None });
                     }

@@ -188,7 +188,7 @@ pub fn Flow2dDemo(
                 </div>
             </Show>
             <div class="demo-buttons">
-                <button data-testid="flow-play" on:click=move |_| lp.toggle()>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
+                <button data-testid="flow-play" data-demo-train="" on:click=move |_| lp.toggle()>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
                 <button class="secondary" on:click=move |_| { lp.running.set(false); lp.advance(1); }>"Step"</button>
                 <button class="secondary" data-testid="flow-reset" on:click=move |_| rebuild(config.get_untracked())>"Reset"</button>
             </div>

@@ -163,7 +163,7 @@ pub fn Gan1dDemo(
                 </div>
             </Show>
             <div class="demo-buttons">
-                <button data-testid="gan-play" on:click=toggle>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
+                <button data-testid="gan-play" data-demo-train="" on:click=toggle>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
                 <button class="secondary" data-testid="gan-step-button" on:click=move |_| { lp.running.set(false); lp.advance(1); }>"Step"</button>
                 <button class="secondary" data-testid="gan-reset" on:click=move |_| rebuild(config.get_untracked(), seed.get_untracked())>"Reset"</button>
             </div>

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod diffusion;
 pub mod flow2d;
 pub mod gan1d;
+pub mod registry;
 pub mod shared;
 pub mod worker;
 
@@ -42,24 +43,17 @@ impl Mountable {
     }
 }
 
-/// The view for `what`, with the lesson's options; `id` is unique on the page.
+/// The view for `what`, with the lesson's options; `id` is unique on the page. Demos come from
+/// the registry ([`registry::ENTRIES`]); a registered demo without a component shows a message.
 pub fn view_for(what: Mountable, options: BTreeMap<String, String>, id: String) -> AnyView {
     match what {
         Mountable::Bench => view! { <bench::Bench /> }.into_any(),
-        Mountable::Demo(DemoKind::Gan1d) => {
-            view! { <gan1d::Gan1dDemo options=options id=id /> }.into_any()
-        }
-        Mountable::Demo(DemoKind::Flow2d) => {
-            view! { <flow2d::Flow2dDemo options=options id=id /> }.into_any()
-        }
-        Mountable::Demo(DemoKind::DiffusionForward) => {
-            view! { <diffusion::DiffusionForwardDemo options=options /> }.into_any()
-        }
-        Mountable::Demo(DemoKind::DiffusionReverse) => {
-            view! { <diffusion::DiffusionReverseDemo options=options /> }.into_any()
-        }
-        Mountable::Demo(DemoKind::TimestepSampler) => {
-            view! { <diffusion::TimestepSamplerDemo /> }.into_any()
-        }
+        Mountable::Demo(kind) => match registry::entry(kind) {
+            Some(e) => (e.mount)(options, id),
+            None => {
+                let msg = format!("The demo \"{}\" has no component.", kind.name());
+                view! { <p class="demo-error" role="alert">{msg}</p> }.into_any()
+            }
+        },
     }
 }

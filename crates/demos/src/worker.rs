@@ -18,7 +18,8 @@ use wasm_bindgen::JsCast;
 
 /// A model whose whole training state can cross to a worker and back as bytes.
 pub trait Remote: Live + Sized {
-    /// Picks the model type on the worker side (see `demos_main.rs`).
+    /// Picks the model type on the worker side: the demo's registry name
+    /// (`crate::registry::ENTRIES` lists the model under it).
     const KIND: &'static str;
     fn to_bytes(&self) -> Vec<u8>;
     fn from_bytes(bytes: &[u8]) -> Result<Self, String>;
@@ -195,15 +196,8 @@ impl<M: Remote> WorkerModel for M {
     }
 }
 
-/// Decodes a run sent by the page, choosing the type by its [`Remote::KIND`].
+/// Decodes a run sent by the page, choosing the type by its [`Remote::KIND`] (the demo
+/// registry lists which demos have a worker model: [`crate::registry::ENTRIES`]).
 pub fn load_remote(kind: &str, bytes: &[u8]) -> Result<Box<dyn WorkerModel>, String> {
-    use crate::diffusion::Reverse;
-    use gentutor_models::gan1d::Gan1d;
-    match kind {
-        k if k == <Gan1d as Remote>::KIND => Ok(Box::new(<Gan1d as Remote>::from_bytes(bytes)?)),
-        k if k == <Reverse as Remote>::KIND => {
-            Ok(Box::new(<Reverse as Remote>::from_bytes(bytes)?))
-        }
-        other => Err(format!("the worker cannot train a \"{other}\" model")),
-    }
+    crate::registry::load_worker(kind, bytes)
 }

@@ -1,8 +1,11 @@
 //! Demo components in headless Chromium (wasm-bindgen-test): every registered demo mounts,
-//! trains and draws; the GAN demo's controls work.
+//! trains and draws (the registry is iterated, not listed here); the GAN demo's controls work.
 #![cfg(target_arch = "wasm32")]
 
+use gentutor_content::DemoKind;
 use gentutor_demos::gan1d::Gan1dDemo;
+use gentutor_demos::registry::ENTRIES;
+use gentutor_demos::{view_for, Mountable};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -89,4 +92,126 @@ async fn gan_demo_mounts_draws_and_advances_training() {
         .query_selector("[data-testid=gan-error]")
         .expect("q")
         .is_none());
+}
+
+/// Pixels of `canvas` that are drawn on: neither transparent nor (near) white, the blank
+/// canvas and the plots' background.
+fn drawn_pixels(canvas: &web_sys::HtmlCanvasElement) -> usize {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("context")
+        .expect("a 2d context")
+        .unchecked_into();
+    let (w, h) = (canvas.width(), canvas.height());
+    let data = ctx
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .expect("image data")
+        .data();
+    data.chunks_exact(4)
+        .filter(|p| p[3] > 0 && !(p[0] > 245 && p[1] > 245 && p[2] > 245))
+        .count()
+}
+
+/// The pixels of every canvas under `root`, to see whether training changed the picture.
+fn pixels(root: &web_sys::HtmlElement) -> Vec<Vec<u8>> {
+    canvases(root)
+        .iter()
+        .map(|c| {
+            let ctx: web_sys::CanvasRenderingContext2d = c
+                .get_context("2d")
+                .expect("context")
+                .expect("a 2d context")
+                .unchecked_into();
+            ctx.get_image_data(0.0, 0.0, f64::from(c.width()), f64::from(c.height()))
+                .expect("image data")
+                .data()
+                .to_vec()
+        })
+        .collect()
+}
+
+fn canvases(root: &web_sys::HtmlElement) -> Vec<web_sys::HtmlCanvasElement> {
+    let list = root.query_selector_all("canvas").expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn every_registered_demo_mounts_trains_and_draws() {
+    let mut mounted = 0;
+    for kind in DemoKind::all() {
+        let name = kind.name();
+        let root = container();
+        let id = format!("{name}-registry-test");
+        // The handle is kept to the end of this demo's checks, then unmounts it.
+        let handle = mount_to(root.clone(), move || {
+            view_for(Mountable::Demo(kind), Default::default(), id)
+        });
+        for _ in 0..5 {
+            tick().await;
+        }
+        let drawn = canvases(&root);
+        assert!(!drawn.is_empty(), "demo `{name}` shows a canvas");
+        let before = pixels(&root);
+        // A demo that trains marks its Train/Play button with `data-demo-train`.
+        if let Some(train) = root.query_selector("[data-demo-train]").expect("selector") {
+            train.unchecked_ref::<web_sys::HtmlElement>().click();
+            for _ in 0..15 {
+                tick().await;
+            }
+            train.unchecked_ref::<web_sys::HtmlElement>().click(); // pause
+            tick().await;
+            assert_ne!(
+                pixels(&root),
+                before,
+                "training demo `{name}` redrew its canvas after training"
+            );
+        }
+        for (i, c) in canvases(&root).iter().enumerate() {
+            let n = drawn_pixels(c);
+            assert!(
+                n > 500,
+                "demo `{name}`: canvas {i} is drawn on ({n} non-blank pixels)"
+            );
+        }
+        let alert = root
+            .query_selector("[role=alert]")
+            .expect("selector")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        assert!(
+            alert.trim().is_empty(),
+            "demo `{name}` shows an error: {alert}"
+        );
+        drop(handle);
+        root.remove();
+        mounted += 1;
+    }
+    assert_eq!(mounted, gentutor_content::DEMOS.len());
+}
+
+#[wasm_bindgen_test]
+fn the_component_registry_matches_the_content_registry() {
+    for kind in DemoKind::all() {
+        assert!(
+            gentutor_demos::registry::entry(kind).is_some(),
+            "demo `{}` has no line in crates/demos/src/registry.rs",
+            kind.name()
+        );
+    }
+    for e in ENTRIES {
+        assert!(
+            DemoKind::from_name(e.name).is_some(),
+            "`{}` is not in gentutor_content::registry::DEMOS",
+            e.name
+        );
+        if let Some(w) = e.worker {
+            assert_eq!(
+                w.kind, e.name,
+                "a worker model is sent under its demo's name"
+            );
+        }
+    }
 }

@@ -30,6 +30,9 @@ pub enum LossKind {
 }
 
 impl LossKind {
+    /// All objectives, in menu order.
+    pub const ALL: [LossKind; 2] = [LossKind::Simple, LossKind::Vlb];
+
     /// Short name used in the URL hash.
     pub fn name(self) -> &'static str {
         match self {

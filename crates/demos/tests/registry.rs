@@ -1,0 +1,52 @@
+//! Natively: the demo registry's block options (in `gentutor_content::registry`, which cannot
+//! depend on the models) accept exactly the names and ranges the models and components accept,
+//! so a preset added to a model, or renamed, fails here until the registry line follows.
+
+use gentutor_content::registry::{demo, OptionKind};
+use gentutor_models::datasets2d::BUILTIN_NAMES;
+use gentutor_models::diffusion::config::LossKind as DiffusionLoss;
+use gentutor_models::diffusion::ScheduleKind;
+use gentutor_models::gan1d::{LossKind as GanLoss, Preset, MODES};
+
+fn one_of(demo_name: &str, key: &str) -> Vec<&'static str> {
+    let spec = demo(demo_name).unwrap_or_else(|| panic!("demo `{demo_name}` is registered"));
+    match spec.options.iter().find(|o| o.key == key).map(|o| o.kind) {
+        Some(OptionKind::OneOf(values)) => values.to_vec(),
+        other => panic!("`{demo_name}` option `{key}` should be a list of names, is {other:?}"),
+    }
+}
+
+fn int(demo_name: &str, key: &str) -> (i64, i64) {
+    let spec = demo(demo_name).unwrap_or_else(|| panic!("demo `{demo_name}` is registered"));
+    match spec.options.iter().find(|o| o.key == key).map(|o| o.kind) {
+        Some(OptionKind::Int { min, max }) => (min, max),
+        other => panic!("`{demo_name}` option `{key}` should be a whole number, is {other:?}"),
+    }
+}
+
+#[test]
+fn gan_options_are_the_models_presets_losses_and_mode_range() {
+    let presets: Vec<&str> = Preset::all().into_iter().map(Preset::name).collect();
+    assert_eq!(one_of("gan1d", "preset"), presets);
+    let losses: Vec<&str> = GanLoss::ALL.into_iter().map(GanLoss::name).collect();
+    assert_eq!(one_of("gan1d", "loss"), losses);
+    assert_eq!(
+        int("gan1d", "modes"),
+        (*MODES.start() as i64, *MODES.end() as i64)
+    );
+}
+
+#[test]
+fn flow_and_diffusion_options_are_the_models_names() {
+    assert_eq!(one_of("flow2d", "dataset"), BUILTIN_NAMES.to_vec());
+    let schedules: Vec<&str> = ScheduleKind::ALL
+        .into_iter()
+        .map(ScheduleKind::name)
+        .collect();
+    assert_eq!(one_of("diffusion-forward", "schedule"), schedules);
+    let losses: Vec<&str> = DiffusionLoss::ALL
+        .into_iter()
+        .map(DiffusionLoss::name)
+        .collect();
+    assert_eq!(one_of("diffusion-reverse", "loss"), losses);
+}
