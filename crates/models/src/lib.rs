@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod datasets2d;
 pub mod diffusion;
+pub mod digits;
 pub mod flow2d;
 pub mod gan1d;
 pub mod history;
