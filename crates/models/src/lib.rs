@@ -4,6 +4,7 @@ pub mod bench;
 pub mod datasets2d;
 pub mod diffusion;
 pub mod digits;
+pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
 pub mod history;
