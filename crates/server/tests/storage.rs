@@ -1,0 +1,246 @@
+//! The storage suite, run on a real SQLite file and on a real PostgreSQL cluster
+//! (`scripts/with-postgres.sh`): the same code, the same schema, the same results.
+
+mod common;
+use common::*;
+use gentutor_server::tokens;
+use gentutor_study::events::{EventBody, EventDraft, Mode};
+use gentutor_study::progress::Progress;
+use gentutor_study::scheduler::{Rating, Scheduler};
+use sqlx::Row;
+
+const T0: i64 = 1_750_000_000_000;
+
+async fn classes_and_tokens(backend: &str) {
+    let db = open(backend).await;
+    let (class, teacher) = db.create_class("Physics 1", T0).await.expect("create");
+    assert!(tokens::well_formed(&teacher));
+    assert_eq!(
+        db.class_by_teacher(&teacher).await.expect("q"),
+        Some(class.clone())
+    );
+    assert_eq!(
+        db.class_by_code(&class.join_code).await.expect("q"),
+        Some(class.clone())
+    );
+    // Stored hashed: the token appears nowhere in the row.
+    let row = sqlx::query("SELECT teacher_hash FROM classes WHERE id = $1")
+        .bind(class.id.clone())
+        .fetch_one(db.pool())
+        .await
+        .expect("row");
+    let stored: String = row.try_get("teacher_hash").expect("col");
+    assert_ne!(stored, teacher);
+    assert_eq!(stored, tokens::hash(&teacher));
+    // Forged and wrong tokens find nothing.
+    assert_eq!(
+        db.class_by_teacher(&tokens::new_token()).await.expect("q"),
+        None
+    );
+    assert_eq!(db.class_by_teacher(&stored).await.expect("q"), None);
+    // Rotation: the old token stops working at once.
+    let new = db.rotate_teacher(&class.id).await.expect("rotate");
+    assert_eq!(db.class_by_teacher(&teacher).await.expect("q"), None);
+    assert_eq!(
+        db.class_by_teacher(&new).await.expect("q").map(|c| c.id),
+        Some(class.id.clone())
+    );
+    db.set_locked(&class.id, true).await.expect("lock");
+    assert!(
+        db.class_by_id(&class.id)
+            .await
+            .expect("q")
+            .expect("class")
+            .locked
+    );
+    db.set_locked(&class.id, false).await.expect("unlock");
+    assert!(
+        !db.class_by_id(&class.id)
+            .await
+            .expect("q")
+            .expect("class")
+            .locked
+    );
+}
+
+async fn learners_rename_remove(backend: &str) {
+    let db = open(backend).await;
+    let (a, _) = db.create_class("A", T0).await.expect("create");
+    let (b, _) = db.create_class("B", T0).await.expect("create");
+    let (ada, ada_token) = db.add_learner(&a.id, "Ada", T0).await.expect("join");
+    let (bob, _) = db.add_learner(&a.id, "Bob", T0 + 1).await.expect("join");
+    let (cy, _) = db.add_learner(&b.id, "Cy", T0).await.expect("join");
+    assert_eq!(
+        db.learner_by_token(&ada_token).await.expect("q"),
+        Some(ada.clone())
+    );
+    assert_eq!(
+        db.learner_by_token(&tokens::new_token()).await.expect("q"),
+        None
+    );
+    let names: Vec<String> = db
+        .learners(&a.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(names, ["Ada", "Bob"]);
+    // A teacher can only touch learners of their own class.
+    assert!(!db.rename_learner(&a.id, &cy.id, "X").await.expect("q"));
+    assert!(db
+        .rename_learner(&a.id, &bob.id, "Robert")
+        .await
+        .expect("q"));
+    assert!(!db.remove_learner(&a.id, &cy.id).await.expect("q"));
+    db.insert_events(&ada, &[answer(&ada.id, "e1", 1, T0, true)], T0)
+        .await
+        .expect("insert");
+    assert!(db.remove_learner(&a.id, &ada.id).await.expect("q"));
+    assert_eq!(
+        db.count_events(&ada.id).await.expect("q"),
+        0,
+        "removal deletes the events"
+    );
+    assert_eq!(db.learner_by_token(&ada_token).await.expect("q"), None);
+    let names: Vec<String> = db
+        .learners(&a.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(names, ["Robert"]);
+    assert_eq!(db.learners(&b.id).await.expect("q").len(), 1);
+}
+
+async fn events_are_idempotent_and_round_trip(backend: &str) {
+    let db = open(backend).await;
+    let (c, _) = db.create_class("C", T0).await.expect("create");
+    let (l, _) = db.add_learner(&c.id, "Ada", T0).await.expect("join");
+    let (m, _) = db.add_learner(&c.id, "Max", T0).await.expect("join");
+    // A real session's events, every kind included.
+    let mut p = Progress::fresh();
+    let s = Scheduler::default();
+    p.record_learn_answer(1, 1, true, T0);
+    p.record_review(2, Rating::Good, &s, T0 + 5);
+    p.record_test_result(
+        3,
+        gentutor_study::questions::QuestionKind::Typed,
+        0.5,
+        false,
+        false,
+        T0 + 6,
+    );
+    p.record_quiz_answer(
+        4,
+        gentutor_study::questions::QuestionKind::TrueFalse,
+        true,
+        false,
+        T0 + 7,
+    );
+    p.toggle_star(2);
+    p.record_matching_time(12_345);
+    let mut drafts = gentutor_study::events::events_from_diff(&Progress::fresh(), &p, T0 + 10);
+    drafts.push(EventDraft {
+        at_ms: T0 + 11,
+        card: 3,
+        mode: Mode::Test,
+        body: EventBody::Override { of_at_ms: T0 + 6 },
+    });
+    let events: Vec<_> = drafts
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| d.into_event(format!("ev{i}"), &l.id, "abc123"))
+        .collect();
+    assert_eq!(events.len(), 7);
+    let acked = db
+        .insert_events(&l, &events, T0 + 20)
+        .await
+        .expect("insert");
+    assert_eq!(acked.len(), events.len());
+    // The same batch again, and an overlapping one: nothing changes.
+    db.insert_events(&l, &events, T0 + 30)
+        .await
+        .expect("insert again");
+    db.insert_events(&l, &events[2..4], T0 + 40)
+        .await
+        .expect("insert part");
+    assert_eq!(db.count_events(&l.id).await.expect("q"), 7);
+    let back = db.learner_events(&l.id).await.expect("read");
+    let mut want = events.clone();
+    want.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+    assert_eq!(back, want, "every field survives storage");
+    // Another learner may use the same ids: they are theirs.
+    let theirs = answer(&m.id, "ev0", 5, T0, false);
+    db.insert_events(&m, std::slice::from_ref(&theirs), T0)
+        .await
+        .expect("insert");
+    assert_eq!(db.learner_events(&m.id).await.expect("read"), vec![theirs]);
+    assert_eq!(db.count_events(&l.id).await.expect("q"), 7);
+    assert_eq!(db.class_events(&c.id).await.expect("read").len(), 8);
+    // Mastery from the stored events equals the browser's own.
+    let now = T0 + 3_600_000;
+    let ids: Vec<u32> = gentutor_server::CARD_IDS.to_vec();
+    let mut p2 = p.clone();
+    gentutor_study::session::override_test_result(
+        &mut p2,
+        3,
+        gentutor_study::questions::QuestionKind::Typed,
+        T0 + 6,
+    );
+    let server = gentutor_study::events::summarize(&back, &ids, now).mastery;
+    let browser = gentutor_study::events::deck_mastery(&p2, &ids, now);
+    assert!(
+        browser > 0.0 && (server - browser).abs() < 1e-12,
+        "{server} vs {browser}"
+    );
+}
+
+async fn join_failures_are_counted_per_client(backend: &str) {
+    let db = open(backend).await;
+    let client = tokens::new_id("ip-");
+    for i in 0..3 {
+        db.record_join_failure(&client, T0 + i, T0 - 600_000)
+            .await
+            .expect("record");
+    }
+    assert_eq!(db.join_failures_since(&client, T0).await.expect("q"), 3);
+    assert_eq!(db.join_failures_since(&client, T0 + 2).await.expect("q"), 1);
+    assert_eq!(
+        db.join_failures_since("someone-else", T0).await.expect("q"),
+        0
+    );
+    // Old records are dropped.
+    db.record_join_failure(&client, T0 + 10_000_000, T0 + 1_000_000)
+        .await
+        .expect("record");
+    assert_eq!(db.join_failures_since(&client, 0).await.expect("q"), 1);
+}
+
+async fn reopening_keeps_data_and_migrates_once(backend: &str) {
+    let url = url_for(backend);
+    let db = gentutor_server::db::Db::open(&url).await.expect("open");
+    let (c, t) = db.create_class("Kept", T0).await.expect("create");
+    db.close().await;
+    let db = gentutor_server::db::Db::open(&url).await.expect("reopen");
+    assert_eq!(
+        db.class_by_teacher(&t).await.expect("q").map(|x| x.id),
+        Some(c.id)
+    );
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations")
+        .fetch_one(db.pool())
+        .await
+        .expect("q")
+        .try_get("n")
+        .expect("n");
+    assert_eq!(n, 1);
+}
+
+on_both!(
+    classes_and_tokens,
+    learners_rename_remove,
+    events_are_idempotent_and_round_trip,
+    join_failures_are_counted_per_client,
+    reopening_keeps_data_and_migrates_once,
+);
