@@ -32,7 +32,24 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-async fn handle(mut stream: TcpStream, root: PathBuf) -> std::io::Result<()> {
+/// How the test server answers. The default serves every file at once; `delays` hold back the
+/// files whose path contains a pattern, so a test can act while an asset is still on its way
+/// (e.g. leave a lesson while the demos module is loading).
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// (substring of the request path, how long to wait before answering)
+    pub delays: Vec<(String, Duration)>,
+}
+
+impl ServeOptions {
+    /// Answers requests whose path contains `pattern` only after `delay`.
+    pub fn delay(mut self, pattern: &str, delay: Duration) -> Self {
+        self.delays.push((pattern.to_string(), delay));
+        self
+    }
+}
+
+async fn handle(mut stream: TcpStream, root: PathBuf, opts: ServeOptions) -> std::io::Result<()> {
     let mut buf = vec![0u8; 8192];
     let mut len = 0;
     while !buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
@@ -46,6 +63,9 @@ async fn handle(mut stream: TcpStream, root: PathBuf) -> std::io::Result<()> {
     let path = head.split_whitespace().nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or("/");
     let rel = path.trim_start_matches('/');
+    if let Some((_, delay)) = opts.delays.iter().find(|(p, _)| rel.contains(p.as_str())) {
+        tokio::time::sleep(*delay).await;
+    }
     let mut file = root.join(rel);
     if rel.contains("..") || !file.is_file() {
         // Client-side routes (no extension) get the app; missing assets get a 404.
@@ -73,15 +93,20 @@ async fn handle(mut stream: TcpStream, root: PathBuf) -> std::io::Result<()> {
 
 /// Serves `root` on a free port of 127.0.0.1 until the runtime ends. Returns the base URL.
 pub async fn serve(root: PathBuf) -> String {
+    serve_with(root, ServeOptions::default()).await
+}
+
+/// Like [`serve`], answering as `opts` says.
+pub async fn serve_with(root: PathBuf, opts: ServeOptions) -> String {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a local port");
     let addr = listener.local_addr().expect("local address");
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            let root = root.clone();
+            let (root, opts) = (root.clone(), opts.clone());
             tokio::spawn(async move {
-                let _ = handle(stream, root).await;
+                let _ = handle(stream, root, opts).await;
             });
         }
     });
@@ -149,12 +174,17 @@ impl Session {
     /// Like [`Session::start`], serving another copy of the built app (e.g. one with a file
     /// removed, to test how the app copes).
     pub async fn start_with_dist(dist: PathBuf) -> Session {
+        Session::start_with(dist, ServeOptions::default()).await
+    }
+
+    /// Like [`Session::start_with_dist`], the server answering as `opts` says.
+    pub async fn start_with(dist: PathBuf, opts: ServeOptions) -> Session {
         assert!(
             dist.join("index.html").is_file(),
             "{} has no index.html: build the app first (`make dist`; `make test` does it)",
             dist.display()
         );
-        let base = serve(dist).await;
+        let base = serve_with(dist, opts).await;
         let driver = start_driver().await;
         let profile = std::env::temp_dir().join(format!(
             "gentutor-e2e-{}-{}",
