@@ -170,7 +170,7 @@ pub fn Bench() -> impl IntoView {
         );
         let denoise = Denoiser::new(&DiffusionConfig::default(), 1)
             .ok()
-            .and_then(|mut d| bench_steps(|n| d.train_step(n), 20, 200, now_ms).ok())
+            .and_then(|mut d| bench_steps(|n| d.step(n), 20, 200, now_ms).ok())
             .map_or(f64::NAN, |r| r.steps_per_sec);
         add(
             "Diffusion denoiser training steps/s".into(),

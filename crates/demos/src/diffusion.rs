@@ -262,7 +262,7 @@ impl Live for Reverse {
                 return Ok(());
             }
         }
-        self.denoiser.train_step(n).map_err(|e| e.to_string())
+        self.denoiser.step(n).map_err(|e| e.to_string())
     }
 
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
@@ -332,7 +332,7 @@ pub fn DiffusionReverseDemo(
     let readout = move || {
         lp.read(|m| {
             let sampling = m.sampler.as_ref().map(|s| (s.t(), s.is_done()));
-            (m.denoiser.steps_done(), sampling, m.distance)
+            (m.denoiser.step_count(), sampling, m.distance)
         })
     };
     view! {

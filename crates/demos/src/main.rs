@@ -54,7 +54,7 @@ mod exports {
         let t0 = js_sys::Date::now();
         let mut steps = 0u32;
         while js_sys::Date::now() - t0 < ms {
-            if d.train_step(1).is_err() {
+            if d.step(1).is_err() {
                 return f64::NAN;
             }
             steps += 1;

@@ -31,7 +31,7 @@ fn main() {
             std::process::exit(1);
         }
     };
-    match bench_steps(|n| den.train_step(n), 20, steps, now) {
+    match bench_steps(|n| den.step(n), 20, steps, now) {
         Ok(r) => println!(
             "training: {} steps in {:.1} ms: {:.0} steps/s (batch {})",
             r.steps, r.elapsed_ms, r.steps_per_sec, config.batch

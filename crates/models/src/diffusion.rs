@@ -25,65 +25,22 @@ pub mod schedule;
 pub mod timesteps;
 
 pub use crate::datasets2d::Dataset2d;
+use crate::error::ModelError;
 pub use config::DiffusionConfig;
 pub use denoiser::Denoiser;
 pub use sampler::Sampler;
 pub use schedule::{Schedule, ScheduleKind};
 
-/// Everything that can go wrong in the diffusion demos. Messages say what the user can do.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DiffusionError {
-    /// A configuration field is outside its valid range or not a number.
-    #[error("invalid setting `{field}`: {reason}")]
-    InvalidConfig {
-        /// The offending field.
-        field: &'static str,
-        /// Why it is invalid, with the valid range.
-        reason: String,
-    },
-    /// A URL-hash string could not be read.
-    #[error("could not read the diffusion settings from the link ({0}); the default settings are safe to use")]
-    BadHash(String),
-    /// Training produced NaN or infinite values; the denoiser is stopped.
-    #[error("training diverged at step {step}: {what}. Lower the learning rate and press Reset.")]
-    Diverged {
-        /// Training step at which the problem was detected.
-        step: u64,
-        /// What was not finite.
-        what: String,
-    },
-    /// Sampling produced NaN or infinite points (the denoiser is broken).
-    #[error("sampling produced non-finite points at t = {t}; the denoiser has probably diverged: reset and retrain it with a lower learning rate")]
-    SamplingDiverged {
-        /// The timestep being computed.
-        t: usize,
-    },
-    /// The sampler was started for a different number of steps T than this denoiser uses.
-    #[error("this sampler was started for T = {sampler} steps but the denoiser uses T = {denoiser}; restart the sampler")]
-    StepsMismatch {
-        /// T of the sampler.
-        sampler: usize,
-        /// T of the denoiser.
-        denoiser: usize,
-    },
-    /// Saved training state (handed between the page and its worker) could not be used.
-    #[error("the saved training state could not be used ({0}); press Reset to start over")]
-    BadState(String),
-    /// An image could not be loaded.
-    #[error("cannot use this image: {0}")]
-    BadImage(String),
-}
-
 /// Draws `n` points x_0 ~ p* as an (n, 2) array from the shared 2D data sets; an invalid custom
-/// drawing becomes [`DiffusionError::InvalidConfig`] for the field `dataset`.
+/// drawing becomes [`ModelError::InvalidConfig`] for the field `dataset`.
 pub fn sample_data(
     dataset: &Dataset2d,
     n: usize,
     rng: &mut gentutor_rng::Rng,
-) -> Result<ndarray::Array2<f32>, DiffusionError> {
+) -> Result<ndarray::Array2<f32>, ModelError> {
     dataset
         .sample(n, rng)
-        .map_err(|e| DiffusionError::InvalidConfig {
+        .map_err(|e| ModelError::InvalidConfig {
             field: "dataset",
             reason: e.to_string(),
         })

@@ -27,45 +27,14 @@
 //! identity. Training minimises the mean NLL = -mean log q_theta(x) over minibatches x ~ p*
 //! with Adam, using a hand-written backward pass through the blocks.
 
-use crate::datasets2d::{Bbox, Dataset2d, DatasetError, CUSTOM_LIMIT};
+use crate::datasets2d::{Bbox, Dataset2d, CUSTOM_LIMIT};
 use crate::datasets2d::{MAX_CUSTOM_POINTS, MIN_CUSTOM_POINTS};
+use crate::error::{Model, ModelError};
 use gentutor_nn::mlp::{fast_tanh, Activation, Adam, Cache, Dense, Grads, Mlp, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
-
-/// Errors of the flow demo. Messages say what the user can do.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum FlowError {
-    /// Training produced NaN/inf or exploding values; the run is stopped.
-    #[error(
-        "training diverged at step {step}: {what}. Lower the learning rate (1e-3 is safe), turn \
-         ActNorm on or use fewer layers, then press Reset."
-    )]
-    Diverged {
-        /// Step at which divergence was detected.
-        step: u64,
-        /// What went wrong.
-        what: String,
-    },
-    /// A configuration field is outside its valid range.
-    #[error("invalid flow setting `{field}`: {reason}")]
-    InvalidConfig {
-        /// The offending field.
-        field: &'static str,
-        /// Why, with the valid range.
-        reason: String,
-    },
-    /// A URL-hash string could not be read.
-    #[error(
-        "could not read the flow settings from the link ({0}); press Reset to use the defaults"
-    )]
-    BadHash(String),
-    /// The data set is unusable (for example too few drawn points).
-    #[error(transparent)]
-    Data(#[from] DatasetError),
-}
 
 /// Valid number of coupling blocks K.
 pub const LAYERS: RangeInclusive<usize> = 2..=12;
@@ -138,8 +107,8 @@ impl Default for Config {
 
 use super::ranges::{clamp_or as clamp_f, LinkField};
 
-fn range_err<T: std::fmt::Display>(field: &'static str, v: T, lo: T, hi: T) -> FlowError {
-    FlowError::InvalidConfig {
+fn range_err<T: std::fmt::Display>(field: &'static str, v: T, lo: T, hi: T) -> ModelError {
+    ModelError::InvalidConfig {
         field,
         reason: format!("{v} is outside {lo}..={hi}"),
     }
@@ -178,7 +147,7 @@ impl Config {
     }
 
     /// Checks every field; the error names the first offending one.
-    pub fn validate(&self) -> Result<(), FlowError> {
+    pub fn validate(&self) -> Result<(), ModelError> {
         let check_u = |field, v: usize, r: &RangeInclusive<usize>| {
             if r.contains(&v) {
                 Ok(())
@@ -226,24 +195,24 @@ impl Config {
     /// Decodes [`Config::to_hash`] output: a leading `#` is allowed, keys come in any order,
     /// missing keys keep their defaults, unknown keys are ignored (the page shares the hash) and
     /// out-of-range numbers are clamped ([`Config::clamped`]). Rejected with
-    /// [`FlowError::BadHash`]: a piece without `=`, an unparsable value of a known key, an
+    /// [`ModelError::BadHash`]: a piece without `=`, an unparsable value of a known key, an
     /// unknown data set, `data=custom` without enough valid `pts`, or no known key at all.
-    pub fn from_hash(s: &str) -> Result<Config, FlowError> {
+    pub fn from_hash(s: &str) -> Result<Config, ModelError> {
         let mut c = Config::default();
         let mut known = 0usize;
         let mut pts: Option<Vec<[f32; 2]>> = None;
         let mut custom = false;
         for field in LinkField::parse_all(s) {
-            let field = field.map_err(FlowError::BadHash)?;
+            let field = field.map_err(ModelError::BadHash)?;
             let (key, val) = (field.key, field.val);
-            let bad = |what: &str| FlowError::BadHash(field.bad(what));
-            let uint = |max: f64| field.uint(max).map_err(FlowError::BadHash);
+            let bad = |what: &str| ModelError::BadHash(field.bad(what));
+            let uint = |max: f64| field.uint(max).map_err(ModelError::BadHash);
             match key {
                 "L" => c.layers = uint(1e6)? as usize,
                 "h" => c.hidden = uint(1e6)? as usize,
                 "bs" => c.batch = uint(1e6)? as usize,
                 "seed" => c.seed = val.parse().map_err(|_| bad("a whole number"))?,
-                "lr" => c.lr = field.float().map_err(FlowError::BadHash)? as f32,
+                "lr" => c.lr = field.float().map_err(ModelError::BadHash)? as f32,
                 "an" => {
                     c.actnorm = match val {
                         "1" | "true" | "on" => true,
@@ -280,12 +249,12 @@ impl Config {
             known += 1;
         }
         if known == 0 {
-            return Err(FlowError::BadHash("no flow settings found".into()));
+            return Err(ModelError::BadHash("no flow settings found".into()));
         }
         if custom {
             let p = pts.unwrap_or_default();
             if p.len() < MIN_CUSTOM_POINTS {
-                return Err(FlowError::BadHash(format!(
+                return Err(ModelError::BadHash(format!(
                     "a drawn data set needs at least {MIN_CUSTOM_POINTS} points in `pts`"
                 )));
             }
@@ -362,7 +331,7 @@ pub struct Flow2d {
     work: Workspace,
     history: History,
     step: u64,
-    diverged: Option<FlowError>,
+    diverged: Option<ModelError>,
 }
 
 /// log p_u(u) = -log(2 pi) - |u|^2 / 2 for the 2D standard normal base.
@@ -378,7 +347,7 @@ impl Flow2d {
     /// initialised from data (Kingma & Dhariwal 2018): on a first batch of
     /// [`ACTNORM_INIT_SAMPLES`] points its output gets zero mean and unit variance per
     /// coordinate.
-    pub fn new(mut config: Config, seed: u64) -> Result<Self, FlowError> {
+    pub fn new(mut config: Config, seed: u64) -> Result<Self, ModelError> {
         config.validate()?;
         config.seed = seed;
         let mut rng = Rng::new(seed);
@@ -439,7 +408,7 @@ impl Flow2d {
     }
 
     /// [`Flow2d::new`] with `config.seed`.
-    pub fn from_config(config: Config) -> Result<Self, FlowError> {
+    pub fn from_config(config: Config) -> Result<Self, ModelError> {
         let seed = config.seed;
         Flow2d::new(config, seed)
     }
@@ -482,7 +451,7 @@ impl Flow2d {
     }
 
     /// The divergence error once training has stopped.
-    pub fn diverged(&self) -> Option<&FlowError> {
+    pub fn diverged(&self) -> Option<&ModelError> {
         self.diverged.as_ref()
     }
 
@@ -861,8 +830,9 @@ impl Flow2d {
             })
     }
 
-    fn stop(&mut self, what: String) -> FlowError {
-        let e = FlowError::Diverged {
+    fn stop(&mut self, what: String) -> ModelError {
+        let e = ModelError::Diverged {
+            model: Model::Flow,
             step: self.step,
             what,
         };
@@ -873,8 +843,8 @@ impl Flow2d {
     /// Runs `n` Adam steps on fresh minibatches x ~ p* of the configured size, minimising the
     /// mean NLL. A NaN/inf loss or gradient (the update is then skipped, so the views keep the
     /// last finite model), a loss above [`MAX_NLL`] or a parameter above [`MAX_WEIGHT`] stops
-    /// training with [`FlowError::Diverged`], returned now and by every later call.
-    pub fn step(&mut self, n: usize) -> Result<(), FlowError> {
+    /// training with [`ModelError::Diverged`], returned now and by every later call.
+    pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
         if let Some(e) = &self.diverged {
             return Err(e.clone());
         }
@@ -912,7 +882,7 @@ pub fn bench_flow(
     warmup: usize,
     steps: usize,
     now: impl FnMut() -> f64,
-) -> Result<crate::bench::BenchReport, FlowError> {
+) -> Result<crate::bench::BenchReport, ModelError> {
     crate::bench::bench_steps(|n| flow.step(n), warmup, steps, now)
 }
 
@@ -1255,7 +1225,7 @@ mod tests {
             "L=3&junk",
         ] {
             assert!(
-                matches!(Config::from_hash(bad), Err(FlowError::BadHash(_))),
+                matches!(Config::from_hash(bad), Err(ModelError::BadHash(_))),
                 "`{bad}` accepted: {:?}",
                 Config::from_hash(bad)
             );
@@ -1277,7 +1247,7 @@ mod tests {
         };
         assert!(matches!(
             Flow2d::new(bad.clone(), 1),
-            Err(FlowError::InvalidConfig {
+            Err(ModelError::InvalidConfig {
                 field: "layers",
                 ..
             })
@@ -1294,7 +1264,9 @@ mod tests {
         };
         assert!(matches!(
             Flow2d::new(few.clone(), 1),
-            Err(FlowError::Data(DatasetError::TooFewPoints { got: 1, .. }))
+            Err(ModelError::Data(
+                crate::datasets2d::DatasetError::TooFewPoints { got: 1, .. }
+            ))
         ));
         assert!(Flow2d::new(few.clamped(), 1).is_err());
         let nan = Config {
@@ -1377,7 +1349,14 @@ mod tests {
         }
         let r = f.step(5);
         assert!(
-            matches!(r, Err(FlowError::Diverged { step: 4, .. })),
+            matches!(
+                r,
+                Err(ModelError::Diverged {
+                    model: Model::Flow,
+                    step: 4,
+                    ..
+                })
+            ),
             "{r:?}"
         );
         assert_eq!(f.step_count(), 4);
@@ -1393,10 +1372,22 @@ mod tests {
         // An infinite ActNorm log-scale.
         let mut f = flow(cfg(3, 8, true), 52);
         f.actnorm.layers[1].w[[0, 0]] = f32::INFINITY;
-        assert!(matches!(f.step(1), Err(FlowError::Diverged { .. })));
+        assert!(matches!(
+            f.step(1),
+            Err(ModelError::Diverged {
+                model: Model::Flow,
+                ..
+            })
+        ));
         // A huge (finite) weight is caught by the explosion check.
         let mut f = flow(cfg(3, 8, false), 53);
         f.couplings[0].mlp.layers[0].b[0] = 2.0 * MAX_WEIGHT;
-        assert!(matches!(f.step(1), Err(FlowError::Diverged { .. })));
+        assert!(matches!(
+            f.step(1),
+            Err(ModelError::Diverged {
+                model: Model::Flow,
+                ..
+            })
+        ));
     }
 }

@@ -5,7 +5,7 @@
 //! One training step = `d_steps` (k) discriminator updates, each on a fresh real batch x ~ p* and
 //! a fresh fake batch G(z), followed by one generator update with fresh noise (Algorithm 1 of
 //! Goodfellow et al.). The state machine stops on NaN/inf or exploding weights and reports
-//! [`GanError::Diverged`]; a diverged state stays stopped.
+//! [`ModelError::Diverged`]; a diverged state stays stopped.
 //!
 //! Losses (all computed on logits with numerically stable softplus, log sigma(a) = -softplus(-a)):
 //!
@@ -21,44 +21,12 @@
 //! input derivative, see [`Mlp::forward_tangent`]); x_hat = eps x_real + (1-eps) G(z),
 //! eps ~ U[0, 1] per sample.
 
+use crate::error::{Model, ModelError};
 use gentutor_nn::mlp::{Activation, Adam, AnyOptimizer, Cache, Grads, Mlp, Optimizer, Sgd};
 use gentutor_rng::Rng;
 use ndarray::{Array2, ArrayView2, Axis, Slice};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
-
-/// Errors of the GAN demo. Messages say what the user can do about them.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GanError {
-    /// Training produced NaN/inf or exploding values; the run is stopped.
-    #[error(
-        "training diverged at step {step}: {what}. Lower the learning rates (or use Adam, a \
-         smaller batch-independent k, or the WGAN-GP loss) and press Reset."
-    )]
-    Diverged {
-        /// Training step at which divergence was detected.
-        step: u64,
-        /// What went wrong.
-        what: String,
-    },
-    /// A configuration field is outside its valid range or not a number.
-    #[error("invalid setting `{field}`: {reason}")]
-    InvalidConfig {
-        /// The offending field.
-        field: &'static str,
-        /// Why it is invalid, with the valid range.
-        reason: String,
-    },
-    /// A URL-hash string could not be read.
-    #[error("could not read the GAN settings from the link ({0}); using a preset instead is safe")]
-    BadHash(String),
-    /// Saved training state (handed between the page and its worker) could not be used.
-    #[error("the saved training state could not be used ({0}); press Reset to start over")]
-    BadState(String),
-    /// A preset name is not known.
-    #[error("unknown preset `{0}`; choose one of: default, mode-collapse, vanishing-gradients, fixed-wgan-gp, fixed-ns-k5")]
-    UnknownPreset(String),
-}
 
 /// Valid number of mixture components K.
 pub const MODES: RangeInclusive<usize> = 1..=8;
@@ -268,15 +236,15 @@ impl Default for Config {
 
 use super::ranges::{clamp_or as clamp_f, out_of_range, LinkField};
 
-fn check_f(field: &'static str, v: f32, r: &RangeInclusive<f32>) -> Result<(), GanError> {
+fn check_f(field: &'static str, v: f32, r: &RangeInclusive<f32>) -> Result<(), ModelError> {
     out_of_range(v, r).map_or(Ok(()), |reason| {
-        Err(GanError::InvalidConfig { field, reason })
+        Err(ModelError::InvalidConfig { field, reason })
     })
 }
 
-fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), GanError> {
+fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), ModelError> {
     out_of_range(v, r).map_or(Ok(()), |reason| {
-        Err(GanError::InvalidConfig { field, reason })
+        Err(ModelError::InvalidConfig { field, reason })
     })
 }
 
@@ -308,7 +276,7 @@ impl Config {
     }
 
     /// Checks every field against its range; the error names the first offending field.
-    pub fn validate(&self) -> Result<(), GanError> {
+    pub fn validate(&self) -> Result<(), ModelError> {
         check_u("modes", self.modes, &MODES)?;
         check_f("spacing", self.spacing, &SPACING)?;
         check_f("std", self.std, &STD)?;
@@ -352,22 +320,22 @@ impl Config {
 
     /// Decodes [`Config::to_hash`] output. A leading `#` is allowed; keys may come in any order;
     /// missing keys keep their default; unknown keys are ignored (the page may share the hash);
-    /// out-of-range numbers are clamped into range. Rejected with [`GanError::BadHash`]: a piece
+    /// out-of-range numbers are clamped into range. Rejected with [`ModelError::BadHash`]: a piece
     /// without `=`, an unparsable value for a known key, or no known key at all.
-    pub fn from_hash(s: &str) -> Result<Config, GanError> {
+    pub fn from_hash(s: &str) -> Result<Config, ModelError> {
         let mut c = Config::default();
         let mut known = 0usize;
         for field in LinkField::parse_all(s) {
-            let field = field.map_err(GanError::BadHash)?;
+            let field = field.map_err(ModelError::BadHash)?;
             let (key, val) = (field.key, field.val);
-            let bad = |what: &str| GanError::BadHash(field.bad(what));
+            let bad = |what: &str| ModelError::BadHash(field.bad(what));
             let uint = || {
                 field
                     .uint(1e9)
                     .map(|v| v as usize)
-                    .map_err(GanError::BadHash)
+                    .map_err(ModelError::BadHash)
             };
-            let float = || field.float().map(|v| v as f32).map_err(GanError::BadHash);
+            let float = || field.float().map(|v| v as f32).map_err(ModelError::BadHash);
             let act = || ActKind::from_name(val).ok_or_else(|| bad("tanh, relu or lrelu"));
             match key {
                 "k" => c.modes = uint()?,
@@ -402,7 +370,7 @@ impl Config {
             known += 1;
         }
         if known == 0 {
-            return Err(GanError::BadHash("no GAN settings found".into()));
+            return Err(ModelError::BadHash("no GAN settings found".into()));
         }
         Ok(c.clamped())
     }
@@ -471,11 +439,14 @@ impl Preset {
     }
 
     /// Looks a preset up by [`Preset::name`].
-    pub fn from_name(name: &str) -> Result<Preset, GanError> {
+    pub fn from_name(name: &str) -> Result<Preset, ModelError> {
         Preset::all()
             .into_iter()
             .find(|p| p.name() == name.trim())
-            .ok_or_else(|| GanError::UnknownPreset(name.to_string()))
+            .ok_or_else(|| ModelError::UnknownPreset {
+                name: name.to_string(),
+                choices: Preset::all().map(Preset::name).join(", "),
+            })
     }
 
     /// The seed the preset was measured with.
@@ -636,7 +607,7 @@ pub struct Gan1d {
     /// for both every frame, and each costs a generator pass over the evaluation batch.
     memo: MetricsMemo,
     step: u64,
-    diverged: Option<GanError>,
+    diverged: Option<ModelError>,
     hist: Histories,
     // Reused buffers (no per-step allocation at a stable batch size).
     z: Array2<f32>,
@@ -858,7 +829,7 @@ fn mlp_sizes(width: usize, depth: usize) -> Vec<usize> {
 impl Gan1d {
     /// A fresh run. The config must be valid ([`Config::validate`]; use [`Config::clamped`]
     /// for untrusted input). All randomness derives from `seed`.
-    pub fn new(config: Config, seed: u64) -> Result<Self, GanError> {
+    pub fn new(config: Config, seed: u64) -> Result<Self, ModelError> {
         config.validate()?;
         let mut root = Rng::new(seed);
         let mut init = root.split();
@@ -902,9 +873,11 @@ impl Gan1d {
             gp_grads: Grads::zeros_like(&s.d),
             target: Target::new(&s.config),
             memo: MetricsMemo::default(),
-            diverged: s
-                .diverged
-                .map(|(step, what)| GanError::Diverged { step, what }),
+            diverged: s.diverged.map(|(step, what)| ModelError::Diverged {
+                model: Model::Gan,
+                step,
+                what,
+            }),
             config: s.config,
             seed: s.seed,
             g: s.g,
@@ -943,7 +916,11 @@ impl Gan1d {
             eval_z: &self.eval_z,
             step: self.step,
             diverged: match &self.diverged {
-                Some(GanError::Diverged { step, what }) => Some((*step, what.clone())),
+                Some(ModelError::Diverged {
+                    model: Model::Gan,
+                    step,
+                    what,
+                }) => Some((*step, what.clone())),
                 Some(other) => Some((self.step, other.to_string())),
                 None => None,
             },
@@ -954,8 +931,8 @@ impl Gan1d {
 
     /// Inverse of [`Gan1d::to_bytes`]. Bytes that are not a valid run are refused (the config
     /// is validated and the network shapes checked against it), never trusted.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Gan1d, GanError> {
-        let bad = GanError::BadState;
+    pub fn from_bytes(bytes: &[u8]) -> Result<Gan1d, ModelError> {
+        let bad = ModelError::BadState;
         let s: Saved = postcard::from_bytes(bytes).map_err(|e| bad(e.to_string()))?;
         s.config.validate()?;
         let shapes_ok = |m: &Mlp, width: usize, depth: usize| {
@@ -1001,7 +978,7 @@ impl Gan1d {
     }
 
     /// `Some(err)` once training has diverged.
-    pub fn diverged(&self) -> Option<&GanError> {
+    pub fn diverged(&self) -> Option<&ModelError> {
         self.diverged.as_ref()
     }
 
@@ -1022,12 +999,12 @@ impl Gan1d {
 
     /// Runs `n` training steps. Stops at the first divergence, which is returned now and on
     /// every later call.
-    pub fn step(&mut self, n: usize) -> Result<(), GanError> {
+    pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
         for _ in 0..n {
             if let Some(e) = &self.diverged {
                 return Err(e.clone());
             }
-            if let Err(e) = self.train_step() {
+            if let Err(e) = self.step_once() {
                 self.diverged = Some(e.clone());
                 return Err(e);
             }
@@ -1038,8 +1015,9 @@ impl Gan1d {
         }
     }
 
-    fn fail(&self, what: String) -> GanError {
-        GanError::Diverged {
+    fn fail(&self, what: String) -> ModelError {
+        ModelError::Diverged {
+            model: Model::Gan,
             step: self.step,
             what,
         }
@@ -1053,7 +1031,7 @@ impl Gan1d {
         }
     }
 
-    fn check_net(&self, net: &Mlp, who: &str) -> Result<(), GanError> {
+    fn check_net(&self, net: &Mlp, who: &str) -> Result<(), ModelError> {
         if !net.is_finite() {
             return Err(self.fail(format!("the {who}'s weights became NaN or infinite")));
         }
@@ -1065,7 +1043,7 @@ impl Gan1d {
     }
 
     /// One step: k discriminator updates, then one generator update.
-    fn train_step(&mut self) -> Result<(), GanError> {
+    fn step_once(&mut self) -> Result<(), ModelError> {
         let b = self.config.batch;
         let mut ld_sum = 0.0f64;
         for _ in 0..self.config.d_steps {
@@ -1415,7 +1393,7 @@ pub fn bench_steps(
     warmup: usize,
     steps: usize,
     now: impl FnMut() -> f64,
-) -> Result<BenchReport, GanError> {
+) -> Result<BenchReport, ModelError> {
     crate::bench::bench_steps(|n| gan.step(n), warmup, steps, now)
 }
 
@@ -1604,7 +1582,10 @@ mod tests {
         let a = Gan1d::from_preset(Preset::Default);
         let bytes = a.to_bytes();
         for bad in [&b""[..], &b"garbage"[..], &bytes[..bytes.len() / 2]] {
-            assert!(matches!(Gan1d::from_bytes(bad), Err(GanError::BadState(_))));
+            assert!(matches!(
+                Gan1d::from_bytes(bad),
+                Err(ModelError::BadState(_))
+            ));
         }
         // A config that says width 16 with networks of width 32 is refused.
         let mut other = Gan1d::new(
@@ -1618,7 +1599,7 @@ mod tests {
         other.g = a.g.clone();
         assert!(matches!(
             Gan1d::from_bytes(&other.to_bytes()),
-            Err(GanError::BadState(_))
+            Err(ModelError::BadState(_))
         ));
     }
 
@@ -1713,7 +1694,7 @@ mod tests {
         }
         assert!(matches!(
             Preset::from_name("nope"),
-            Err(GanError::UnknownPreset(_))
+            Err(ModelError::UnknownPreset { .. })
         ));
         for bad in [
             "",
@@ -1728,7 +1709,7 @@ mod tests {
             "x=1&y=2",
         ] {
             assert!(
-                matches!(Config::from_hash(bad), Err(GanError::BadHash(_))),
+                matches!(Config::from_hash(bad), Err(ModelError::BadHash(_))),
                 "{bad}"
             );
         }
@@ -1753,7 +1734,7 @@ mod tests {
         )
         .err();
         assert!(
-            matches!(err, Some(GanError::InvalidConfig { field: "lr_g", .. })),
+            matches!(err, Some(ModelError::InvalidConfig { field: "lr_g", .. })),
             "{err:?}"
         );
     }
@@ -1818,7 +1799,11 @@ mod tests {
             let mut gan = Gan1d::new(c, i as u64).expect("valid");
             match gan.step(200) {
                 Ok(()) => assert!(gan.generator().is_finite() && gan.discriminator().is_finite()),
-                Err(GanError::Diverged { step, what }) => {
+                Err(ModelError::Diverged {
+                    model: Model::Gan,
+                    step,
+                    what,
+                }) => {
                     diverged += 1;
                     assert!(step <= 200 && !what.is_empty());
                     assert!(gan.diverged().is_some());
@@ -1847,7 +1832,14 @@ mod tests {
         gan.d.layers[1].w[[0, 0]] = f32::NAN;
         let e = gan.step(10);
         assert!(
-            matches!(e, Err(GanError::Diverged { step: 5, .. })),
+            matches!(
+                e,
+                Err(ModelError::Diverged {
+                    model: Model::Gan,
+                    step: 5,
+                    ..
+                })
+            ),
             "{e:?}"
         );
         let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
@@ -1855,7 +1847,11 @@ mod tests {
         // Stays stopped: no further steps, same error.
         assert!(matches!(
             gan.step(1),
-            Err(GanError::Diverged { step: 5, .. })
+            Err(ModelError::Diverged {
+                model: Model::Gan,
+                step: 5,
+                ..
+            })
         ));
         assert_eq!(gan.step_count(), 5);
         assert!(gan.view().diverged.is_some());
@@ -1871,7 +1867,11 @@ mod tests {
         gan.g.layers[0].b[2] = f32::INFINITY;
         assert!(matches!(
             gan.step(1),
-            Err(GanError::Diverged { step: 0, .. })
+            Err(ModelError::Diverged {
+                model: Model::Gan,
+                step: 0,
+                ..
+            })
         ));
     }
 

@@ -5,9 +5,11 @@ pub mod datasets2d;
 pub mod diffusion;
 pub mod digits;
 pub mod divergences;
+pub mod error;
 pub mod flow2d;
 pub mod gan1d;
 pub mod history;
+pub use error::{Model, ModelError};
 /// The MLP's matrix products (the `gentutor-kernels` crate, optimised for speed).
 pub use gentutor_kernels as gemm;
 /// The network every model is built from (the `gentutor-nn` crate).

@@ -127,7 +127,7 @@ fn denoiser_config() -> DiffusionConfig {
 
 fn denoiser_trained(steps: usize) -> Denoiser {
     let mut d = Denoiser::new(&denoiser_config(), SEED).expect("valid config");
-    d.train_step(steps).expect("trains");
+    d.step(steps).expect("trains");
     d
 }
 
@@ -139,7 +139,7 @@ fn denoiser_worker_bytes_of_v1_still_load() {
     let d = Denoiser::from_bytes(&bytes).expect("the frozen denoiser run decodes");
     assert_eq!(d.config(), &denoiser_config());
     assert_eq!(d.seed(), SEED);
-    assert_eq!(d.steps_done(), STEPS as u64);
+    assert_eq!(d.step_count(), STEPS as u64);
     assert!(d.diverged().is_none());
     assert_eq!(d.history_stride(), 1);
     assert_eq!(d.loss_history(), DENOISER_LOSSES);
@@ -154,9 +154,9 @@ fn denoiser_run_resumes_exactly_from_the_frozen_bytes() {
         denoiser_trained(STEPS).to_bytes()
     });
     let mut resumed = Denoiser::from_bytes(&bytes).expect("decodes");
-    resumed.train_step(MORE).expect("trains on");
+    resumed.step(MORE).expect("trains on");
     let straight = denoiser_trained(STEPS + MORE);
-    assert_eq!(resumed.steps_done(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
     assert_eq!(resumed.to_bytes(), straight.to_bytes());
 }
 

@@ -2,8 +2,8 @@
 
 use super::schedule::{Schedule, ScheduleKind, BETA, STEPS};
 use super::timesteps::TSampling;
-use super::DiffusionError;
 use crate::datasets2d::Dataset2d;
+use crate::error::ModelError;
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
@@ -138,7 +138,7 @@ use crate::ranges::{clamp_or, out_of_range, LinkField};
 use clamp_or as clamp_f32;
 use clamp_or as clamp_f64;
 
-fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), DiffusionError> {
+fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), ModelError> {
     check_f(field, v, r)
 }
 
@@ -147,9 +147,9 @@ fn check_f<F: PartialOrd + std::fmt::Display + Copy>(
     field: &'static str,
     v: F,
     r: &RangeInclusive<F>,
-) -> Result<(), DiffusionError> {
+) -> Result<(), ModelError> {
     out_of_range(v, r).map_or(Ok(()), |reason| {
-        Err(DiffusionError::InvalidConfig { field, reason })
+        Err(ModelError::InvalidConfig { field, reason })
     })
 }
 
@@ -180,7 +180,7 @@ impl DiffusionConfig {
     }
 
     /// Checks every field against its range; the error names the first offending field.
-    pub fn validate(&self) -> Result<(), DiffusionError> {
+    pub fn validate(&self) -> Result<(), ModelError> {
         check_u("steps", self.steps, &STEPS)?;
         check_f("beta_1", self.beta_1, &BETA)?;
         check_f("beta_T", self.beta_t, &BETA)?;
@@ -194,7 +194,7 @@ impl DiffusionConfig {
     }
 
     /// The noise schedule these settings describe.
-    pub fn schedule(&self) -> Result<Schedule, DiffusionError> {
+    pub fn schedule(&self) -> Result<Schedule, ModelError> {
         Schedule::new(self.schedule, self.steps, self.beta_1, self.beta_t)
     }
 
@@ -222,22 +222,22 @@ impl DiffusionConfig {
 
     /// Decodes [`DiffusionConfig::to_hash`] output. A leading `#` is allowed; keys may come in
     /// any order; missing keys keep their default; unknown keys are ignored (other demos share
-    /// the hash); out-of-range numbers are clamped. Rejected with [`DiffusionError::BadHash`]:
+    /// the hash); out-of-range numbers are clamped. Rejected with [`ModelError::BadHash`]:
     /// a piece without `=`, an unreadable value for a known key, or no known key at all.
-    pub fn from_hash(s: &str) -> Result<DiffusionConfig, DiffusionError> {
+    pub fn from_hash(s: &str) -> Result<DiffusionConfig, ModelError> {
         let mut c = DiffusionConfig::default();
         let mut known = 0usize;
         for field in LinkField::parse_all(s) {
-            let field = field.map_err(DiffusionError::BadHash)?;
+            let field = field.map_err(ModelError::BadHash)?;
             let (key, val) = (field.key, field.val);
-            let bad = |what: &str| DiffusionError::BadHash(field.bad(what));
+            let bad = |what: &str| ModelError::BadHash(field.bad(what));
             let uint = || {
                 field
                     .uint(1e9)
                     .map(|v| v as usize)
-                    .map_err(DiffusionError::BadHash)
+                    .map_err(ModelError::BadHash)
             };
-            let float = || field.float().map_err(DiffusionError::BadHash);
+            let float = || field.float().map_err(ModelError::BadHash);
             match key {
                 "sch" => {
                     c.schedule = ScheduleKind::from_name(val)
@@ -281,9 +281,7 @@ impl DiffusionConfig {
             known += 1;
         }
         if known == 0 {
-            return Err(DiffusionError::BadHash(
-                "no diffusion settings found".into(),
-            ));
+            return Err(ModelError::BadHash("no diffusion settings found".into()));
         }
         Ok(c.clamped())
     }
@@ -336,10 +334,7 @@ mod tests {
             "T=5&&noequals",
         ] {
             assert!(
-                matches!(
-                    DiffusionConfig::from_hash(bad),
-                    Err(DiffusionError::BadHash(_))
-                ),
+                matches!(DiffusionConfig::from_hash(bad), Err(ModelError::BadHash(_))),
                 "{bad:?} accepted"
             );
         }
@@ -378,7 +373,7 @@ mod tests {
         };
         assert!(matches!(
             c.validate(),
-            Err(DiffusionError::InvalidConfig { field: "t", .. })
+            Err(ModelError::InvalidConfig { field: "t", .. })
         ));
         let fixed = c.clamped();
         assert_eq!(fixed.validate(), Ok(()));

@@ -25,7 +25,7 @@ use super::sample_data;
 use super::sampler::Sampler;
 use super::schedule::Schedule;
 use super::timesteps::{discrete_t, sample_uniforms};
-use super::DiffusionError;
+use crate::error::{Model, ModelError};
 use gentutor_nn::mlp::{Activation, Adam, Cache, Grads, Mlp, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::{Array2, ArrayView2};
@@ -87,7 +87,7 @@ pub struct Denoiser {
     /// Loss weights w_t, index t - 1 (all 1 for L_simple).
     weights: Vec<f32>,
     step: u64,
-    diverged: Option<DiffusionError>,
+    diverged: Option<ModelError>,
     losses: Vec<f32>,
     history_stride: usize,
     pending: (f64, usize),
@@ -135,7 +135,7 @@ struct SavedRef<'a> {
 impl Denoiser {
     /// A fresh denoiser for `config` (validated; pass `config.clamped()` for slider values),
     /// with every random choice (init, data, t, noise) derived from `seed`.
-    pub fn new(config: &DiffusionConfig, seed: u64) -> Result<Self, DiffusionError> {
+    pub fn new(config: &DiffusionConfig, seed: u64) -> Result<Self, ModelError> {
         // The t slider is a view setting: it never invalidates the model.
         let config = &DiffusionConfig {
             t: config.t.min(config.steps),
@@ -182,9 +182,11 @@ impl Denoiser {
             grads: Grads::zeros_like(&s.net),
             weights: loss_weights(&schedule, s.config.loss),
             schedule,
-            diverged: s
-                .diverged
-                .map(|(step, what)| DiffusionError::Diverged { step, what }),
+            diverged: s.diverged.map(|(step, what)| ModelError::Diverged {
+                model: Model::Diffusion,
+                step,
+                what,
+            }),
             config: s.config,
             seed: s.seed,
             net: s.net,
@@ -214,7 +216,11 @@ impl Denoiser {
             rng: &self.rng,
             step: self.step,
             diverged: self.diverged.as_ref().map(|e| match e {
-                DiffusionError::Diverged { step, what } => (*step, what.clone()),
+                ModelError::Diverged {
+                    model: Model::Diffusion,
+                    step,
+                    what,
+                } => (*step, what.clone()),
                 other => (self.step, other.to_string()),
             }),
             losses: &self.losses,
@@ -226,8 +232,8 @@ impl Denoiser {
 
     /// Inverse of [`Denoiser::to_bytes`]; refuses bytes that are not a valid run (settings
     /// validated, network shapes checked).
-    pub fn from_bytes(bytes: &[u8]) -> Result<Denoiser, DiffusionError> {
-        let bad = |why: String| DiffusionError::BadState(why);
+    pub fn from_bytes(bytes: &[u8]) -> Result<Denoiser, ModelError> {
+        let bad = |why: String| ModelError::BadState(why);
         let s: Saved = postcard::from_bytes(bytes).map_err(|e| bad(e.to_string()))?;
         s.config.validate()?;
         let schedule = s.config.schedule()?;
@@ -262,12 +268,12 @@ impl Denoiser {
     }
 
     /// Training steps taken.
-    pub fn steps_done(&self) -> u64 {
+    pub fn step_count(&self) -> u64 {
         self.step
     }
 
     /// The error that stopped training, if it diverged.
-    pub fn diverged(&self) -> Option<&DiffusionError> {
+    pub fn diverged(&self) -> Option<&ModelError> {
         self.diverged.as_ref()
     }
 
@@ -288,8 +294,8 @@ impl Denoiser {
     }
 
     /// Runs `n` training steps. Stops at the first non-finite loss, gradient or weight and
-    /// returns [`DiffusionError::Diverged`]; later calls return the same error without training.
-    pub fn train_step(&mut self, n: usize) -> Result<(), DiffusionError> {
+    /// returns [`ModelError::Diverged`]; later calls return the same error without training.
+    pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
         for _ in 0..n {
             if let Some(e) = &self.diverged {
                 return Err(e.clone());
@@ -302,7 +308,7 @@ impl Denoiser {
         Ok(())
     }
 
-    fn step_once(&mut self) -> Result<(), DiffusionError> {
+    fn step_once(&mut self) -> Result<(), ModelError> {
         let b = self.config.batch;
         let steps = self.schedule.steps();
         let x0 = sample_data(&self.config.dataset, b, &mut self.rng)?;
@@ -328,7 +334,8 @@ impl Denoiser {
                 grads: &mut self.grads,
             },
         );
-        let fail = |what: &str| DiffusionError::Diverged {
+        let fail = |what: &str| ModelError::Diverged {
+            model: Model::Diffusion,
             step: self.step,
             what: what.to_string(),
         };
@@ -392,7 +399,7 @@ impl Denoiser {
     /// The unweighted per-timestep loss E||eps - eps_theta(x_t, t)||^2 / 2 for every t = 1..=T
     /// (entry t - 1), each estimated from `n_per_t` fresh (x_0, eps) pairs drawn from `seed`.
     /// Feeds the timestep-sampling demo and shows which t the model finds hard.
-    pub fn per_t_loss(&self, n_per_t: usize, seed: u64) -> Result<Vec<f64>, DiffusionError> {
+    pub fn per_t_loss(&self, n_per_t: usize, seed: u64) -> Result<Vec<f64>, ModelError> {
         let n = n_per_t.clamp(1, 4096);
         let mut rng = Rng::new(seed);
         let steps = self.schedule.steps();
@@ -423,7 +430,7 @@ impl Denoiser {
     }
 
     /// Runs a whole DDPM sampling chain (T steps) and returns x_0 (n, 2).
-    pub fn sample(&self, n_points: usize, seed: u64) -> Result<Array2<f32>, DiffusionError> {
+    pub fn sample(&self, n_points: usize, seed: u64) -> Result<Array2<f32>, ModelError> {
         let mut s = Sampler::new(n_points, seed);
         s.step_back(self, usize::MAX)?;
         Ok(s.current().to_owned())
@@ -640,8 +647,8 @@ mod tests {
     fn training_learns_the_data() {
         let config = train_config();
         let mut d = Denoiser::new(&config, 1).expect("valid");
-        d.train_step(1500).expect("stable");
-        assert_eq!(d.steps_done(), 1500);
+        d.step(1500).expect("stable");
+        assert_eq!(d.step_count(), 1500);
         let hist = d.loss_history();
         let first: f32 = hist[..50].iter().sum::<f32>() / 50.0;
         let last: f32 = hist[hist.len() - 200..].iter().sum::<f32>() / 200.0;
@@ -677,13 +684,13 @@ mod tests {
             ..DiffusionConfig::default()
         };
         let mut a = Denoiser::new(&cfg, 3).expect("valid");
-        assert!(a.train_step(15).is_ok());
+        assert!(a.step(15).is_ok());
         let bytes = a.to_bytes();
         let mut b = Denoiser::from_bytes(&bytes).expect("round trip");
-        assert_eq!(b.steps_done(), 15);
+        assert_eq!(b.step_count(), 15);
         assert_eq!(b.to_bytes(), bytes);
-        assert!(a.train_step(10).is_ok());
-        assert!(b.train_step(10).is_ok());
+        assert!(a.step(10).is_ok());
+        assert!(b.step(10).is_ok());
         assert_eq!(
             a.to_bytes(),
             b.to_bytes(),
@@ -693,7 +700,7 @@ mod tests {
         for bad in [&b""[..], &b"nonsense"[..], &bytes[..bytes.len() / 3]] {
             assert!(matches!(
                 Denoiser::from_bytes(bad),
-                Err(DiffusionError::BadState(_) | DiffusionError::InvalidConfig { .. })
+                Err(ModelError::BadState(_) | ModelError::InvalidConfig { .. })
             ));
         }
     }
@@ -708,29 +715,39 @@ mod tests {
         };
         let mut a = Denoiser::new(&config, 3).expect("valid");
         let mut b = Denoiser::new(&config, 3).expect("valid");
-        a.train_step(20).expect("ok");
-        b.train_step(20).expect("ok");
+        a.step(20).expect("ok");
+        b.step(20).expect("ok");
         assert_eq!(a.loss_history(), b.loss_history());
         assert_eq!(a.net, b.net);
         let mut c = Denoiser::new(&config, 4).expect("valid");
-        c.train_step(20).expect("ok");
+        c.step(20).expect("ok");
         assert_ne!(a.loss_history(), c.loss_history());
     }
 
     #[test]
     fn nan_stops_training_with_a_clear_error() {
         let mut d = Denoiser::new(&DiffusionConfig::default(), 1).expect("valid");
-        d.train_step(2).expect("ok");
+        d.step(2).expect("ok");
         if let Some(p) = d.net.params_mut().next() {
             *p = f32::NAN;
         }
-        let e = d.train_step(5).expect_err("must stop");
-        assert!(matches!(e, DiffusionError::Diverged { step: 2, .. }), "{e}");
+        let e = d.step(5).expect_err("must stop");
+        assert!(
+            matches!(
+                e,
+                ModelError::Diverged {
+                    model: Model::Diffusion,
+                    step: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         assert!(e.to_string().contains("learning rate"));
-        assert_eq!(d.steps_done(), 2);
+        assert_eq!(d.step_count(), 2);
         assert_eq!(d.diverged(), Some(&e));
         // Stays stopped.
-        assert_eq!(d.train_step(1), Err(e));
+        assert_eq!(d.step(1), Err(e));
         assert_eq!(d.loss_history().len(), 2);
         // Sampling from the broken net reports an error instead of panicking (the NaN goes
         // into the output bias: ReLU's max(z, 0) would swallow a NaN in a hidden layer).
@@ -739,7 +756,7 @@ mod tests {
         }
         assert!(matches!(
             d.sample(10, 1),
-            Err(DiffusionError::SamplingDiverged { .. })
+            Err(ModelError::SamplingDiverged { .. })
         ));
     }
 
@@ -775,8 +792,17 @@ mod tests {
         for c in [lo, hi] {
             let mut d = Denoiser::new(&c, 7).expect("valid");
             // Either trains or stops cleanly.
-            let r = d.train_step(30);
-            assert!(r.is_ok() || matches!(r, Err(DiffusionError::Diverged { .. })));
+            let r = d.step(30);
+            assert!(
+                r.is_ok()
+                    || matches!(
+                        r,
+                        Err(ModelError::Diverged {
+                            model: Model::Diffusion,
+                            ..
+                        })
+                    )
+            );
             let _ = d.sample(10, 2);
             let _ = d.per_t_loss(1, 1);
         }
@@ -788,7 +814,7 @@ mod tests {
         };
         assert!(matches!(
             Denoiser::new(&bad, 1),
-            Err(DiffusionError::InvalidConfig {
+            Err(ModelError::InvalidConfig {
                 field: "hidden",
                 ..
             })
@@ -801,7 +827,7 @@ mod tests {
         };
         assert!(matches!(
             Denoiser::new(&few, 1),
-            Err(DiffusionError::InvalidConfig {
+            Err(ModelError::InvalidConfig {
                 field: "dataset",
                 ..
             })
@@ -818,7 +844,7 @@ mod tests {
             ..DiffusionConfig::default()
         };
         let mut d = Denoiser::new(&config, 1).expect("valid");
-        d.train_step(HISTORY_CAP * 2 + 10).expect("ok");
+        d.step(HISTORY_CAP * 2 + 10).expect("ok");
         assert!(d.loss_history().len() < HISTORY_CAP);
         assert!(d.history_stride() >= 2);
         let covered = d.loss_history().len() * d.history_stride();

@@ -13,7 +13,7 @@
 //! rescales them.
 
 use super::schedule::Schedule;
-use super::DiffusionError;
+use crate::error::ModelError;
 use gentutor_rng::Rng;
 use std::ops::RangeInclusive;
 
@@ -62,23 +62,19 @@ impl GrayImage {
 
     /// Loads raw 8-bit grayscale bytes (row-major, 0 = black, 255 = white), scaled to [-1, 1].
     /// The image must be square with a power-of-two side in [`IMAGE_SIDES`].
-    pub fn from_gray_bytes(
-        bytes: &[u8],
-        width: usize,
-        height: usize,
-    ) -> Result<Self, DiffusionError> {
+    pub fn from_gray_bytes(bytes: &[u8], width: usize, height: usize) -> Result<Self, ModelError> {
         if width != height {
-            return Err(DiffusionError::BadImage(format!(
+            return Err(ModelError::BadImage(format!(
                 "it is {width}x{height} pixels; it must be square"
             )));
         }
         if !IMAGE_SIDES.contains(&width) || !width.is_power_of_two() {
-            return Err(DiffusionError::BadImage(format!(
+            return Err(ModelError::BadImage(format!(
                 "its side is {width} pixels; use 8, 16, 32, 64, 128 or 256"
             )));
         }
         if bytes.len() != width * height {
-            return Err(DiffusionError::BadImage(format!(
+            return Err(ModelError::BadImage(format!(
                 "expected {} bytes of 8-bit grey levels for {width}x{height}, got {}",
                 width * height,
                 bytes.len()
@@ -92,15 +88,15 @@ impl GrayImage {
 
     /// The demo's picture, `assets/images/scene-64.pgm` (drawn by `examples/make_scene.rs`),
     /// compiled in so the demo never waits on a fetch.
-    pub fn scene() -> Result<Self, DiffusionError> {
+    pub fn scene() -> Result<Self, ModelError> {
         Self::from_pgm(include_bytes!("../../../../assets/images/scene-64.pgm"))
     }
 
     /// Parses a binary 8-bit PGM (`P5`), the simplest grayscale file format: a header
     /// `P5 <width> <height> <maxval>` (whitespace-separated, `#` comments allowed), one whitespace
     /// byte, then width * height bytes. Grey levels are rescaled from [0, maxval] to [-1, 1].
-    pub fn from_pgm(bytes: &[u8]) -> Result<Self, DiffusionError> {
-        let bad = |why: &str| DiffusionError::BadImage(format!("not a usable PGM file: {why}"));
+    pub fn from_pgm(bytes: &[u8]) -> Result<Self, ModelError> {
+        let bad = |why: &str| ModelError::BadImage(format!("not a usable PGM file: {why}"));
         let mut pos = 0;
         let mut fields = [0usize; 3];
         if bytes.get(..2) != Some(b"P5") {
@@ -439,7 +435,7 @@ mod tests {
         assert_eq!(img.pixels()[0], -1.0);
         assert_eq!(img.pixels()[15], 1.0, "maxval 15 maps to white");
         let err = |b: &[u8]| match GrayImage::from_pgm(b) {
-            Err(DiffusionError::BadImage(m)) => m,
+            Err(ModelError::BadImage(m)) => m,
             other => panic!("expected BadImage, got {other:?}"),
         };
         assert!(err(b"P2\n8 8\n255\n").contains("P5"));
@@ -550,7 +546,7 @@ mod tests {
         ] {
             assert!(matches!(
                 GrayImage::from_gray_bytes(b, w, h),
-                Err(DiffusionError::BadImage(_))
+                Err(ModelError::BadImage(_))
             ));
         }
         assert_eq!(GrayImage::procedural(0).size(), 8);

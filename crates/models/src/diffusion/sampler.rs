@@ -11,7 +11,7 @@
 //! formula.
 
 use super::denoiser::Denoiser;
-use super::DiffusionError;
+use crate::error::ModelError;
 use gentutor_nn::mlp::Cache;
 use gentutor_rng::Rng;
 use ndarray::{Array2, ArrayView2};
@@ -101,12 +101,12 @@ impl Sampler {
     /// Takes up to `k` reverse steps with `denoiser` (fewer if x_0 is reached; none if done).
     /// Errors: the denoiser has a different T than the one this chain started with, or the points
     /// became non-finite (the sampler then stays where it was).
-    pub fn step_back(&mut self, denoiser: &Denoiser, k: usize) -> Result<(), DiffusionError> {
+    pub fn step_back(&mut self, denoiser: &Denoiser, k: usize) -> Result<(), ModelError> {
         let schedule = denoiser.schedule();
         let steps = schedule.steps();
         match self.started_with {
             Some(s) if s != steps => {
-                return Err(DiffusionError::StepsMismatch {
+                return Err(ModelError::StepsMismatch {
                     sampler: s,
                     denoiser: steps,
                 })
@@ -151,7 +151,7 @@ impl Sampler {
             }
             self.evaluations += 1;
             if !next.iter().all(|v| v.is_finite()) {
-                return Err(DiffusionError::SamplingDiverged { t: t_prev });
+                return Err(ModelError::SamplingDiverged { t: t_prev });
             }
             self.x = next;
             self.t = Some(t_prev);
@@ -213,7 +213,7 @@ mod tests {
         half.step_back(&d, 2).expect("ok");
         assert_eq!(
             half.step_back(&other, 1),
-            Err(DiffusionError::StepsMismatch {
+            Err(ModelError::StepsMismatch {
                 sampler: 20,
                 denoiser: 30
             })

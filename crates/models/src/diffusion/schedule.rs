@@ -5,7 +5,7 @@
 //! SNR(t) = alpha_bar_t / (1 - alpha_bar_t)
 //! ```
 
-use super::DiffusionError;
+use crate::error::ModelError;
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
@@ -66,22 +66,22 @@ pub struct Schedule {
     alpha_bars: Vec<f64>,
 }
 
-fn check_steps(steps: usize) -> Result<(), DiffusionError> {
+fn check_steps(steps: usize) -> Result<(), ModelError> {
     if STEPS.contains(&steps) {
         Ok(())
     } else {
-        Err(DiffusionError::InvalidConfig {
+        Err(ModelError::InvalidConfig {
             field: "steps",
             reason: format!("T = {steps} is outside {}..={}", STEPS.start(), STEPS.end()),
         })
     }
 }
 
-fn check_beta(field: &'static str, b: f64) -> Result<(), DiffusionError> {
+fn check_beta(field: &'static str, b: f64) -> Result<(), ModelError> {
     if b.is_finite() && BETA.contains(&b) {
         Ok(())
     } else {
-        Err(DiffusionError::InvalidConfig {
+        Err(ModelError::InvalidConfig {
             field,
             reason: format!("{b} is outside {}..={}", BETA.start(), BETA.end()),
         })
@@ -116,7 +116,7 @@ impl Schedule {
     /// Ho et al.'s linear schedule. For T = 1000 beta runs from 1e-4 to 0.02 exactly; for other T
     /// both endpoints are scaled by 1000/T (as in Nichol & Dhariwal's code) so the total noise
     /// sum beta_t, and hence alpha_bar_T ~ 4e-5, stays about the same whatever T the slider picks.
-    pub fn linear(steps: usize) -> Result<Self, DiffusionError> {
+    pub fn linear(steps: usize) -> Result<Self, ModelError> {
         check_steps(steps)?;
         let scale = 1000.0 / steps as f64;
         Ok(Self::from_betas(
@@ -131,7 +131,7 @@ impl Schedule {
     /// beta_t = min(1 - f(t)/f(t-1), 0.999),    alpha_bar_t = prod (1 - beta_s) ~ f(t)/f(0)
     /// ```
     /// (alpha_bar is recomputed from the clipped betas, so only the last steps differ from f(t)/f(0).)
-    pub fn cosine(steps: usize) -> Result<Self, DiffusionError> {
+    pub fn cosine(steps: usize) -> Result<Self, ModelError> {
         check_steps(steps)?;
         let tt = steps as f64;
         let f = |t: f64| {
@@ -149,7 +149,7 @@ impl Schedule {
 
     /// beta_t linear between the user's `beta_1` and `beta_t_end` (each in [`BETA`]; either may
     /// be the larger one).
-    pub fn custom(steps: usize, beta_1: f64, beta_t_end: f64) -> Result<Self, DiffusionError> {
+    pub fn custom(steps: usize, beta_1: f64, beta_t_end: f64) -> Result<Self, ModelError> {
         check_steps(steps)?;
         check_beta("beta_1", beta_1)?;
         check_beta("beta_T", beta_t_end)?;
@@ -165,7 +165,7 @@ impl Schedule {
         steps: usize,
         beta_1: f64,
         beta_t_end: f64,
-    ) -> Result<Self, DiffusionError> {
+    ) -> Result<Self, ModelError> {
         match kind {
             ScheduleKind::Linear => Self::linear(steps),
             ScheduleKind::Cosine => Self::cosine(steps),
@@ -310,7 +310,7 @@ mod tests {
         ] {
             assert!(matches!(
                 Schedule::custom(100, b1, bt),
-                Err(DiffusionError::InvalidConfig { .. })
+                Err(ModelError::InvalidConfig { .. })
             ));
         }
         assert!(Schedule::linear(1).is_err());

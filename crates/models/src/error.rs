@@ -1,0 +1,109 @@
+//! The models' one error type. Messages say what the learner can do about the problem; the
+//! advice after a divergence depends on the model, so that variant names it.
+
+use crate::datasets2d::DatasetError;
+
+/// Which model an error comes from (it picks the advice in a divergence message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    Gan,
+    Flow,
+    Diffusion,
+}
+
+impl Model {
+    /// What to try after this model's training diverged.
+    pub fn divergence_advice(self) -> &'static str {
+        match self {
+            Model::Gan => {
+                "Lower the learning rates (or use Adam, a smaller batch-independent k, or the \
+                 WGAN-GP loss) and press Reset."
+            }
+            Model::Flow => {
+                "Lower the learning rate (1e-3 is safe), turn ActNorm on or use fewer layers, \
+                 then press Reset."
+            }
+            Model::Diffusion => "Lower the learning rate and press Reset.",
+        }
+    }
+}
+
+/// Everything that can go wrong in the models (GAN, flow, diffusion).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    /// Training produced NaN/inf or exploding values; the run is stopped and stays stopped.
+    #[error("training diverged at step {step}: {what}. {}", model.divergence_advice())]
+    Diverged {
+        /// The model that diverged.
+        model: Model,
+        /// Training step at which divergence was detected.
+        step: u64,
+        /// What went wrong.
+        what: String,
+    },
+    /// A configuration field is outside its valid range or not a number.
+    #[error("invalid setting `{field}`: {reason}")]
+    InvalidConfig {
+        /// The offending field.
+        field: &'static str,
+        /// Why it is invalid, with the valid range.
+        reason: String,
+    },
+    /// A settings link (URL hash) could not be read.
+    #[error("could not read the settings from the link ({0}); the defaults are safe to use")]
+    BadHash(String),
+    /// Saved training state (handed between the page and its worker) could not be used.
+    #[error("the saved training state could not be used ({0}); press Reset to start over")]
+    BadState(String),
+    /// A preset name is not known.
+    #[error("unknown preset `{name}`; choose one of: {choices}")]
+    UnknownPreset {
+        /// The name asked for.
+        name: String,
+        /// The known presets, comma-separated.
+        choices: String,
+    },
+    /// Sampling produced NaN or infinite points (the denoiser is broken).
+    #[error("sampling produced non-finite points at t = {t}; the denoiser has probably diverged: reset and retrain it with a lower learning rate")]
+    SamplingDiverged {
+        /// The timestep being computed.
+        t: usize,
+    },
+    /// The sampler was started for a different number of steps T than this denoiser uses.
+    #[error("this sampler was started for T = {sampler} steps but the denoiser uses T = {denoiser}; restart the sampler")]
+    StepsMismatch {
+        /// T of the sampler.
+        sampler: usize,
+        /// T of the denoiser.
+        denoiser: usize,
+    },
+    /// An image could not be loaded.
+    #[error("cannot use this image: {0}")]
+    BadImage(String),
+    /// The data set is unusable (for example too few drawn points).
+    #[error(transparent)]
+    Data(#[from] DatasetError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divergence_messages_carry_each_models_advice() {
+        let e = |model| ModelError::Diverged {
+            model,
+            step: 3,
+            what: "loss is NaN".into(),
+        };
+        assert_eq!(
+            e(Model::Gan).to_string(),
+            "training diverged at step 3: loss is NaN. Lower the learning rates (or use Adam, a \
+             smaller batch-independent k, or the WGAN-GP loss) and press Reset."
+        );
+        assert!(e(Model::Flow).to_string().contains("ActNorm"));
+        assert!(e(Model::Diffusion)
+            .to_string()
+            .ends_with("Lower the learning rate and press Reset."));
+    }
+}
