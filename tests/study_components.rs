@@ -35,15 +35,54 @@ fn saved() -> Progress {
 
 /// Sends a key press to the window, as the page shortcuts see it.
 fn press(key: &str) {
+    press_with(key, false);
+}
+
+/// Sends a key press to the window, with Ctrl held if `ctrl`.
+fn press_with(key: &str, ctrl: bool) {
     let f = js_sys::Function::new_with_args(
-        "k",
-        "window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));",
+        "k, c",
+        "window.dispatchEvent(new KeyboardEvent('keydown', { key: k, ctrlKey: c, bubbles: true, cancelable: true }));",
     );
-    f.call1(
+    f.call2(
         &wasm_bindgen::JsValue::NULL,
         &wasm_bindgen::JsValue::from_str(key),
+        &wasm_bindgen::JsValue::from_bool(ctrl),
     )
     .expect("dispatch a key");
+}
+
+/// Saves `p` as the learner's progress (before mounting a component, which loads it).
+fn save(p: &Progress) {
+    storage()
+        .set_item(STORAGE_KEY, &p.to_json().expect("json"))
+        .expect("write");
+}
+
+/// Sets a form control's value and sends `change`, as a learner's edit does.
+fn set_value(root: &web_sys::HtmlElement, css: &str, value: &str) {
+    let el = root
+        .query_selector(css)
+        .expect("q")
+        .unwrap_or_else(|| panic!("no {css}"));
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        i.set_value(value);
+    } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        s.set_value(value);
+    }
+    el.dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+}
+
+fn exists(root: &web_sys::HtmlElement, css: &str) -> bool {
+    root.query_selector(css).expect("q").is_some()
+}
+
+fn shown_card(root: &web_sys::HtmlElement) -> Option<u32> {
+    root.query_selector("[data-testid=review-card]")
+        .expect("q")
+        .and_then(|e| e.get_attribute("data-card"))
+        .and_then(|v| v.parse().ok())
 }
 
 #[wasm_bindgen_test]
@@ -51,7 +90,7 @@ async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
     storage().remove_item(STORAGE_KEY).expect("clear");
     let root = container();
     let n = library().cards.len();
-    mount_to(root.clone(), || view! { <Flashcards /> }).forget();
+    let mounted = mount_to(root.clone(), || view! { <Flashcards /> });
     tick().await;
     assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("1/{n}"));
     assert_eq!(text(&root, "[data-testid=fc-side]"), "Question");
@@ -110,12 +149,13 @@ async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
         .expect("dispatch");
     tick().await;
     assert_eq!(text(&root, "[data-testid=fc-counter]"), "1/1");
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
 async fn a_review_rating_lands_in_the_review_log_in_local_storage() {
     let root = container();
-    mount_to(root.clone(), || view! { <Spaced /> }).forget();
+    let mounted = mount_to(root.clone(), || view! { <Spaced /> });
     tick().await;
     let id: u32 = root
         .query_selector("[data-testid=review-card]")
@@ -149,12 +189,13 @@ async fn a_review_rating_lands_in_the_review_log_in_local_storage() {
         new_before,
         "the rated new card left the queue"
     );
+    drop(mounted);
 }
 
 #[wasm_bindgen_test]
 async fn a_lesson_quiz_answer_is_checked_by_the_engine_and_saved() {
     let root = container();
-    mount_to(root.clone(), || view! { <Quiz card=4 /> }).forget();
+    let mounted = mount_to(root.clone(), || view! { <Quiz card=4 /> });
     tick().await;
     let before = saved().cards.get(&4).map_or(0, |c| c.quiz_results.len());
     // Card 4 (even) asks its true statement.
@@ -170,4 +211,90 @@ async fn a_lesson_quiz_answer_is_checked_by_the_engine_and_saved() {
     tick().await;
     assert_eq!(text(&root, "[data-testid=quiz-verdict]"), "Correct.");
     assert_eq!(saved().cards[&4].quiz_results.len(), before + 1);
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn a_card_rated_again_comes_back_and_undo_takes_the_rating_back() {
+    let mut p = Progress::fresh();
+    p.settings.new_cards_per_session = 1;
+    save(&p);
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <Spaced /> });
+    tick().await;
+    let id = shown_card(&root).expect("one new card");
+    click(&root, "[data-testid=review-reveal]");
+    tick().await;
+    click(&root, "[data-testid=rate-1]");
+    tick().await;
+    // The only card was forgotten: it comes back in this session, not "Nothing is due".
+    assert!(!exists(&root, "[data-testid=review-done]"));
+    assert_eq!(shown_card(&root), Some(id), "the Again card came back");
+    assert_eq!(saved().cards[&id].review_log.len(), 1);
+    // Good now, then undo with `u`: the rating is gone from the saved log.
+    click(&root, "[data-testid=review-reveal]");
+    tick().await;
+    click(&root, "[data-testid=rate-3]");
+    tick().await;
+    assert_eq!(saved().cards[&id].review_log.len(), 2);
+    press("u");
+    tick().await;
+    assert_eq!(saved().cards[&id].review_log.len(), 1);
+    assert_eq!(
+        shown_card(&root),
+        Some(id),
+        "the undone card is shown again"
+    );
+    // Ctrl+Z undoes the Again too: the card is new again.
+    press_with("z", true);
+    tick().await;
+    let after = saved();
+    assert!(after.cards[&id].review_log.is_empty());
+    assert!(after.cards[&id].fsrs.is_none());
+    assert_eq!(text(&root, "[data-testid=due-new]"), "1");
+    assert_eq!(text(&root, "[data-testid=review-session-count]"), "0");
+    let undo: web_sys::HtmlButtonElement = root
+        .query_selector("[data-testid=review-undo]")
+        .expect("q")
+        .expect("undo button")
+        .unchecked_into();
+    assert!(undo.disabled(), "nothing left to undo");
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn review_settings_and_scope_are_saved_and_used() {
+    save(&Progress::fresh());
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <Spaced /> });
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=due-new]"), "10");
+    set_value(&root, "[data-testid=setting-new-per-day]", "3");
+    tick().await;
+    assert_eq!(saved().settings.new_cards_per_session, 3);
+    assert_eq!(text(&root, "[data-testid=due-new]"), "3");
+    set_value(&root, "[data-testid=setting-retention]", "95");
+    tick().await;
+    assert!((saved().settings.desired_retention - 0.95).abs() < 1e-9);
+    // Limited to one lesson, only its cards are shown.
+    let lib = library();
+    let lesson = lib.cards[0].lesson_slug().to_string();
+    let in_lesson = lib
+        .cards
+        .iter()
+        .filter(|c| c.lesson_slug() == lesson)
+        .count();
+    set_value(
+        &root,
+        "[data-testid=review-scope]",
+        &format!("lesson:{lesson}"),
+    );
+    tick().await;
+    assert_eq!(
+        text(&root, "[data-testid=due-new]"),
+        in_lesson.min(3).to_string()
+    );
+    let id = shown_card(&root).expect("a card");
+    assert_eq!(lib.card(id).map(|c| c.lesson_slug()), Some(lesson.as_str()));
+    drop(mounted);
 }

@@ -24,6 +24,28 @@ pub enum DeckFilter {
     Starred,
 }
 
+impl DeckFilter {
+    /// Whether `card` passes the filter.
+    pub fn admits(&self, card: &Card, progress: &Progress) -> bool {
+        match self {
+            DeckFilter::All => true,
+            DeckFilter::Tag(t) => card.tags.contains(t),
+            DeckFilter::Lesson(s) => card.lesson_slug() == s,
+            DeckFilter::Starred => progress.is_starred(card.id),
+        }
+    }
+
+    /// The ids of the `cards` that pass, in content order (Review and Matching use this to
+    /// study one lesson or tag).
+    pub fn ids(&self, cards: &[Card], progress: &Progress) -> Vec<u32> {
+        cards
+            .iter()
+            .filter(|c| self.admits(c, progress))
+            .map(|c| c.id)
+            .collect()
+    }
+}
+
 /// The Flashcards deck state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlashcardDeck {
@@ -55,15 +77,10 @@ impl FlashcardDeck {
             .iter()
             .copied()
             .filter(|id| {
-                let Some(c) = cards.iter().find(|c| c.id == *id) else {
-                    return false;
-                };
-                match filter {
-                    DeckFilter::All => true,
-                    DeckFilter::Tag(t) => c.tags.contains(t),
-                    DeckFilter::Lesson(s) => c.lesson_slug() == s,
-                    DeckFilter::Starred => progress.is_starred(*id),
-                }
+                cards
+                    .iter()
+                    .find(|c| c.id == *id)
+                    .is_some_and(|c| filter.admits(c, progress))
             })
             .collect()
     }
@@ -259,6 +276,19 @@ mod tests {
         assert!(d
             .set_filter(&cards, &p, DeckFilter::Tag("vae".into()))
             .is_err());
+    }
+
+    #[test]
+    fn a_filter_lists_the_ids_of_a_lesson_or_tag_in_content_order() {
+        let cards = deck(6);
+        let mut p = Progress::fresh();
+        assert_eq!(DeckFilter::All.ids(&cards, &p), vec![1, 2, 3, 4, 5, 6]);
+        assert_eq!(DeckFilter::Tag("gan".into()).ids(&cards, &p), vec![1, 3, 5]);
+        let diffusion = DeckFilter::Lesson("diffusion-forward".into());
+        assert_eq!(diffusion.ids(&cards, &p), vec![2, 4, 6]);
+        assert!(DeckFilter::Starred.ids(&cards, &p).is_empty());
+        p.toggle_star(4);
+        assert_eq!(DeckFilter::Starred.ids(&cards, &p), vec![4]);
     }
 
     #[test]

@@ -80,7 +80,8 @@ pub struct Settings {
     /// FSRS desired retention, [0.70, 0.97].
     #[serde(deserialize_with = "lenient_f64")]
     pub desired_retention: f64,
-    /// New cards per Review session.
+    /// New cards Review introduces per day (a rolling 24 hours; the name is the saved
+    /// format's, kept so older saves load), [1, 100].
     pub new_cards_per_session: u32,
     /// Cards per Learn round.
     pub learn_round_size: u32,
@@ -504,6 +505,22 @@ impl Progress {
             .unwrap_or_default()
     }
 
+    /// Sets how many new cards Review introduces per day, clamped to [1, 100]; returns the
+    /// value kept.
+    pub fn set_new_cards_per_day(&mut self, n: u32) -> u32 {
+        self.settings.new_cards_per_session = n.clamp(1, 100);
+        self.settings.new_cards_per_session
+    }
+
+    /// Sets the desired retention (probability of recall when a card comes due), clamped to
+    /// [0.70, 0.97]; a non-finite value leaves it unchanged. Returns the value kept.
+    pub fn set_desired_retention(&mut self, r: f64) -> f64 {
+        if r.is_finite() {
+            self.settings.desired_retention = r.clamp(0.70, 0.97);
+        }
+        self.settings.desired_retention
+    }
+
     /// Records a full-board Matching time; returns true if it is a new best.
     pub fn record_matching_time(&mut self, elapsed_ms: u64) -> bool {
         let best = self.matching_best_ms.is_none_or(|b| elapsed_ms < b);
@@ -743,6 +760,39 @@ mod tests {
         assert_eq!(here.learn_round, 2);
         assert_eq!(here.settings.learn_round_size, 7, "local settings kept");
         assert_eq!(here.cards[&5].test_results.len(), 1);
+    }
+
+    #[test]
+    fn review_settings_are_clamped_saved_and_change_the_intervals() {
+        let mut p = Progress::fresh();
+        assert_eq!(p.set_new_cards_per_day(0), 1);
+        assert_eq!(p.set_new_cards_per_day(500), 100);
+        assert_eq!(p.set_new_cards_per_day(15), 15);
+        assert_eq!(p.set_desired_retention(0.5), 0.70);
+        assert_eq!(p.set_desired_retention(f64::NAN), 0.70);
+        assert_eq!(p.set_desired_retention(0.95), 0.95);
+        let back = Progress::load(Some(&p.to_json().unwrap_or_default()), T0).progress;
+        assert_eq!(back.settings.new_cards_per_session, 15);
+        assert_eq!(back.settings.desired_retention, 0.95);
+        // A higher retention schedules the same card sooner.
+        let easy = |r: f64| {
+            Scheduler::new(r)
+                .review(&CardState::default(), Rating::Easy, T0)
+                .0
+                .due_ms
+        };
+        assert!(easy(0.95) < easy(0.80));
+        // Saved settings without these fields (older saves) get the defaults.
+        let old = r#"{"version":2,"cards":{},"settings":{"learn_round_size":5}}"#;
+        let s = Progress::load(Some(old), T0).progress.settings;
+        assert_eq!(
+            (
+                s.new_cards_per_session,
+                s.desired_retention,
+                s.learn_round_size
+            ),
+            (10, 0.9, 5)
+        );
     }
 
     #[test]

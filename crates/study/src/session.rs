@@ -1,10 +1,149 @@
-//! Small pieces of study-session bookkeeping the UI needs on top of the modes: how many new
-//! cards Review has introduced recently (so the daily new-card limit survives a reload), and an
-//! "I was right" override of a Test answer that is already saved.
+//! Study-session bookkeeping on top of the modes: the Review session (relearning steps that
+//! come back while the page is open, undo), how many new cards Review has introduced recently
+//! (so the daily new-card limit survives a reload), and an "I was right" override of a Test
+//! answer that is already saved.
 
 use super::progress::Progress;
 use super::questions::QuestionKind;
-use super::scheduler::Phase;
+use super::scheduler::{due_queue, CardState, DueQueue, Phase, Rating, ReviewLogEntry, Scheduler};
+
+/// As in Anki: when nothing else is due, learning cards due within this many ms are shown
+/// early rather than making the learner wait on an empty screen.
+pub const LEARN_AHEAD_MS: i64 = 20 * 60_000;
+
+/// What Review shows next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewNext {
+    /// Show this card.
+    Card(u32),
+    /// Nothing to show now; a learning card comes due at `show_at_ms` (ask again then).
+    Wait { show_at_ms: i64 },
+    /// Nothing left in this session (the next review is days away, or never).
+    Done,
+}
+
+/// What one rating changed, so it can be undone.
+#[derive(Debug, Clone, PartialEq)]
+struct UndoStep {
+    card_id: u32,
+    before: Option<CardState>,
+    log: ReviewLogEntry,
+}
+
+/// One open Review session over a set of cards (all, a lesson's, a tag's).
+///
+/// The queue is recomputed from the saved progress at every step, so cards rated Again or still
+/// in their learning steps come back by themselves once due, in front of review and new cards;
+/// when nothing else is left they are shown up to [`LEARN_AHEAD_MS`] early. Ratings can be
+/// undone, newest first, which restores the card's memory state and its review log exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewSession {
+    ids: Vec<u32>,
+    undo: Vec<UndoStep>,
+    /// A card just restored by undo, shown again before anything else.
+    redo_front: Option<u32>,
+    reviewed: usize,
+}
+
+impl ReviewSession {
+    /// A session over `ids` (in content order; duplicates kept once).
+    pub fn new(ids: &[u32]) -> Self {
+        let mut seen = std::collections::BTreeSet::new();
+        Self {
+            ids: ids.iter().copied().filter(|id| seen.insert(*id)).collect(),
+            undo: Vec::new(),
+            redo_front: None,
+            reviewed: 0,
+        }
+    }
+
+    /// The cards this session draws from.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// The due queue at `now_ms`, new cards limited by [`new_cards_left`].
+    pub fn queue(&self, progress: &Progress, now_ms: i64) -> DueQueue {
+        due_queue(
+            progress,
+            &self.ids,
+            now_ms,
+            new_cards_left(progress, now_ms),
+        )
+    }
+
+    /// The card to show at `now_ms`, or how long to wait.
+    pub fn next(&self, progress: &Progress, now_ms: i64) -> ReviewNext {
+        if let Some(id) = self.redo_front {
+            return ReviewNext::Card(id);
+        }
+        if let Some(&id) = self.queue(progress, now_ms).ids.first() {
+            return ReviewNext::Card(id);
+        }
+        // Learning cards not yet due, earliest first.
+        let soonest = self
+            .ids
+            .iter()
+            .filter_map(|id| {
+                let s = progress.cards.get(id)?.fsrs.as_ref()?;
+                matches!(s.phase, Phase::Learning | Phase::Relearning).then_some((s.due_ms, *id))
+            })
+            .min();
+        match soonest {
+            Some((due, id)) if due <= now_ms.saturating_add(LEARN_AHEAD_MS) => ReviewNext::Card(id),
+            Some((due, _)) => ReviewNext::Wait {
+                show_at_ms: due.saturating_sub(LEARN_AHEAD_MS),
+            },
+            None => ReviewNext::Done,
+        }
+    }
+
+    /// Rates `card_id` at `now_ms`, saving the review in `progress`.
+    pub fn rate(
+        &mut self,
+        progress: &mut Progress,
+        card_id: u32,
+        rating: Rating,
+        scheduler: &Scheduler,
+        now_ms: i64,
+    ) -> ReviewLogEntry {
+        let before = progress.cards.get(&card_id).and_then(|c| c.fsrs.clone());
+        let log = progress.record_review(card_id, rating, scheduler, now_ms);
+        self.undo.push(UndoStep {
+            card_id,
+            before,
+            log: log.clone(),
+        });
+        self.redo_front = None;
+        self.reviewed += 1;
+        log
+    }
+
+    /// Undoes the newest rating of this session: the card's memory state and review log are
+    /// restored and the card is shown again. Returns the card id, or `None` if nothing is left
+    /// to undo.
+    pub fn undo(&mut self, progress: &mut Progress) -> Option<u32> {
+        let step = self.undo.pop()?;
+        let c = progress.card_mut(step.card_id);
+        c.fsrs = step.before;
+        if let Some(pos) = c.review_log.iter().rposition(|e| *e == step.log) {
+            c.review_log.remove(pos);
+        }
+        self.reviewed = self.reviewed.saturating_sub(1);
+        self.redo_front = Some(step.card_id);
+        Some(step.card_id)
+    }
+
+    /// Whether [`ReviewSession::undo`] has something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Ratings given in this session (undone ones not counted).
+    pub fn reviewed(&self) -> usize {
+        self.reviewed
+    }
+}
 
 /// Cards whose first review (a review of a card in the `New` phase) happened at or after
 /// `since_ms`.
@@ -58,7 +197,147 @@ pub fn override_test_result(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheduler::{Rating, Scheduler, DAY_MS};
+    use crate::scheduler::DAY_MS;
+
+    const T0: i64 = 1_750_000_000_000;
+
+    /// Plays `session` from `now`, rating every card shown with `rate(id)`, one rating every
+    /// `step_ms`, until it is done or `max` cards were shown; returns the cards shown.
+    fn play(
+        session: &mut ReviewSession,
+        p: &mut Progress,
+        mut now: i64,
+        step_ms: i64,
+        max: usize,
+        rate: impl Fn(u32, usize) -> Rating,
+    ) -> Vec<u32> {
+        let s = Scheduler::default();
+        let mut shown = Vec::new();
+        while shown.len() < max {
+            match session.next(p, now) {
+                ReviewNext::Card(id) => {
+                    let seen = shown.iter().filter(|&&x| x == id).count();
+                    shown.push(id);
+                    session.rate(p, id, rate(id, seen), &s, now);
+                }
+                ReviewNext::Wait { show_at_ms } => {
+                    assert!(show_at_ms > now);
+                    now = show_at_ms;
+                    continue;
+                }
+                ReviewNext::Done => break,
+            }
+            now += step_ms;
+        }
+        shown
+    }
+
+    #[test]
+    fn cards_rated_again_come_back_in_the_same_session() {
+        let mut p = Progress::fresh();
+        let mut session = ReviewSession::new(&[1, 2, 3]);
+        // Card 1 is forgotten the first time, then recalled; the others are recalled.
+        let shown = play(&mut session, &mut p, T0, 5_000, 50, |id, seen| {
+            if id == 1 && seen == 0 {
+                Rating::Again
+            } else {
+                Rating::Good
+            }
+        });
+        assert_eq!(&shown[..3], &[1, 2, 3], "new cards first, in order");
+        assert!(
+            shown[3..].contains(&1),
+            "the card rated Again came back: {shown:?}"
+        );
+        // Every card has left its learning steps before the session ends.
+        for id in 1..=3 {
+            let phase = p.cards[&id].fsrs.as_ref().map(|s| s.phase);
+            assert_eq!(phase, Some(Phase::Review), "card {id}: {shown:?}");
+        }
+        assert_eq!(session.next(&p, T0 + 3_600_000), ReviewNext::Done);
+    }
+
+    #[test]
+    fn a_due_learning_card_goes_before_new_cards() {
+        let mut p = Progress::fresh();
+        let s = Scheduler::default();
+        let mut session = ReviewSession::new(&[1, 2, 3, 4]);
+        session.rate(&mut p, 1, Rating::Again, &s, T0);
+        assert_eq!(session.next(&p, T0 + 1_000), ReviewNext::Card(2));
+        // One minute later the Again step is due and jumps the new cards.
+        assert_eq!(session.next(&p, T0 + 61_000), ReviewNext::Card(1));
+    }
+
+    #[test]
+    fn learning_cards_further_ahead_are_waited_for() {
+        let mut p = Progress::fresh();
+        let s = Scheduler::default();
+        let mut session = ReviewSession::new(&[5]);
+        // A relearning card due in an hour (more than the learn-ahead window).
+        p.record_review(5, Rating::Good, &s, T0);
+        if let Some(st) = p.card_mut(5).fsrs.as_mut() {
+            st.due_ms = T0 + 3_600_000;
+        }
+        assert_eq!(
+            session.next(&p, T0),
+            ReviewNext::Wait {
+                show_at_ms: T0 + 3_600_000 - LEARN_AHEAD_MS
+            }
+        );
+        assert_eq!(
+            session.next(&p, T0 + 3_600_000 - LEARN_AHEAD_MS),
+            ReviewNext::Card(5)
+        );
+        let _ = session.rate(&mut p, 5, Rating::Easy, &s, T0 + 3_600_000);
+        assert_eq!(session.next(&p, T0 + 3_600_000), ReviewNext::Done);
+    }
+
+    #[test]
+    fn undo_restores_the_card_and_its_log_exactly() {
+        let mut p = Progress::fresh();
+        let s = Scheduler::default();
+        let mut session = ReviewSession::new(&[1, 2]);
+        assert!(!session.can_undo());
+        assert_eq!(session.undo(&mut p), None);
+        session.rate(&mut p, 1, Rating::Good, &s, T0);
+        let after_first = p.clone();
+        session.rate(&mut p, 2, Rating::Again, &s, T0 + 1_000);
+        session.rate(&mut p, 2, Rating::Good, &s, T0 + 70_000);
+        assert_eq!(session.reviewed(), 3);
+        assert_eq!(session.undo(&mut p), Some(2));
+        assert_eq!(
+            session.next(&p, T0 + 80_000),
+            ReviewNext::Card(2),
+            "shown again"
+        );
+        assert_eq!(session.undo(&mut p), Some(2));
+        assert_eq!(p.cards[&2].fsrs, None);
+        assert!(p.cards[&2].review_log.is_empty());
+        assert_eq!(p.cards[&1], after_first.cards[&1]);
+        assert_eq!(
+            new_introduced_since(&p, T0),
+            1,
+            "the undone new card is new again"
+        );
+        assert_eq!(session.undo(&mut p), Some(1));
+        assert!(!session.can_undo());
+        assert_eq!(session.reviewed(), 0);
+        // Rating again after an undo works as if the undone rating never happened.
+        session.rate(&mut p, 1, Rating::Easy, &s, T0 + 90_000);
+        assert_eq!(p.cards[&1].review_log.len(), 1);
+        assert_eq!(session.next(&p, T0 + 90_000), ReviewNext::Card(2));
+    }
+
+    #[test]
+    fn the_session_keeps_to_its_cards_and_the_daily_new_limit() {
+        let mut p = Progress::fresh();
+        p.settings.new_cards_per_session = 2;
+        let mut session = ReviewSession::new(&[4, 6, 8, 8]);
+        assert_eq!(session.ids(), &[4, 6, 8]);
+        let shown = play(&mut session, &mut p, T0, 5_000, 50, |_, _| Rating::Easy);
+        assert_eq!(shown, vec![4, 6], "two new cards a day");
+        assert_eq!(session.next(&p, T0 + DAY_MS + 60_000), ReviewNext::Card(8));
+    }
 
     #[test]
     fn new_cards_are_counted_once_and_only_inside_the_window() {

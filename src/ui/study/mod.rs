@@ -14,6 +14,7 @@ pub mod test;
 pub use store::{use_progress, ProgressProvider, ProgressStore};
 
 use crate::content::library;
+use gentutor_study::flashcards::DeckFilter;
 use leptos::prelude::*;
 
 /// Every card id, in content order.
@@ -41,6 +42,42 @@ pub(crate) fn lessons_with_cards() -> Vec<(String, String)> {
         .filter(|l| lib.cards.iter().any(|c| c.lesson_slug() == l.slug))
         .map(|l| (l.slug.clone(), l.front.title.clone()))
         .collect()
+}
+
+/// A [`DeckFilter`] as a `<select>` value (`all`, `starred`, `tag:gan`, `lesson:slug`).
+pub(crate) fn filter_value(f: &DeckFilter) -> String {
+    match f {
+        DeckFilter::All => "all".into(),
+        DeckFilter::Starred => "starred".into(),
+        DeckFilter::Tag(t) => format!("tag:{t}"),
+        DeckFilter::Lesson(l) => format!("lesson:{l}"),
+    }
+}
+
+/// The inverse of [`filter_value`]; anything unknown is `All`.
+pub(crate) fn parse_filter(v: &str) -> DeckFilter {
+    if let Some(t) = v.strip_prefix("tag:") {
+        DeckFilter::Tag(t.to_string())
+    } else if let Some(l) = v.strip_prefix("lesson:") {
+        DeckFilter::Lesson(l.to_string())
+    } else if v == "starred" {
+        DeckFilter::Starred
+    } else {
+        DeckFilter::All
+    }
+}
+
+/// `<option>`s for every lesson with cards, then every tag (values as in [`filter_value`]).
+pub(crate) fn scope_options() -> (impl IntoView, impl IntoView) {
+    let lessons = lessons_with_cards()
+        .into_iter()
+        .map(|(slug, title)| view! { <option value=format!("lesson:{slug}")>{format!("Lesson: {title}")}</option> })
+        .collect_view();
+    let tags = all_tags()
+        .into_iter()
+        .map(|t| view! { <option value=format!("tag:{t}")>{format!("Tag: {t}")}</option> })
+        .collect_view();
+    (lessons, tags)
 }
 
 /// The study mode tabs.
