@@ -105,7 +105,8 @@ impl Default for Config {
     }
 }
 
-use super::ranges::{clamp_or as clamp_f, LinkField};
+use super::ranges::clamp_or as clamp_f;
+use crate::link::{self, DatasetLink, DrawnPoints, LinkVisitor, Settings};
 
 fn range_err<T: std::fmt::Display>(field: &'static str, v: T, lo: T, hi: T) -> ModelError {
     ModelError::InvalidConfig {
@@ -168,99 +169,54 @@ impl Config {
     /// URL-hash fragment `key=value&...` (no leading `#`). Keys: `L` blocks, `h` hidden width,
     /// `lr`, `data` (a data set name), `bs` batch, `an` ActNorm 0/1, `seed`, and for a drawn
     /// data set `pts=x,y;x,y;...` (2 decimals, at most [`MAX_HASH_POINTS`], evenly subsampled).
+    /// The shared codec ([`crate::link`]) over the fields of [`Settings::fields`].
     pub fn to_hash(&self) -> String {
-        let mut s = format!(
-            "L={}&h={}&lr={}&data={}&bs={}&an={}&seed={}",
-            self.layers,
-            self.hidden,
-            self.lr,
-            self.dataset.name(),
-            self.batch,
-            u8::from(self.actnorm),
-            self.seed
-        );
-        if let Dataset2d::Custom(pts) = &self.dataset {
-            let stride = pts.len().div_ceil(MAX_HASH_POINTS).max(1);
-            let enc: Vec<String> = pts
-                .iter()
-                .step_by(stride)
-                .map(|p| format!("{:.2},{:.2}", p[0], p[1]))
-                .collect();
-            s.push_str("&pts=");
-            s.push_str(&enc.join(";"));
-        }
-        s
+        link::to_hash(self)
     }
 
-    /// Decodes [`Config::to_hash`] output: a leading `#` is allowed, keys come in any order,
-    /// missing keys keep their defaults, unknown keys are ignored (the page shares the hash) and
-    /// out-of-range numbers are clamped ([`Config::clamped`]). Rejected with
-    /// [`ModelError::BadHash`]: a piece without `=`, an unparsable value of a known key, an
-    /// unknown data set, `data=custom` without enough valid `pts`, or no known key at all.
+    /// Decodes [`Config::to_hash`] output with the shared codec ([`crate::link`]): keys in any
+    /// order, missing keys keep their defaults, unknown keys are ignored, numbers are clamped
+    /// ([`Config::clamped`]). Also rejected: an unknown data set, or `data=custom` without
+    /// enough valid `pts`.
     pub fn from_hash(s: &str) -> Result<Config, ModelError> {
-        let mut c = Config::default();
-        let mut known = 0usize;
-        let mut pts: Option<Vec<[f32; 2]>> = None;
-        let mut custom = false;
-        for field in LinkField::parse_all(s) {
-            let field = field.map_err(ModelError::BadHash)?;
-            let (key, val) = (field.key, field.val);
-            let bad = |what: &str| ModelError::BadHash(field.bad(what));
-            let uint = |max: f64| field.uint(max).map_err(ModelError::BadHash);
-            match key {
-                "L" => c.layers = uint(1e6)? as usize,
-                "h" => c.hidden = uint(1e6)? as usize,
-                "bs" => c.batch = uint(1e6)? as usize,
-                "seed" => c.seed = val.parse().map_err(|_| bad("a whole number"))?,
-                "lr" => c.lr = field.float().map_err(ModelError::BadHash)? as f32,
-                "an" => {
-                    c.actnorm = match val {
-                        "1" | "true" | "on" => true,
-                        "0" | "false" | "off" => false,
-                        _ => return Err(bad("0 or 1")),
-                    }
-                }
-                "data" => {
-                    if val == "custom" {
-                        custom = true;
-                    } else {
-                        c.dataset = Dataset2d::from_name(val)
-                            .map_err(|_| bad("moons, 8gaussians, rings, checkerboard or custom"))?;
-                    }
-                }
-                "pts" => {
-                    let mut v = Vec::new();
-                    for p in val.split(';').filter(|p| !p.is_empty()) {
-                        let (x, y) = p.split_once(',').ok_or_else(|| bad("x,y;x,y;..."))?;
-                        let x: f32 = x.parse().map_err(|_| bad("x,y;x,y;..."))?;
-                        let y: f32 = y.parse().map_err(|_| bad("x,y;x,y;..."))?;
-                        if !(x.is_finite() && y.is_finite()) {
-                            return Err(bad("finite coordinates"));
-                        }
-                        if v.len() >= MAX_CUSTOM_POINTS {
-                            return Err(bad("fewer drawn points"));
-                        }
-                        v.push([x, y]);
-                    }
-                    pts = Some(v);
-                }
-                _ => continue,
-            }
-            known += 1;
-        }
-        if known == 0 {
-            return Err(ModelError::BadHash("no flow settings found".into()));
-        }
-        if custom {
-            let p = pts.unwrap_or_default();
+        link::from_hash(s)
+    }
+}
+
+impl Settings for Config {
+    const WHAT: &'static str = "flow";
+    /// The link's keys, in link order (a promise: shared links of earlier versions must read).
+    fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String> {
+        v.field("L", &mut self.layers)?;
+        v.field("h", &mut self.hidden)?;
+        v.field("lr", &mut self.lr)?;
+        v.field(
+            "data",
+            &mut DatasetLink {
+                dataset: &mut self.dataset,
+                custom_points: true,
+            },
+        )?;
+        v.field("bs", &mut self.batch)?;
+        v.field("an", &mut self.actnorm)?;
+        v.field("seed", &mut self.seed)?;
+        v.field(
+            "pts",
+            &mut DrawnPoints {
+                dataset: &mut self.dataset,
+                max_written: MAX_HASH_POINTS,
+            },
+        )
+    }
+    fn finish(self) -> Result<Self, String> {
+        if let Dataset2d::Custom(p) = &self.dataset {
             if p.len() < MIN_CUSTOM_POINTS {
-                return Err(ModelError::BadHash(format!(
+                return Err(format!(
                     "a drawn data set needs at least {MIN_CUSTOM_POINTS} points in `pts`"
-                )));
+                ));
             }
-            c.dataset = Dataset2d::Custom(p);
         }
-        Ok(c.clamped())
+        Ok(self.clamped())
     }
 }
 

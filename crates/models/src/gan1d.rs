@@ -92,11 +92,6 @@ impl ActKind {
             ActKind::LeakyRelu => "lrelu",
         }
     }
-    fn from_name(s: &str) -> Option<Self> {
-        [ActKind::Tanh, ActKind::Relu, ActKind::LeakyRelu]
-            .into_iter()
-            .find(|a| a.name() == s)
-    }
 }
 
 /// GAN objective.
@@ -142,9 +137,6 @@ impl LossKind {
             LossKind::Hinge => "hinge",
             LossKind::WganGp => "WGAN-GP",
         }
-    }
-    fn from_name(s: &str) -> Option<Self> {
-        LossKind::ALL.into_iter().find(|l| l.name() == s)
     }
 }
 
@@ -234,7 +226,8 @@ impl Default for Config {
     }
 }
 
-use super::ranges::{clamp_or as clamp_f, out_of_range, LinkField};
+use super::ranges::{clamp_or as clamp_f, out_of_range};
+use crate::link::{self, LinkName, LinkVisitor, Settings};
 
 fn check_f(field: &'static str, v: f32, r: &RangeInclusive<f32>) -> Result<(), ModelError> {
     out_of_range(v, r).map_or(Ok(()), |reason| {
@@ -293,86 +286,16 @@ impl Config {
         check_u("batch", self.batch, &BATCH)
     }
 
-    /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`); see [`Config::from_hash`].
+    /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`): the shared codec
+    /// ([`crate::link`]) over the fields of [`Settings::fields`].
     pub fn to_hash(&self) -> String {
-        format!(
-            "k={}&sp={}&sd={}&gw={}&gd={}&ga={}&dw={}&dd={}&da={}&loss={}&gp={}&kd={}&lrg={}&lrd={}&opt={}&b1={}&b2={}&bs={}",
-            self.modes,
-            self.spacing,
-            self.std,
-            self.g_width,
-            self.g_depth,
-            self.g_act.name(),
-            self.d_width,
-            self.d_depth,
-            self.d_act.name(),
-            self.loss.name(),
-            self.gp_lambda,
-            self.d_steps,
-            self.lr_g,
-            self.lr_d,
-            self.optimizer.name(),
-            self.beta1,
-            self.beta2,
-            self.batch
-        )
+        link::to_hash(self)
     }
 
-    /// Decodes [`Config::to_hash`] output. A leading `#` is allowed; keys may come in any order;
-    /// missing keys keep their default; unknown keys are ignored (the page may share the hash);
-    /// out-of-range numbers are clamped into range. Rejected with [`ModelError::BadHash`]: a piece
-    /// without `=`, an unparsable value for a known key, or no known key at all.
+    /// Decodes [`Config::to_hash`] output with the shared codec ([`crate::link`]): keys in any
+    /// order, missing keys keep their default, unknown keys are ignored, numbers are clamped.
     pub fn from_hash(s: &str) -> Result<Config, ModelError> {
-        let mut c = Config::default();
-        let mut known = 0usize;
-        for field in LinkField::parse_all(s) {
-            let field = field.map_err(ModelError::BadHash)?;
-            let (key, val) = (field.key, field.val);
-            let bad = |what: &str| ModelError::BadHash(field.bad(what));
-            let uint = || {
-                field
-                    .uint(1e9)
-                    .map(|v| v as usize)
-                    .map_err(ModelError::BadHash)
-            };
-            let float = || field.float().map(|v| v as f32).map_err(ModelError::BadHash);
-            let act = || ActKind::from_name(val).ok_or_else(|| bad("tanh, relu or lrelu"));
-            match key {
-                "k" => c.modes = uint()?,
-                "sp" => c.spacing = float()?,
-                "sd" => c.std = float()?,
-                "gw" => c.g_width = uint()?,
-                "gd" => c.g_depth = uint()?,
-                "ga" => c.g_act = act()?,
-                "dw" => c.d_width = uint()?,
-                "dd" => c.d_depth = uint()?,
-                "da" => c.d_act = act()?,
-                "loss" => {
-                    c.loss = LossKind::from_name(val)
-                        .ok_or_else(|| bad("minimax, ns, lsgan, hinge or wgan-gp"))?
-                }
-                "gp" => c.gp_lambda = float()?,
-                "kd" => c.d_steps = uint()?,
-                "lrg" => c.lr_g = float()?,
-                "lrd" => c.lr_d = float()?,
-                "opt" => {
-                    c.optimizer = match val {
-                        "adam" => OptKind::Adam,
-                        "sgd" => OptKind::Sgd,
-                        _ => return Err(bad("adam or sgd")),
-                    }
-                }
-                "b1" => c.beta1 = float()?,
-                "b2" => c.beta2 = float()?,
-                "bs" => c.batch = uint()?,
-                _ => continue,
-            }
-            known += 1;
-        }
-        if known == 0 {
-            return Err(ModelError::BadHash("no GAN settings found".into()));
-        }
-        Ok(c.clamped())
+        link::from_hash(s)
     }
 
     /// Mean of mixture component `i` (components centred on 0, `spacing` apart).
@@ -397,6 +320,55 @@ impl Config {
     pub fn grid_range(&self) -> (f32, f32) {
         let half = (self.modes as f32 - 1.0) / 2.0 * self.spacing + (6.0 * self.std).max(1.5);
         (-half, half)
+    }
+}
+
+impl Settings for Config {
+    const WHAT: &'static str = "GAN";
+    /// The link's keys, in link order (a promise: shared links of earlier versions must read).
+    fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String> {
+        v.field("k", &mut self.modes)?;
+        v.field("sp", &mut self.spacing)?;
+        v.field("sd", &mut self.std)?;
+        v.field("gw", &mut self.g_width)?;
+        v.field("gd", &mut self.g_depth)?;
+        v.field("ga", &mut self.g_act)?;
+        v.field("dw", &mut self.d_width)?;
+        v.field("dd", &mut self.d_depth)?;
+        v.field("da", &mut self.d_act)?;
+        v.field("loss", &mut self.loss)?;
+        v.field("gp", &mut self.gp_lambda)?;
+        v.field("kd", &mut self.d_steps)?;
+        v.field("lrg", &mut self.lr_g)?;
+        v.field("lrd", &mut self.lr_d)?;
+        v.field("opt", &mut self.optimizer)?;
+        v.field("b1", &mut self.beta1)?;
+        v.field("b2", &mut self.beta2)?;
+        v.field("bs", &mut self.batch)
+    }
+    fn finish(self) -> Result<Self, String> {
+        Ok(self.clamped())
+    }
+}
+
+impl LinkName for ActKind {
+    const CHOICES: &'static [Self] = &[ActKind::Tanh, ActKind::Relu, ActKind::LeakyRelu];
+    fn link_name(self) -> &'static str {
+        self.name()
+    }
+}
+
+impl LinkName for LossKind {
+    const CHOICES: &'static [Self] = &LossKind::ALL;
+    fn link_name(self) -> &'static str {
+        self.name()
+    }
+}
+
+impl LinkName for OptKind {
+    const CHOICES: &'static [Self] = &[OptKind::Adam, OptKind::Sgd];
+    fn link_name(self) -> &'static str {
+        self.name()
     }
 }
 

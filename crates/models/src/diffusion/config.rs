@@ -134,7 +134,8 @@ impl Default for DiffusionConfig {
     }
 }
 
-use crate::ranges::{clamp_or, out_of_range, LinkField};
+use crate::link::{self, DatasetLink, LinkName, LinkVisitor, Settings};
+use crate::ranges::{clamp_or, out_of_range};
 use clamp_or as clamp_f32;
 use clamp_or as clamp_f64;
 
@@ -198,92 +199,77 @@ impl DiffusionConfig {
         Schedule::new(self.schedule, self.steps, self.beta_1, self.beta_t)
     }
 
-    /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`).
+    /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`): the shared codec
+    /// ([`crate::link`]) over the fields of [`Settings::fields`].
     pub fn to_hash(&self) -> String {
-        format!(
-            "sch={}&T={}&b1={}&bT={}&t={}&ds={}&n={}&h={}&d={}&tf={}&act={}&lr={}&bs={}&loss={}&ts={}",
-            self.schedule.name(),
-            self.steps,
-            self.beta_1,
-            self.beta_t,
-            self.t,
-            self.dataset.name(),
-            self.n_points,
-            self.hidden,
-            self.depth,
-            self.time_freqs,
-            self.act.name(),
-            self.lr,
-            self.batch,
-            self.loss.name(),
-            self.t_sampling.name(),
-        )
+        link::to_hash(self)
     }
 
-    /// Decodes [`DiffusionConfig::to_hash`] output. A leading `#` is allowed; keys may come in
-    /// any order; missing keys keep their default; unknown keys are ignored (other demos share
-    /// the hash); out-of-range numbers are clamped. Rejected with [`ModelError::BadHash`]:
-    /// a piece without `=`, an unreadable value for a known key, or no known key at all.
+    /// Decodes [`DiffusionConfig::to_hash`] output with the shared codec ([`crate::link`]):
+    /// keys in any order, missing keys keep their default, unknown keys are ignored (other demos
+    /// share the hash), numbers are clamped.
     pub fn from_hash(s: &str) -> Result<DiffusionConfig, ModelError> {
-        let mut c = DiffusionConfig::default();
-        let mut known = 0usize;
-        for field in LinkField::parse_all(s) {
-            let field = field.map_err(ModelError::BadHash)?;
-            let (key, val) = (field.key, field.val);
-            let bad = |what: &str| ModelError::BadHash(field.bad(what));
-            let uint = || {
-                field
-                    .uint(1e9)
-                    .map(|v| v as usize)
-                    .map_err(ModelError::BadHash)
-            };
-            let float = || field.float().map_err(ModelError::BadHash);
-            match key {
-                "sch" => {
-                    c.schedule = ScheduleKind::from_name(val)
-                        .ok_or_else(|| bad("linear, cosine or custom"))?
-                }
-                "T" => c.steps = uint()?,
-                "b1" => c.beta_1 = float()?,
-                "bT" => c.beta_t = float()?,
-                "t" => c.t = uint()?,
-                "ds" => {
-                    // A drawn (custom) data set is too big for a link: keep the default.
-                    if val != "custom" {
-                        c.dataset = Dataset2d::from_name(val)
-                            .map_err(|_| bad("moons, 8gaussians, rings or checkerboard"))?
-                    }
-                }
-                "n" => c.n_points = uint()?,
-                "h" => c.hidden = uint()?,
-                "d" => c.depth = uint()?,
-                "tf" => c.time_freqs = uint()?,
-                "act" => {
-                    c.act = match val {
-                        "tanh" => ActKind::Tanh,
-                        "relu" => ActKind::Relu,
-                        "lrelu" => ActKind::LeakyRelu,
-                        _ => return Err(bad("tanh, relu or lrelu")),
-                    }
-                }
-                "lr" => c.lr = float()? as f32,
-                "bs" => c.batch = uint()?,
-                "loss" => {
-                    c.loss = match val {
-                        "simple" => LossKind::Simple,
-                        "vlb" => LossKind::Vlb,
-                        _ => return Err(bad("simple or vlb")),
-                    }
-                }
-                "ts" => c.t_sampling = TSampling::from_name(val).ok_or_else(|| bad("iid or ld"))?,
-                _ => continue,
-            }
-            known += 1;
-        }
-        if known == 0 {
-            return Err(ModelError::BadHash("no diffusion settings found".into()));
-        }
-        Ok(c.clamped())
+        link::from_hash(s)
+    }
+}
+
+impl Settings for DiffusionConfig {
+    const WHAT: &'static str = "diffusion";
+    /// The link's keys, in link order (a promise: shared links of earlier versions must read).
+    fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String> {
+        v.field("sch", &mut self.schedule)?;
+        v.field("T", &mut self.steps)?;
+        v.field("b1", &mut self.beta_1)?;
+        v.field("bT", &mut self.beta_t)?;
+        v.field("t", &mut self.t)?;
+        // A drawn data set is too big for a link: `custom` keeps the default.
+        v.field(
+            "ds",
+            &mut DatasetLink {
+                dataset: &mut self.dataset,
+                custom_points: false,
+            },
+        )?;
+        v.field("n", &mut self.n_points)?;
+        v.field("h", &mut self.hidden)?;
+        v.field("d", &mut self.depth)?;
+        v.field("tf", &mut self.time_freqs)?;
+        v.field("act", &mut self.act)?;
+        v.field("lr", &mut self.lr)?;
+        v.field("bs", &mut self.batch)?;
+        v.field("loss", &mut self.loss)?;
+        v.field("ts", &mut self.t_sampling)
+    }
+    fn finish(self) -> Result<Self, String> {
+        Ok(self.clamped())
+    }
+}
+
+impl LinkName for ScheduleKind {
+    const CHOICES: &'static [Self] = &ScheduleKind::ALL;
+    fn link_name(self) -> &'static str {
+        self.name()
+    }
+}
+
+impl LinkName for ActKind {
+    const CHOICES: &'static [Self] = &[ActKind::Tanh, ActKind::Relu, ActKind::LeakyRelu];
+    fn link_name(self) -> &'static str {
+        self.name()
+    }
+}
+
+impl LinkName for LossKind {
+    const CHOICES: &'static [Self] = &LossKind::ALL;
+    fn link_name(self) -> &'static str {
+        self.name()
+    }
+}
+
+impl LinkName for TSampling {
+    const CHOICES: &'static [Self] = &[TSampling::Iid, TSampling::LowDiscrepancy];
+    fn link_name(self) -> &'static str {
+        self.name()
     }
 }
 
