@@ -92,6 +92,11 @@ pub static DEMOS: &[DemoSpec] = &[
         options: &[one_of("loss", &["simple", "vlb"])],
     },
     DemoSpec {
+        name: "divergences",
+        title: "Divergences pulled apart",
+        options: &[one_of("family", &["point-mass", "gaussian", "uniform"])],
+    },
+    DemoSpec {
         name: "timestep-sampler",
         title: "Timestep sampling: i.i.d. vs low-discrepancy",
         options: &[],

@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod diffusion;
+pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
 pub mod registry;

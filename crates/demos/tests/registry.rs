@@ -6,6 +6,7 @@ use gentutor_content::registry::{demo, OptionKind};
 use gentutor_models::datasets2d::BUILTIN_NAMES;
 use gentutor_models::diffusion::config::LossKind as DiffusionLoss;
 use gentutor_models::diffusion::ScheduleKind;
+use gentutor_models::divergences::FAMILIES;
 use gentutor_models::gan1d::{LossKind as GanLoss, Preset, MODES};
 
 fn one_of(demo_name: &str, key: &str) -> Vec<&'static str> {
@@ -49,4 +50,9 @@ fn flow_and_diffusion_options_are_the_models_names() {
         .map(DiffusionLoss::name)
         .collect();
     assert_eq!(one_of("diffusion-reverse", "loss"), losses);
+}
+
+#[test]
+fn divergence_families_are_the_models_names() {
+    assert_eq!(one_of("divergences", "family"), FAMILIES.to_vec());
 }

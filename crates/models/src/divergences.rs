@@ -22,6 +22,8 @@
 //! central differences of the exact value otherwise. Sample estimates (from `n` draws of each
 //! distribution) sit beside the exact values, as the demo shows both.
 
+use crate::error::ModelError;
+use crate::ranges::LinkField;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -344,6 +346,134 @@ pub fn estimate(xs: &[f64], ys: &[f64], h: f64, bins: usize) -> Divergences {
     }
 }
 
+/// The demo's settings: which family, its width, the shift, the kernel bandwidth, the sample size
+/// and the seed of the samples. Shared through the page link (`to_hash` / `from_hash`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// `point-mass`, `gaussian` or `uniform`.
+    pub family: &'static str,
+    /// Standard deviation (Gaussian) or width (uniform); ignored for point masses.
+    pub width: f64,
+    pub theta: f64,
+    /// MMD's Gaussian kernel bandwidth.
+    pub h: f64,
+    /// Samples of each distribution for the estimates.
+    pub n: usize,
+    pub seed: u64,
+}
+
+/// The family names a link or a lesson block may use.
+pub const FAMILIES: [&str; 3] = ["point-mass", "gaussian", "uniform"];
+/// The shift slider's range.
+pub const THETA_MAX: f64 = 10.0;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            family: "gaussian",
+            width: 1.0,
+            theta: 2.0,
+            h: 1.0,
+            n: 200,
+            seed: 1,
+        }
+    }
+}
+
+impl Settings {
+    /// The settings with every number inside its range (absurd link values become the nearest
+    /// sensible one, NaN the default).
+    pub fn clamped(self) -> Settings {
+        let d = Settings::default();
+        let fix =
+            |v: f64, lo: f64, hi: f64, def: f64| if v.is_nan() { def } else { v.clamp(lo, hi) };
+        Settings {
+            family: FAMILIES
+                .iter()
+                .find(|f| **f == self.family)
+                .copied()
+                .unwrap_or(d.family),
+            width: fix(self.width, 0.05, 5.0, d.width),
+            theta: fix(self.theta, 0.0, THETA_MAX, d.theta),
+            h: fix(self.h, 0.05, 10.0, d.h),
+            n: self.n.clamp(10, 2000),
+            seed: self.seed,
+        }
+    }
+
+    /// The distribution family these settings describe.
+    pub fn family(&self) -> Family {
+        match self.family {
+            "point-mass" => Family::PointMass,
+            "uniform" => Family::Uniform { w: self.width },
+            _ => Family::Gaussian { s: self.width },
+        }
+    }
+
+    /// `fam=gaussian&w=1&t=2&h=1&n=200&seed=1`.
+    pub fn to_hash(&self) -> String {
+        format!(
+            "fam={}&w={}&t={}&h={}&n={}&seed={}",
+            self.family, self.width, self.theta, self.h, self.n, self.seed
+        )
+    }
+
+    /// Reads [`Settings::to_hash`]: keys in any order, missing keys keep their defaults, unknown
+    /// keys are ignored, numbers are clamped; a malformed piece or an unknown family is an error.
+    pub fn from_hash(s: &str) -> Result<Settings, ModelError> {
+        let mut c = Settings::default();
+        for field in LinkField::parse_all(s) {
+            let field = field.map_err(ModelError::BadHash)?;
+            let float = || field.float().map_err(ModelError::BadHash);
+            match field.key {
+                "fam" => {
+                    c.family = FAMILIES
+                        .iter()
+                        .find(|f| **f == field.val)
+                        .copied()
+                        .ok_or_else(|| {
+                            ModelError::BadHash(field.bad("point-mass, gaussian or uniform"))
+                        })?
+                }
+                "w" => c.width = float()?,
+                "t" => c.theta = float()?,
+                "h" => c.h = float()?,
+                "n" => c.n = field.uint(1e6).map_err(ModelError::BadHash)? as usize,
+                "seed" => {
+                    c.seed = field
+                        .val
+                        .parse()
+                        .map_err(|_| ModelError::BadHash(field.bad("a whole number")))?
+                }
+                _ => {}
+            }
+        }
+        Ok(c.clamped())
+    }
+
+    /// (theta, exact values, gradients) at `points + 1` shifts across the slider's range.
+    pub fn curves(&self, points: usize) -> Vec<(f64, Divergences, Divergences)> {
+        let family = self.family();
+        let points = points.max(1);
+        (0..=points)
+            .map(|i| {
+                let t = THETA_MAX * i as f64 / points as f64;
+                (t, exact(family, t, self.h), gradients(family, t, self.h))
+            })
+            .collect()
+    }
+
+    /// `n` samples of P and of Q_theta, from the settings' seed (the same samples for the same
+    /// settings, so moving the slider moves the same points).
+    pub fn samples(&self) -> (Vec<f64>, Vec<f64>) {
+        let family = self.family();
+        let mut rng = Rng::new(self.seed);
+        let p = family.sample(self.n, 0.0, &mut rng);
+        let q = family.sample(self.n, self.theta, &mut rng);
+        (p, q)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,5 +625,38 @@ mod tests {
         let far = G1.sample(200, 50.0, &mut rng);
         let d = estimate(&xs[..200], &far, 1.0, 30);
         assert!(d.kl.is_infinite() && (d.jsd - LN2).abs() < 1e-12 && (d.tv - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn settings_round_trip_through_the_link_and_absurd_values_are_clamped() {
+        let s = Settings {
+            family: "uniform",
+            width: 0.5,
+            theta: 7.25,
+            h: 2.0,
+            n: 300,
+            seed: 9,
+        };
+        assert_eq!(Settings::from_hash(&s.to_hash()).expect("reads"), s);
+        let wild = Settings::from_hash("fam=point-mass&t=1e300&h=-4&n=99999999").expect("reads");
+        assert_eq!(wild.theta, THETA_MAX);
+        assert_eq!(wild.h, 0.05);
+        assert_eq!(wild.n, 2000);
+        assert!(Settings::from_hash("fam=cauchy").is_err());
+        assert!(Settings::from_hash("t=abc").is_err());
+        assert!(Settings::from_hash("w=nan").is_err());
+        // A frozen link of this version keeps meaning the same settings.
+        let frozen = Settings::from_hash("fam=gaussian&w=1&t=2&h=1&n=200&seed=1").expect("reads");
+        assert_eq!(frozen, Settings::default());
+    }
+
+    #[test]
+    fn the_same_settings_give_the_same_samples() {
+        let s = Settings::default();
+        assert_eq!(s.samples(), s.samples());
+        let (p, q) = s.samples();
+        assert_eq!((p.len(), q.len()), (200, 200));
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+        assert!((mean(&q) - mean(&p) - 2.0).abs() < 0.3);
     }
 }

@@ -1,6 +1,7 @@
 //! Plots as `draw_*<DB: DrawingBackend>(area, state)`: the browser draws to a canvas, tests to SVG.
 
 pub mod diffusion;
+pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
 
