@@ -33,6 +33,9 @@ pub const MAX_NAME_CHARS: usize = 60;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Take the client address for the join rate limit from `X-Forwarded-For` (set this only
+    /// behind a proxy that writes that header; otherwise clients could pick their own address).
+    pub trust_forwarded_for: bool,
 }
 
 /// A refusal or failure, answered as `{"error": message}`.
@@ -196,9 +199,20 @@ struct JoinBody {
 
 async fn join(
     State(st): State<AppState>,
-    Client(client): Client,
+    Client(peer): Client,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().chars().take(64).collect::<String>())
+        .filter(|v| !v.is_empty());
+    let client = match forwarded {
+        Some(f) if st.trust_forwarded_for => f,
+        _ => peer,
+    };
     let now = now_ms();
     if st
         .db

@@ -35,10 +35,25 @@ pub async fn request(
     bearer: Option<&str>,
     body: Option<&str>,
 ) -> std::io::Result<Reply> {
+    request_with(addr, method, path, bearer, body, &[]).await
+}
+
+/// [`request`] with extra headers.
+pub async fn request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+    extra: &[(&str, &str)],
+) -> std::io::Result<Reply> {
     let mut stream = TcpStream::connect(addr).await?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if let Some(t) = bearer {
         head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
     }
     let body = body.unwrap_or("");
     if !body.is_empty() || matches!(method, "POST" | "PATCH" | "PUT") {

@@ -3,13 +3,14 @@
 //! Serves the built app from `--dist` (default `dist`) and the class API on `--addr`. The
 //! database is `--db` or `$GENTUTOR_DB`: `sqlite://FILE` (default
 //! `sqlite://gentutor-data/gentutor.db`, created and migrated on first start) or a
-//! `postgres://` URL. Requests are not logged (links carry tokens).
+//! `postgres://` URL. Requests are not logged (links carry tokens). Behind a proxy that sets
+//! `X-Forwarded-For`, pass `--trust-forwarded-for` so the join rate limit counts real clients.
 
 use gentutor_server::{api, db::Db};
 use std::path::PathBuf;
 
 fn usage() -> ! {
-    eprintln!("usage: gentutor-server [--addr HOST:PORT] [--db sqlite://FILE | postgres://...] [--dist DIR | --no-dist]");
+    eprintln!("usage: gentutor-server [--addr HOST:PORT] [--db sqlite://FILE | postgres://...] [--dist DIR | --no-dist] [--trust-forwarded-for]");
     std::process::exit(2)
 }
 
@@ -19,6 +20,7 @@ async fn main() {
     let mut db_url = std::env::var("GENTUTOR_DB")
         .unwrap_or_else(|_| "sqlite://gentutor-data/gentutor.db".into());
     let mut dist = Some(PathBuf::from("dist"));
+    let mut trust_forwarded_for = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -26,6 +28,7 @@ async fn main() {
             "--db" => db_url = args.next().unwrap_or_else(|| usage()),
             "--dist" => dist = Some(PathBuf::from(args.next().unwrap_or_else(|| usage()))),
             "--no-dist" => dist = None,
+            "--trust-forwarded-for" => trust_forwarded_for = true,
             _ => usage(),
         }
     }
@@ -58,7 +61,13 @@ async fn main() {
     let kind = if db.postgres { "PostgreSQL" } else { "SQLite" };
     // Tests and scripts read this line to learn the port when started with port 0.
     println!("gentutor-server listening on http://{local}/ ({kind})");
-    let app = api::app(api::AppState { db }, dist);
+    let app = api::app(
+        api::AppState {
+            db,
+            trust_forwarded_for,
+        },
+        dist,
+    );
     if let Err(e) = gentutor_server::serve(listener, app).await {
         eprintln!("gentutor-server: {e}");
         std::process::exit(1);

@@ -51,7 +51,16 @@ pub async fn spawn(db: Db) -> String {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr").to_string();
-    tokio::spawn(gentutor_server::serve(listener, app(AppState { db }, None)));
+    tokio::spawn(gentutor_server::serve(
+        listener,
+        app(
+            AppState {
+                db,
+                trust_forwarded_for: true,
+            },
+            None,
+        ),
+    ));
     addr
 }
 

@@ -1,0 +1,485 @@
+//! The HTTP API over real TCP against an in-process server, on SQLite and on PostgreSQL:
+//! authorization for every endpoint (no token, a forged token, another student's token,
+//! another class's teacher token), bad input refused with a clear 4xx and nothing stored, the
+//! join rate limit, idempotent batches, the teacher's table and CSV.
+
+mod common;
+use common::*;
+use gentutor_server::tokens;
+use serde_json::json;
+
+fn now() -> i64 {
+    gentutor_server::now_ms()
+}
+
+/// Every teacher endpoint: (method, path, body).
+fn teacher_endpoints(learner_id: &str) -> Vec<(&'static str, String, Option<serde_json::Value>)> {
+    vec![
+        ("GET", "/api/class".into(), None),
+        (
+            "PATCH",
+            "/api/class".into(),
+            Some(json!({ "locked": true })),
+        ),
+        ("POST", "/api/class/rotate".into(), None),
+        (
+            "PATCH",
+            format!("/api/class/learners/{learner_id}"),
+            Some(json!({ "name": "Hacked" })),
+        ),
+        ("DELETE", format!("/api/class/learners/{learner_id}"), None),
+        ("GET", "/api/class/export.csv".into(), None),
+    ]
+}
+
+async fn authorization_for_every_endpoint(backend: &str) {
+    let addr = spawn(open(backend).await).await;
+    let (teacher_a, code_a) = create_class(&addr, "Class A").await;
+    let (teacher_b, code_b) = create_class(&addr, "Class B").await;
+    let (ada, ada_token) = join(&addr, &code_a, "Ada").await;
+    let (bob, bob_token) = join(&addr, &code_a, "Bob").await;
+    let (_cy, cy_token) = join(&addr, &code_b, "Cy").await;
+    let t = now();
+    let r = post_events(&addr, &ada_token, &[answer(&ada, "a1", 1, t, true)]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let forged = tokens::new_token();
+    let malformed = "not-a-token";
+    // Teacher endpoints refuse no token, forged tokens and student tokens, with nothing changed.
+    for (m, path, body) in teacher_endpoints(&ada) {
+        for tok in [
+            None,
+            Some(forged.as_str()),
+            Some(malformed),
+            Some(ada_token.as_str()),
+            Some(cy_token.as_str()),
+        ] {
+            let r = call(&addr, m, &path, tok, body.clone()).await;
+            assert_eq!(r.status, 401, "{m} {path} with {tok:?}: {}", r.body);
+            assert!(r.json()["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("token")));
+        }
+        // Another class's teacher: cannot touch class A's students.
+        if path.contains("/learners/") {
+            let r = call(&addr, m, &path, Some(&teacher_b), body.clone()).await;
+            assert_eq!(
+                r.status, 404,
+                "{m} {path} with class B's teacher: {}",
+                r.body
+            );
+        }
+    }
+    // Class B's teacher sees only class B.
+    let r = call(&addr, "GET", "/api/class", Some(&teacher_b), None).await;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("Ada") && !r.body.contains(&ada) && r.body.contains("Cy"));
+    let csv = call(
+        &addr,
+        "GET",
+        "/api/class/export.csv",
+        Some(&teacher_b),
+        None,
+    )
+    .await;
+    assert!(!csv.body.contains("Ada") && csv.body.contains("Cy"));
+    // Class A is untouched: both students, names unchanged, joining open.
+    let r = call(&addr, "GET", "/api/class", Some(&teacher_a), None).await;
+    let j = r.json();
+    let names: Vec<&str> = j["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Ada", "Bob"]);
+    assert_eq!(j["locked"], false);
+    assert!(
+        !r.body.contains(&ada_token) && !r.body.contains(&teacher_a),
+        "the table never carries tokens"
+    );
+
+    // Learner endpoints: no token, forged, teacher token -> 401.
+    for (m, path, body) in [
+        ("GET", "/api/me", None),
+        ("GET", "/api/me/events", None),
+        (
+            "POST",
+            "/api/events",
+            Some(json!({ "events": [answer(&ada, "a2", 1, t, true)] })),
+        ),
+    ] {
+        for tok in [
+            None,
+            Some(forged.as_str()),
+            Some(malformed),
+            Some(teacher_a.as_str()),
+        ] {
+            let r = call(&addr, m, path, tok, body.clone()).await;
+            assert_eq!(r.status, 401, "{m} {path} with {tok:?}: {}", r.body);
+        }
+    }
+    // Another student's token reads only its own data, and cannot write for Ada.
+    let r = call(&addr, "GET", "/api/me", Some(&bob_token), None).await;
+    assert_eq!(r.json()["learner_id"], bob.as_str());
+    assert!(
+        !r.body.contains("Ada"),
+        "a student never sees another's name"
+    );
+    let r = call(&addr, "GET", "/api/me/events", Some(&bob_token), None).await;
+    assert_eq!(r.json()["events"].as_array().map(Vec::len), Some(0));
+    let r = post_events(&addr, &bob_token, &[answer(&ada, "b1", 1, t, true)]).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = call(&addr, "GET", "/api/me/events", Some(&ada_token), None).await;
+    assert_eq!(
+        r.json()["events"].as_array().map(Vec::len),
+        Some(1),
+        "nothing was added to Ada"
+    );
+
+    // The teacher's own token works for each endpoint, and rotation retires the old one.
+    let r = call(
+        &addr,
+        "PATCH",
+        &format!("/api/class/learners/{bob}"),
+        Some(&teacher_a),
+        Some(json!({ "name": "Robert" })),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(&addr, "POST", "/api/class/rotate", Some(&teacher_a), None).await;
+    assert_eq!(r.status, 200);
+    let new_teacher = r.json()["teacher_token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    assert_eq!(
+        call(&addr, "GET", "/api/class", Some(&teacher_a), None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        call(&addr, "GET", "/api/class", Some(&new_teacher), None)
+            .await
+            .status,
+        200
+    );
+    let r = call(
+        &addr,
+        "DELETE",
+        &format!("/api/class/learners/{bob}"),
+        Some(&new_teacher),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        call(&addr, "GET", "/api/me", Some(&bob_token), None)
+            .await
+            .status,
+        401,
+        "a removed student's token is dead"
+    );
+}
+
+async fn bad_input_is_refused_and_nothing_stored(backend: &str) {
+    let addr = spawn(open(backend).await).await;
+    let (teacher, code) = create_class(&addr, "Class").await;
+    let (ada, token) = join(&addr, &code, "Ada").await;
+    let t = now();
+    let expect = |r: &gentutor_server::client::Reply, status: u16, words: &str| {
+        assert_eq!(r.status, status, "{}", r.body);
+        let e = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(e.contains(words), "error {e:?} should mention {words:?}");
+    };
+    // Events.
+    let mut bad_card = answer(&ada, "x1", 1, t, true);
+    bad_card.card = 9999;
+    let mut bad_time = answer(&ada, "x2", 1, t, true);
+    bad_time.at_ms = t + 10 * 86_400_000;
+    let mut bad_id = answer(&ada, "x3", 1, t, true);
+    bad_id.id = "has space".into();
+    let good = answer(&ada, "ok", 1, t, true);
+    for (batch, words) in [
+        (vec![good.clone(), bad_card], "not in this deck"),
+        (vec![good.clone(), bad_time], "outside"),
+        (vec![good.clone(), bad_id], "event id"),
+    ] {
+        expect(&post_events(&addr, &token, &batch).await, 400, words);
+    }
+    let r = gentutor_server::client::request(
+        &addr,
+        "POST",
+        "/api/events",
+        Some(&token),
+        Some("{\"events\": ["),
+    )
+    .await
+    .expect("req");
+    expect(&r, 400, "malformed JSON");
+    let r = call(
+        &addr,
+        "POST",
+        "/api/events",
+        Some(&token),
+        Some(json!({ "events": [{ "id": "x" }] })),
+    )
+    .await;
+    expect(&r, 400, "malformed");
+    let too_many: Vec<_> = (0..201)
+        .map(|i| answer(&ada, &format!("m{i}"), 1, t, true))
+        .collect();
+    expect(
+        &post_events(&addr, &token, &too_many).await,
+        413,
+        "at most 200",
+    );
+    let huge = json!({ "events": [], "pad": "x".repeat(300 * 1024) }).to_string();
+    let r =
+        gentutor_server::client::request(&addr, "POST", "/api/events", Some(&token), Some(&huge))
+            .await
+            .expect("req");
+    expect(&r, 413, "larger than");
+    let r = call(&addr, "GET", "/api/me/events", Some(&token), None).await;
+    assert_eq!(
+        r.json()["events"].as_array().map(Vec::len),
+        Some(0),
+        "no refused event was stored"
+    );
+    // Names.
+    for (name, words) in [
+        ("   ", "empty"),
+        (&"n".repeat(61)[..], "longer"),
+        ("a\u{7}b", "control"),
+    ] {
+        let r = call(
+            &addr,
+            "POST",
+            "/api/join",
+            None,
+            Some(json!({ "code": code, "name": name })),
+        )
+        .await;
+        expect(&r, 400, words);
+        let r = call(
+            &addr,
+            "POST",
+            "/api/classes",
+            None,
+            Some(json!({ "name": name })),
+        )
+        .await;
+        expect(&r, 400, words);
+        let r = call(
+            &addr,
+            "PATCH",
+            &format!("/api/class/learners/{ada}"),
+            Some(&teacher),
+            Some(json!({ "name": name })),
+        )
+        .await;
+        expect(&r, 400, words);
+    }
+    let r = call(
+        &addr,
+        "POST",
+        "/api/join",
+        None,
+        Some(json!({ "code": code })),
+    )
+    .await;
+    expect(&r, 400, "malformed JSON");
+    let j = call(&addr, "GET", "/api/class", Some(&teacher), None)
+        .await
+        .json();
+    assert_eq!(
+        j["rows"].as_array().map(Vec::len),
+        Some(1),
+        "no refused join added anyone"
+    );
+    assert_eq!(j["rows"][0]["name"], "Ada");
+    // Unknown endpoints answer JSON 404.
+    expect(
+        &call(&addr, "GET", "/api/nope", None, None).await,
+        404,
+        "not found",
+    );
+}
+
+async fn joining_locking_and_rate_limit(backend: &str) {
+    let addr = spawn(open(backend).await).await;
+    let (teacher, code) = create_class(&addr, "Class").await;
+    // Codes are forgiving about case and dashes.
+    let typed = format!("{}-{}", &code[..4].to_lowercase(), &code[4..]);
+    join(&addr, &typed, "Ada").await;
+    let r = call(
+        &addr,
+        "PATCH",
+        "/api/class",
+        Some(&teacher),
+        Some(json!({ "locked": true })),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = call(
+        &addr,
+        "POST",
+        "/api/join",
+        None,
+        Some(json!({ "code": code, "name": "Late" })),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    call(
+        &addr,
+        "PATCH",
+        "/api/class",
+        Some(&teacher),
+        Some(json!({ "locked": false })),
+    )
+    .await;
+    // Ten wrong codes from one client, then even the right code waits; other clients may join.
+    let me = tokens::new_id("10.0.");
+    let join_as = |who: String, code: String| {
+        let addr = addr.clone();
+        async move {
+            let body = json!({ "code": code, "name": "Guess" }).to_string();
+            gentutor_server::client::request_with(
+                &addr,
+                "POST",
+                "/api/join",
+                None,
+                Some(&body),
+                &[("X-Forwarded-For", &who)],
+            )
+            .await
+            .expect("request")
+        }
+    };
+    for i in 0..10 {
+        let r = join_as(me.clone(), "ZZZZZZZZ".into()).await;
+        assert_eq!(r.status, 404, "try {i}: {}", r.body);
+    }
+    let r = join_as(me.clone(), "ZZZZZZZZ".into()).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(join_as(me.clone(), code.clone()).await.status, 429);
+    assert_eq!(
+        join_as(tokens::new_id("10.1."), code.clone()).await.status,
+        201
+    );
+}
+
+async fn batches_are_idempotent_and_the_table_is_computed(backend: &str) {
+    let addr = spawn(open(backend).await).await;
+    let (teacher, code) = create_class(&addr, "Class").await;
+    let (ada, ada_t) = join(&addr, &code, "Ada").await;
+    let (bob, bob_t) = join(&addr, &code, "Bob, \"the builder\"").await;
+    let (_cy, _) = join(&addr, &code, "Cy").await;
+    let t = now() - 1000;
+    let batch: Vec<_> = (0..5)
+        .map(|i| answer(&ada, &format!("a{i}"), 1 + i, t + i64::from(i), i % 2 == 0))
+        .collect();
+    for _ in 0..3 {
+        let r = post_events(&addr, &ada_t, &batch).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let acked: Vec<String> =
+            serde_json::from_value(r.json()["acknowledged"].clone()).expect("ids");
+        assert_eq!(
+            acked,
+            batch.iter().map(|e| e.id.clone()).collect::<Vec<_>>()
+        );
+    }
+    let r = post_events(&addr, &bob_t, &[answer(&bob, "b", 1, t, false)]).await;
+    assert_eq!(r.status, 200);
+    let r = call(&addr, "GET", "/api/me", Some(&ada_t), None).await;
+    assert_eq!(
+        r.json()["events"],
+        5,
+        "a batch sent three times is stored once"
+    );
+    let j = call(&addr, "GET", "/api/class", Some(&teacher), None)
+        .await
+        .json();
+    let rows = j["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["summary"]["test"]["answers"], 5);
+    assert_eq!(rows[0]["summary"]["test"]["correct"], 3);
+    assert_eq!(rows[0]["cells"][2], "60% over 5 answers");
+    assert_eq!(rows[1]["cells"][2], "0% over 1 answers");
+    assert_eq!(rows[2]["summary"]["events"], 0, "Cy has not studied");
+    assert_eq!(rows[2]["cells"][0], "0%");
+    assert_eq!(rows[2]["inactive"], true);
+    assert_eq!(rows[0]["inactive"], false);
+    // Hardest: card 1 answered twice (Ada right, Bob wrong) is listed.
+    assert_eq!(j["hardest"][0]["card"], 1);
+    let csv = call(&addr, "GET", "/api/class/export.csv", Some(&teacher), None).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("text/csv")));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Name,Mastery,Learn,Test,Matching,Spaced,Call,Last active (UTC),Events"
+    );
+    assert!(
+        lines[1].starts_with("Ada,") && lines[1].ends_with(",5"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("\"Bob, \"\"the builder\"\"\","),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines.len(), 4);
+}
+
+on_both!(
+    authorization_for_every_endpoint,
+    bad_input_is_refused_and_nothing_stored,
+    joining_locking_and_rate_limit,
+    batches_are_idempotent_and_the_table_is_computed,
+);
+
+#[tokio::test]
+async fn serves_the_app_with_a_fallback_for_client_routes() {
+    let dist = std::env::temp_dir().join(format!("gentutor-dist-{}-{}", std::process::id(), now()));
+    std::fs::create_dir_all(&dist).expect("dir");
+    std::fs::write(dist.join("index.html"), "<html>app shell</html>").expect("write");
+    std::fs::write(dist.join("app.js"), "console.log(1)").expect("write");
+    let db = open("sqlite").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let app = gentutor_server::api::app(
+        gentutor_server::api::AppState {
+            db,
+            trust_forwarded_for: false,
+        },
+        Some(dist),
+    );
+    tokio::spawn(gentutor_server::serve(listener, app));
+    let r = call(&addr, "GET", "/app.js", None, None).await;
+    assert_eq!((r.status, r.body.as_str()), (200, "console.log(1)"));
+    for path in [
+        "/",
+        "/class/0123456789abcdef0123456789abcdef",
+        "/join/ABCDEFGH",
+        "/study/learn",
+    ] {
+        let r = call(&addr, "GET", path, None, None).await;
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, "<html>app shell</html>"),
+            "{path}"
+        );
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+    }
+    let r = call(&addr, "GET", "/api/health", None, None).await;
+    assert_eq!((r.status, r.body.as_str()), (200, "ok"));
+    let r = call(&addr, "GET", "/api/missing", None, None).await;
+    assert_eq!(r.status, 404);
+}
