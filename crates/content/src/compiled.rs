@@ -41,6 +41,18 @@ pub struct CardHtml {
     pub distractors: Vec<String>,
 }
 
+/// A card's texts as they are spoken (maths read out: "x sub t minus one", "alpha bar t"), made
+/// at build time from the LaTeX, for the spoken tutor.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CardSpeech {
+    /// The question.
+    pub front: String,
+    /// The one-line answer.
+    pub answer: String,
+    /// One per key point, in the card's order.
+    pub key_points: Vec<String>,
+}
+
 /// A correction with its text rendered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompiledCorrection {

@@ -16,9 +16,11 @@ pub mod library;
 #[cfg(feature = "compile")]
 pub mod lint;
 pub mod markdown;
-pub mod registry;
 #[cfg(feature = "compile")]
 pub mod math;
+pub mod registry;
+#[cfg(feature = "compile")]
+pub mod speech;
 #[cfg(feature = "compile")]
 pub mod summary;
 

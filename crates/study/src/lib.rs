@@ -4,6 +4,7 @@
 //! Pure logic: no web-sys, no Leptos, no clock, no OS randomness. Time comes in as `now_ms`
 //! (Unix milliseconds) and randomness as a `seed: u64`.
 
+pub mod call;
 pub mod display;
 pub mod events;
 pub mod flashcards;
