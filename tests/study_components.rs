@@ -4,8 +4,11 @@
 
 use gentutor::content::library;
 use gentutor::ui::study::flashcards::Flashcards;
+use gentutor::ui::study::learn::Learn;
 use gentutor::ui::study::spaced::Spaced;
+use gentutor::ui::study::test::TestMode;
 use gentutor::ui::widgets::quiz::Quiz;
+use gentutor_study::learn::LearnStage;
 use gentutor_study::progress::{Progress, STORAGE_KEY};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -72,6 +75,60 @@ fn set_value(root: &web_sys::HtmlElement, css: &str, value: &str) {
     }
     el.dispatch_event(&web_sys::Event::new("change").expect("event"))
         .expect("dispatch");
+}
+
+/// Sends a key press to the element `css` (it bubbles up from there).
+fn press_on(root: &web_sys::HtmlElement, css: &str, key: &str) {
+    let el = root
+        .query_selector(css)
+        .expect("q")
+        .unwrap_or_else(|| panic!("no {css}"));
+    let f = js_sys::Function::new_with_args(
+        "el, k",
+        "el.focus(); el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));",
+    );
+    f.call2(
+        &wasm_bindgen::JsValue::NULL,
+        &el,
+        &wasm_bindgen::JsValue::from_str(key),
+    )
+    .expect("dispatch a key");
+}
+
+/// Types `value` into the text field `css` (sets it and sends `input`).
+fn type_into(root: &web_sys::HtmlElement, css: &str, value: &str) {
+    let el = root
+        .query_selector(css)
+        .expect("q")
+        .unwrap_or_else(|| panic!("no {css}"));
+    let f = js_sys::Function::new_with_args(
+        "el, v",
+        "el.value = v; el.dispatchEvent(new Event('input', { bubbles: true }));",
+    );
+    f.call2(
+        &wasm_bindgen::JsValue::NULL,
+        &el,
+        &wasm_bindgen::JsValue::from_str(value),
+    )
+    .expect("type");
+}
+
+/// The `value` of a form field.
+fn value_of(root: &web_sys::HtmlElement, css: &str) -> String {
+    let el = root
+        .query_selector(css)
+        .expect("q")
+        .unwrap_or_else(|| panic!("no {css}"));
+    js_sys::Reflect::get(&el, &wasm_bindgen::JsValue::from_str("value"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+fn attr(root: &web_sys::HtmlElement, css: &str, name: &str) -> Option<String> {
+    root.query_selector(css)
+        .expect("q")
+        .and_then(|e| e.get_attribute(name))
 }
 
 fn exists(root: &web_sys::HtmlElement, css: &str) -> bool {
@@ -296,5 +353,123 @@ async fn review_settings_and_scope_are_saved_and_used() {
     );
     let id = shown_card(&root).expect("a card");
     assert_eq!(lib.card(id).map(|c| c.lesson_slug()), Some(lesson.as_str()));
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn learn_keeps_the_typed_answer_and_an_override_rewrites_the_feedback() {
+    // Every card at the typed stage.
+    let mut p = Progress::fresh();
+    for c in &library().cards {
+        p.record_learn_answer(c.id, 1, true, 0);
+        p.record_learn_answer(c.id, 2, true, 0);
+    }
+    p.learn_round = 2;
+    save(&p);
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <Learn /> });
+    tick().await;
+    click(&root, "[data-testid=learn-start]");
+    tick().await;
+    type_into(&root, "[data-testid=learn-typed]", "my own words");
+    click(&root, "[data-testid=learn-submit]");
+    tick().await;
+    assert!(exists(&root, "[data-testid=learn-feedback]"));
+    assert_eq!(
+        value_of(&root, "[data-testid=learn-typed]"),
+        "my own words",
+        "the typed answer stays next to the feedback"
+    );
+    let note = text(&root, "[data-testid=learn-stage]");
+    assert!(note.contains("again later in this round"), "{note}");
+    click(&root, "[data-testid=learn-override]");
+    tick().await;
+    let verdict = text(&root, "[data-testid=learn-feedback] .verdict");
+    assert_eq!(verdict, "Counted as right (your override).");
+    let note = text(&root, "[data-testid=learn-stage]");
+    assert!(
+        !note.contains("again") && note.contains("learned"),
+        "the note follows the override: {note}"
+    );
+    for internal in ["TrueFalse", "MultipleChoice", "Typed"] {
+        assert!(!note.contains(internal), "{note}");
+    }
+    let learned = saved()
+        .cards
+        .values()
+        .filter(|c| c.learn_stage == LearnStage::Learned)
+        .count();
+    assert_eq!(learned, 1, "the overridden card counts as learned");
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn number_keys_answer_in_learn_and_test() {
+    save(&Progress::fresh());
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <Learn /> });
+    tick().await;
+    click(&root, "[data-testid=learn-start]");
+    tick().await;
+    assert!(
+        exists(&root, "[data-testid=learn-option-1]"),
+        "multiple choice first"
+    );
+    press("2");
+    tick().await;
+    assert!(
+        exists(&root, "[data-testid=learn-feedback]"),
+        "key 2 answered"
+    );
+    assert_eq!(
+        attr(&root, "[data-testid=learn-option-1]", "aria-pressed").as_deref(),
+        Some("true"),
+        "the option numbered 2 was chosen"
+    );
+    let answered: usize = saved().cards.values().map(|c| c.learn_log.len()).sum();
+    assert_eq!(answered, 1);
+    drop(mounted);
+
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <TestMode /> });
+    tick().await;
+    click(&root, "[data-testid=test-start]");
+    tick().await;
+    let n = root
+        .query_selector_all("[data-testid=test-question]")
+        .expect("q")
+        .length();
+    let (mut choice, mut tf) = (false, false);
+    for i in 0..n {
+        if exists(&root, &format!("[data-testid=test-{i}-option-2]")) && !choice {
+            press_on(&root, &format!("[data-testid=test-{i}-option-0]"), "3");
+            tick().await;
+            let pressed = attr(
+                &root,
+                &format!("[data-testid=test-{i}-option-2]"),
+                "aria-pressed",
+            );
+            assert_eq!(pressed.as_deref(), Some("true"), "question {i}: key 3");
+            choice = true;
+        } else if exists(&root, &format!("[data-testid=test-{i}-true]")) && !tf {
+            press_on(&root, &format!("[data-testid=test-{i}-true]"), "2");
+            tick().await;
+            let pressed = attr(
+                &root,
+                &format!("[data-testid=test-{i}-false]"),
+                "aria-pressed",
+            );
+            assert_eq!(
+                pressed.as_deref(),
+                Some("true"),
+                "question {i}: key 2 = False"
+            );
+            tf = true;
+        }
+    }
+    assert!(
+        choice && tf,
+        "the test had a choice and a true/false question"
+    );
     drop(mounted);
 }

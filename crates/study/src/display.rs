@@ -7,7 +7,8 @@
 //! text) is HTML-escaped.
 
 use super::grading::Grade;
-use super::questions::{Question, QuestionKind};
+use super::learn::{LearnFeedback, LearnStage};
+use super::questions::{Checked, Question, QuestionKind};
 use super::scheduler::DAY_MS;
 use gentutor_content::cards::Card;
 use gentutor_content::compiled::CardHtml;
@@ -101,6 +102,50 @@ pub fn kind_label(kind: QuestionKind) -> &'static str {
         QuestionKind::Typed => "Typed answer",
         QuestionKind::Matching => "Matching",
     }
+}
+
+/// A Learn stage in words ("true/false", never the saved name "TrueFalse").
+pub fn stage_label(stage: LearnStage) -> &'static str {
+    match stage {
+        LearnStage::MultipleChoice => "multiple choice",
+        LearnStage::TrueFalse => "true/false",
+        LearnStage::Typed => "typed answer",
+        LearnStage::Learned => "learned",
+    }
+}
+
+/// The verdict line of the feedback box.
+pub fn verdict(checked: &Checked) -> &'static str {
+    match (&checked.grade, checked.correct) {
+        (Some(g), true) if g.overridden => "Counted as right (your override).",
+        (_, true) => "Right.",
+        (Some(g), false) if g.score > 0.0 => "Partly right: not enough key points.",
+        _ => "Not right.",
+    }
+}
+
+/// The line under Learn's feedback: where the card moved and whether it comes back.
+pub fn learn_note(fb: &LearnFeedback) -> String {
+    let (before, after) = (stage_label(fb.stage_before), stage_label(fb.stage_after));
+    let moved = if fb.stage_after == LearnStage::Learned && fb.stage_before != fb.stage_after {
+        format!("Learned: {before} → {after}.")
+    } else if fb.stage_after > fb.stage_before {
+        format!("Next time as {after} ({before} → {after}).")
+    } else if fb.stage_after < fb.stage_before {
+        format!("Back to {after} ({before} → {after}).")
+    } else if fb.checked.correct {
+        format!("Stays at {after}: a card moves up once per round.")
+    } else {
+        format!("Stays at {after}.")
+    };
+    let again = if fb.again_this_round {
+        " You will see this card again later in this round."
+    } else if fb.first_next_round {
+        " This card will open the next round."
+    } else {
+        ""
+    };
+    format!("{moved}{again}")
 }
 
 /// The key points of `card` named by `grade`: `(found, missed)` point texts.
@@ -258,6 +303,53 @@ mod tests {
         let (found, missed) = key_points(&c, &g);
         assert_eq!(found, vec!["keyword1"]);
         assert_eq!(missed, vec!["other"]);
+    }
+
+    #[test]
+    fn learn_feedback_words_follow_an_override_and_use_no_internal_names() {
+        use crate::learn::LearnSession;
+        use crate::progress::Progress;
+        use crate::questions::Answer;
+        let cards = deck(3);
+        let mut p = Progress::fresh();
+        for id in 1..=3 {
+            // Every card at the typed stage.
+            p.record_learn_answer(id, 0, true, 0);
+            p.record_learn_answer(id, 1, true, 0);
+        }
+        p.learn_round = 1;
+        let mut s = LearnSession::new(&cards, &[1, 2, 3], 5).expect("cards");
+        s.start_round(&mut p);
+        let q = s.next_question(&cards, &p).expect("question");
+        assert_eq!(q.kind(), QuestionKind::Typed);
+        // Half the key points: partly right, so it comes back this round.
+        let fb = s
+            .answer(&cards, &mut p, &Answer::Text("nothing useful".into()), 10)
+            .expect("open");
+        assert!(!fb.checked.correct);
+        let before = format!("{} {}", verdict(&fb.checked), learn_note(&fb));
+        assert!(before.contains("again later in this round"), "{before}");
+        assert!(before.contains("Back to true/false"), "{before}");
+        let fb = s.override_last(&mut p).expect("overridden");
+        let after = format!("{} {}", verdict(&fb.checked), learn_note(&fb));
+        assert!(after.starts_with("Counted as right"), "{after}");
+        assert!(
+            after.contains("Learned: typed answer → learned."),
+            "{after}"
+        );
+        assert!(
+            !after.contains("again") && !after.contains("Partly"),
+            "{after}"
+        );
+        for stage in [
+            LearnStage::MultipleChoice,
+            LearnStage::TrueFalse,
+            LearnStage::Typed,
+            LearnStage::Learned,
+        ] {
+            assert!(!stage_label(stage).contains(stage.name()) || stage == LearnStage::Learned);
+        }
+        assert!(!before.contains("TrueFalse") && !after.contains("MultipleChoice"));
     }
 
     #[test]

@@ -109,6 +109,8 @@ pub struct LearnFeedback {
     pub again_this_round: bool,
     /// The card will open the next round.
     pub first_next_round: bool,
+    /// The learner said "I was right" and the answer now counts as right.
+    pub overridden: bool,
 }
 
 /// A Learn session over a chosen set of cards.
@@ -122,6 +124,8 @@ pub struct LearnSession {
     carry_over: Vec<u32>,
     current: Option<Question>,
     last_answered: Option<(u32, bool)>,
+    /// The feedback on the last answer, updated by an override.
+    last_feedback: Option<LearnFeedback>,
     asked: usize,
     correct: usize,
 }
@@ -153,6 +157,7 @@ impl LearnSession {
             carry_over: Vec::new(),
             current: None,
             last_answered: None,
+            last_feedback: None,
             asked: 0,
             correct: 0,
         })
@@ -180,6 +185,7 @@ impl LearnSession {
         self.requeued.clear();
         self.current = None;
         self.last_answered = None;
+        self.last_feedback = None;
         self.asked = 0;
         self.correct = 0;
         if !self.queue.is_empty() {
@@ -239,18 +245,22 @@ impl LearnSession {
             first_next_round = true;
         }
         self.last_answered = Some((id, checked.correct));
-        Some(LearnFeedback {
+        let fb = LearnFeedback {
             checked,
             stage_before,
             stage_after,
             again_this_round,
             first_next_round,
-        })
+            overridden: false,
+        };
+        self.last_feedback = Some(fb.clone());
+        Some(fb)
     }
 
     /// "I was right": turns the last (wrong) answer into a correct one, in `progress` and in
-    /// this round's queue. Returns the card's new stage, or `None` if there is nothing to undo.
-    pub fn override_last(&mut self, progress: &mut Progress) -> Option<LearnStage> {
+    /// this round's queue. Returns the feedback as it now stands (right, overridden, the new
+    /// stage, not coming back), or `None` if there is nothing to undo.
+    pub fn override_last(&mut self, progress: &mut Progress) -> Option<LearnFeedback> {
         let (id, correct) = self.last_answered?;
         if correct {
             return None;
@@ -263,7 +273,18 @@ impl LearnSession {
         self.carry_over.retain(|&c| c != id);
         self.last_answered = Some((id, true));
         self.correct += 1;
-        Some(stage)
+        let fb = self.last_feedback.take().map(|mut fb| {
+            fb.checked.correct = true;
+            fb.checked.score = 1.0;
+            fb.checked.grade = fb.checked.grade.as_ref().map(|g| g.overridden_correct());
+            fb.stage_after = stage;
+            fb.again_this_round = false;
+            fb.first_next_round = false;
+            fb.overridden = true;
+            fb
+        })?;
+        self.last_feedback = Some(fb.clone());
+        Some(fb)
     }
 
     /// The current round number (0 before the first round).
@@ -449,7 +470,13 @@ mod tests {
             .expect("open");
         assert!(fb.again_this_round);
         assert_eq!(s.remaining_in_round(), 3);
-        assert_eq!(s.override_last(&mut p), Some(LearnStage::TrueFalse));
+        let fb = s.override_last(&mut p).expect("overridden");
+        assert_eq!(fb.stage_after, LearnStage::TrueFalse);
+        assert!(fb.checked.correct && fb.overridden && fb.checked.score == 1.0);
+        assert!(
+            !fb.again_this_round && !fb.first_next_round,
+            "an overridden card does not come back this round"
+        );
         assert_eq!(p.learn_stage(id), LearnStage::TrueFalse);
         assert_eq!(s.remaining_in_round(), 2);
         assert_eq!(s.round_score(), (1, 1));

@@ -67,6 +67,21 @@ impl Question {
         }
     }
 
+    /// The answer picked by the number key `key` ("1" is the first option shown, "1" True and
+    /// "2" False for true/false); `None` for other keys, out-of-range numbers and typed
+    /// questions.
+    pub fn answer_for_key(&self, key: &str) -> Option<Answer> {
+        let i = key.parse::<usize>().ok()?.checked_sub(1)?;
+        match self {
+            Question::MultipleChoice { options, .. }
+            | Question::Matching { terms: options, .. } => {
+                (i < options.len()).then_some(Answer::Choice(i))
+            }
+            Question::TrueFalse { .. } => (i < 2).then_some(Answer::TrueFalse(i == 0)),
+            Question::Typed { .. } => None,
+        }
+    }
+
     /// Its kind.
     pub fn kind(&self) -> QuestionKind {
         match self {
@@ -254,6 +269,33 @@ fn choice(ok: bool, given: String, right_answer: String) -> Checked {
 mod tests {
     use super::*;
     use crate::test_cards::{card, deck};
+
+    #[test]
+    fn number_keys_pick_the_options_shown_with_those_numbers() {
+        let cards = deck(6);
+        let mut rng = SplitMix64::new(3);
+        let mc = build_question(&cards[0], QuestionKind::MultipleChoice, &cards, &mut rng);
+        assert_eq!(mc.answer_for_key("1"), Some(Answer::Choice(0)));
+        assert_eq!(mc.answer_for_key("4"), Some(Answer::Choice(3)));
+        assert_eq!(mc.answer_for_key("5"), None);
+        assert_eq!(mc.answer_for_key("0"), None);
+        assert_eq!(mc.answer_for_key("a"), None);
+        // The key's answer is graded as the option with that number.
+        let Question::MultipleChoice { correct, .. } = &mc else {
+            panic!("{mc:?}");
+        };
+        let key = (correct + 1).to_string();
+        let a = mc.answer_for_key(&key).expect("in range");
+        assert!(check_answer(&cards[0], &mc, &a).correct);
+        let tf = build_question(&cards[0], QuestionKind::TrueFalse, &cards, &mut rng);
+        assert_eq!(tf.answer_for_key("1"), Some(Answer::TrueFalse(true)));
+        assert_eq!(tf.answer_for_key("2"), Some(Answer::TrueFalse(false)));
+        assert_eq!(tf.answer_for_key("3"), None);
+        let typed = build_question(&cards[0], QuestionKind::Typed, &cards, &mut rng);
+        assert_eq!(typed.answer_for_key("1"), None);
+        let m = build_question(&cards[0], QuestionKind::Matching, &cards, &mut rng);
+        assert_eq!(m.answer_for_key("2"), Some(Answer::Choice(1)));
+    }
 
     #[test]
     fn multiple_choice_has_back_and_three_distractors_shuffled_by_seed() {

@@ -4,6 +4,7 @@
 use super::question::{Feedback, QuestionBody};
 use super::store::{fresh_seed, now_ms, use_progress};
 use crate::content::library;
+use gentutor_study::display;
 use gentutor_study::learn::{LearnFeedback, LearnSession};
 use gentutor_study::questions::{Answer, Question};
 use leptos::prelude::*;
@@ -15,8 +16,8 @@ enum Phase {
     Setup,
     /// A question is open.
     Asking(Question),
-    /// The last question was answered.
-    Answered(Question, LearnFeedback),
+    /// The last question was answered (with what the learner gave, kept in view).
+    Answered(Question, LearnFeedback, Answer),
     /// The round is over: `(correct, asked)`.
     RoundOver(usize, usize),
     /// Every card of the session is learned.
@@ -32,7 +33,6 @@ pub fn Learn() -> impl IntoView {
     let phase = RwSignal::new(Phase::Setup);
     let scope = RwSignal::new(String::from("all"));
     let error = RwSignal::new(None::<String>);
-    let overridden = RwSignal::new(false);
 
     let ask_next = move || {
         let q = store.with_untracked(|p| {
@@ -40,7 +40,6 @@ pub fn Learn() -> impl IntoView {
                 .try_update_value(|s| s.as_mut().and_then(|s| s.next_question(&lib.cards, p)))
                 .flatten()
         });
-        overridden.set(false);
         match q {
             Some(q) => phase.set(Phase::Asking(q)),
             None => {
@@ -96,19 +95,23 @@ pub fn Learn() -> impl IntoView {
             })
             .flatten();
         if let Some(fb) = fb {
-            phase.set(Phase::Answered(q, fb));
+            phase.set(Phase::Answered(q, fb, a));
         }
     });
     let override_last = move || {
-        let done = store
+        let Phase::Answered(q, _, a) = phase.get_untracked() else {
+            return;
+        };
+        let fb = store
             .update(|p| {
                 session
                     .try_update_value(|s| s.as_mut().and_then(|s| s.override_last(p)))
                     .flatten()
             })
             .flatten();
-        if done.is_some() {
-            overridden.set(true);
+        // The whole feedback is redrawn from the engine's corrected version.
+        if let Some(fb) = fb {
+            phase.set(Phase::Answered(q, fb, a));
         }
     };
 
@@ -159,33 +162,23 @@ pub fn Learn() -> impl IntoView {
         Phase::Asking(q) => {
             let chosen = Signal::derive(|| None::<Answer>);
             view! {
-                <QuestionBody question=q on_answer=answer chosen=chosen locked=false testid="learn".to_string() />
+                <QuestionBody question=q on_answer=answer chosen=chosen locked=false testid="learn".to_string() window_keys=true />
             }
             .into_any()
         }
-        Phase::Answered(q, fb) => {
-            let typed_wrong = fb.checked.grade.is_some() && !fb.checked.correct;
-            let again = if fb.again_this_round {
-                "You will see this card again later in this round."
-            } else if fb.first_next_round {
-                "This card will open the next round."
-            } else {
-                ""
-            };
-            let stage = format!(
-                "Stage: {} → {}",
-                fb.stage_before.name(),
-                fb.stage_after.name()
-            );
+        Phase::Answered(q, fb, given) => {
+            let typed = fb.checked.grade.is_some();
+            let overridden = fb.overridden;
+            let note = display::learn_note(&fb);
             view! {
-                <QuestionBody question=q.clone() on_answer=answer chosen=Signal::derive(|| None::<Answer>) locked=true testid="learn".to_string() />
+                <QuestionBody question=q.clone() on_answer=answer chosen=Signal::derive(move || Some(given.clone())) locked=true testid="learn".to_string() />
                 <Feedback question=q checked=fb.checked.clone() testid="learn-feedback".to_string() />
-                <p class="muted" data-testid="learn-stage">{stage}" "{again}</p>
+                <p class="muted" data-testid="learn-stage">{note}</p>
                 <div class="mode-actions">
-                    {typed_wrong.then(|| view! {
-                        <button class="secondary" data-testid="learn-override" disabled=move || overridden.get()
+                    {(typed && (overridden || !fb.checked.correct)).then(|| view! {
+                        <button class="secondary" data-testid="learn-override" disabled=overridden
                             on:click=move |_| override_last()>
-                            {move || if overridden.get() { "Counted as right" } else { "I was right" }}
+                            {if overridden { "Counted as right" } else { "I was right" }}
                         </button>
                     })}
                     <button data-testid="learn-continue" autofocus on:click=move |_| ask_next()>"Continue"</button>

@@ -1,5 +1,6 @@
 //! One question (Learn and Test): the prompt and the answer controls, and the feedback after.
 
+use super::store::ignore_shortcut;
 use crate::content::library;
 use crate::ui::widgets::Html;
 use gentutor_study::display;
@@ -25,6 +26,10 @@ pub fn QuestionBody(
     typed_live: bool,
     /// Prefix of the controls' `data-testid`s (`learn`, `test-3`).
     testid: String,
+    /// Number keys 1-4 answer anywhere on the page (Learn, one question at a time); otherwise
+    /// only while focus is inside this question (Test, several questions on a page).
+    #[prop(optional)]
+    window_keys: bool,
 ) -> impl IntoView {
     let lib = library();
     let (Some(card), Some(html)) = (
@@ -34,11 +39,26 @@ pub fn QuestionBody(
         return view! { <p class="error">"This card is missing from the deck."</p> }.into_any();
     };
     let prompt = display::prompt_html(&question, html);
+    let keyed = question.clone();
+    let on_key = move |ev: &web_sys::KeyboardEvent| {
+        if locked.get_untracked() || ignore_shortcut(ev) {
+            return;
+        }
+        if let Some(a) = keyed.answer_for_key(&ev.key()) {
+            ev.prevent_default();
+            on_answer.run(a);
+        }
+    };
+    if window_keys {
+        let on_key = on_key.clone();
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| on_key(&ev));
+        on_cleanup(move || handle.remove());
+    }
     let ask = match &question {
-        Question::MultipleChoice { .. } => "Choose the right answer.",
-        Question::TrueFalse { .. } => "True or false?",
+        Question::MultipleChoice { .. } => "Choose the right answer (keys 1-4).",
+        Question::TrueFalse { .. } => "True or false? (keys 1 and 2)",
         Question::Typed { .. } => "Answer in your own words.",
-        Question::Matching { .. } => "Which term has this definition?",
+        Question::Matching { .. } => "Which term has this definition? (keys 1-4)",
     };
     let controls = match &question {
         Question::MultipleChoice { .. } | Question::Matching { .. } => {
@@ -67,7 +87,9 @@ pub fn QuestionBody(
                 view! {
                     <button class="option tf" class:picked=picked aria-pressed=move || picked().to_string()
                         disabled=move || locked.get() data-testid=id
-                        on:click=move |_| on_answer.run(Answer::TrueFalse(b))>{label}</button>
+                        on:click=move |_| on_answer.run(Answer::TrueFalse(b))>
+                        <span class="option-key">{if b { 1 } else { 2 }}</span>{label}
+                    </button>
                 }
             };
             view! {
@@ -79,7 +101,11 @@ pub fn QuestionBody(
             .into_any()
         }
         Question::Typed { .. } => {
-            let text = RwSignal::new(String::new());
+            // Starts from the answer given, so it stays readable next to the feedback.
+            let text = RwSignal::new(match chosen.get_untracked() {
+                Some(Answer::Text(t)) => t,
+                _ => String::new(),
+            });
             let submit = move || on_answer.run(Answer::Text(text.get_untracked()));
             let check = (!typed_live).then(|| {
                 view! {
@@ -112,7 +138,8 @@ pub fn QuestionBody(
         }
     };
     view! {
-        <div class="question" data-kind=display::kind_label(question.kind())>
+        <div class="question" data-kind=display::kind_label(question.kind())
+            on:keydown=move |ev| if !window_keys { on_key(&ev) }>
             <p class="question-kind">{display::kind_label(question.kind())}</p>
             <Html html=prompt class="question-prompt" />
             <p class="question-ask">{ask}</p>
@@ -158,12 +185,7 @@ pub fn Feedback(
             </div>
         }
     });
-    let verdict = match (&checked.grade, checked.correct) {
-        (Some(g), true) if g.overridden => "Counted as right (your override).",
-        (_, true) => "Right.",
-        (Some(g), false) if g.score > 0.0 => "Partly right: not enough key points.",
-        _ => "Not right.",
-    };
+    let verdict = display::verdict(&checked);
     view! {
         <div class="feedback" class:ok=checked.correct class:wrong=!checked.correct data-testid=testid>
             <p class="verdict">{verdict}</p>
