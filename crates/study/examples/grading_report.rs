@@ -81,8 +81,15 @@ fn main() {
             let g = grade_answer(c, &item.answer);
             if g.verdict != item.label {
                 println!(
-                    "  card {:>2} {:?} -> {:?} found {:?} missed {:?}: {}",
-                    item.card, item.label, g.verdict, g.found, g.missed, item.answer
+                    "  card {:>2} {:?} -> {:?} found {:?} {:?} contradicted {:?} core {:?}: {}",
+                    item.card,
+                    item.label,
+                    g.verdict,
+                    g.found,
+                    g.quotes,
+                    g.contradicted,
+                    g.core,
+                    item.answer
                 );
             }
         }

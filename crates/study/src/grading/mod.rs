@@ -1,43 +1,51 @@
-//! Grading a typed answer against a card's key points.
+//! Grading a typed (or transcribed) answer against a card's key points, the way a fair teacher
+//! would: by what the answer says, not by its exact words.
 //!
-//! Both the answer and every key point (and each of its synonyms) go through the same
-//! normalisation: lowercase; Latin accents folded (`é` -> `e`, `ß` -> `ss`); Greek letters
-//! spelled out (`ε` -> `epsilon`, so "epsilon", "ε", `\epsilon`, `\varepsilon` and "eps"
-//! all agree); a few maths symbols named (`√` -> `sqrt`, "square root" -> `sqrt`, `∑` -> `sum`);
-//! punctuation and LaTeX layout words (`\mathbb`, `\frac`, `\left`) dropped; words split on
-//! whitespace. Short English function words ("the", "of", "a") are ignored, but negations
-//! ("not", "no", "without") are kept because they change the meaning.
+//! Answer, key points and synonyms go through the same normalisation ([`text`]: word forms,
+//! UK/US spellings, the maths aliases people type or say, clauses and the reach of negations).
+//! A key point is found when one of its phrasings (the point or a synonym) is:
+//! - every content word of the phrasing occurs in the answer (phrasings of four or more words
+//!   may miss one); single letters count only inside formulas;
+//! - a phrasing without a negation needs its words outside any negation's reach, and a negated
+//!   phrasing ("not symmetric") needs a negated occurrence: "they are symmetric" contradicts it;
+//! - roles: in "discriminator maximises V" the words after a role word (discriminator /
+//!   generator, forward / reverse, encoder / decoder, VAE / GAN / flow, hinge / Brier, labeled /
+//!   unlabeled / generated, ...) must be said of that role in the answer: the nearest role word
+//!   before them (or, if none, after them in the same clause) must be the same one, so "the
+//!   generator maximises V" contradicts it;
+//! - formulas (phrasings with `/ ( ) = ^ + _`): neighbouring maths tokens must be neighbours in
+//!   the answer too, so `r = (1-D)/D` does not match `D/(1-D)`;
+//! - a word of the question counts as said (short answers lean on the question's wording:
+//!   "a) right class b) not fake c) fake" after "(a) labeled real data, (b) ...").
 //!
-//! Two words agree when they are equal or are the same word up to a simple English plural
-//! (-s, -es after s/x/z/ch/sh, -ies <-> -y). A hyphenated or split compound also agrees with
-//! its joined spelling ("non-saturating" = "nonsaturating").
-//!
-//! A phrasing (the key point itself or one of its synonyms) is found when all of its content
-//! words occur somewhere in the answer (any order); phrasings of four or more content words
-//! may miss one. A key point is found when any of its phrasings is. The score is the fraction
-//! of key points found; the verdict is `Correct` at [`PASS_FRACTION`] or above, `Partial`
-//! above zero, `Incorrect` otherwise. The learner may override a verdict ("I was right"):
-//! see [`Grade::overridden_correct`].
-//!
-//! Limitation: matching ignores word order, so a sentence that swaps roles ("the generator
-//! maximises V while the discriminator minimises V") still contains "discriminator maximises
-//! V". Against the 37 real cards, 1 of 111 distractors grades `Correct`; the override and the
-//! shown key points are the safety net.
+//! Which key points an answer needs: the card's one-line `answer` is the author's model
+//! answer, so the key points found in it are the card's core points (all points if it has
+//! none). The verdict is `Correct` when the found core points, plus half a point for each other
+//! point found, reach [`PASS_FRACTION`] of the core points and nothing is contradicted;
+//! `Incorrect` when nothing is found (or contradictions outweigh what was found); `Partial`
+//! otherwise. The learner may override a verdict ("I was right"): see
+//! [`Grade::overridden_correct`].
 
 use gentutor_content::cards::Card;
 use serde::{Deserialize, Serialize};
 
 pub mod labelled;
+mod text;
 
-/// Fraction of key points needed for a `Correct` verdict.
+use text::{is_maths, stem, tokens, Tok};
+
+/// Fraction of the core key points (see the module docs) needed for a `Correct` verdict.
 pub const PASS_FRACTION: f64 = 0.75;
+
+/// Credit for a key point found outside the core ones.
+const EXTRA_CREDIT: f64 = 0.5;
 
 /// Outcome of grading one typed answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
-    /// At least [`PASS_FRACTION`] of the key points found (or overridden by the learner).
+    /// Enough core key points found (or overridden by the learner).
     Correct,
-    /// Some but not enough key points found.
+    /// Some but not enough key points found, or one stated the wrong way round.
     Partial,
     /// No key point found, or the answer was empty.
     Incorrect,
@@ -50,13 +58,23 @@ pub struct Grade {
     pub found: Vec<usize>,
     /// Indices into `card.key_points` that the answer does not mention.
     pub missed: Vec<usize>,
-    /// `found.len() / key_points.len()` in [0, 1] (1 for an override).
+    /// Credit earned over credit needed, in [0, 1] (1 for an override).
     pub score: f64,
     pub verdict: Verdict,
     /// True when the answer had no words at all.
     pub empty: bool,
     /// True when the learner overrode the verdict with "I was right".
     pub overridden: bool,
+    /// Key points the answer states the wrong way round (roles swapped, negated); also in
+    /// `missed`.
+    #[serde(default)]
+    pub contradicted: Vec<usize>,
+    /// The key points a correct answer needs (the ones the card's own answer makes).
+    #[serde(default)]
+    pub core: Vec<usize>,
+    /// For each index in `found`, the learner's own words that matched it.
+    #[serde(default)]
+    pub quotes: Vec<String>,
 }
 
 impl Grade {
@@ -78,293 +96,430 @@ impl Grade {
     }
 }
 
-/// Grades `answer` against `card.key_points` (see the module docs for the rules).
+/// Role words: within one group, the nearest one before a word says who does it.
+const ROLE_GROUPS: &[&[&str]] = &[
+    &["discriminator", "generator"],
+    &["forward", "reverse"],
+    &["encoder", "decoder"],
+    &["hinge", "brier"],
+    &["prescribed", "implicit"],
+    &["labeled", "unlabeled", "generated"],
+    &["vae", "gan", "flow"],
+    &["imagen", "dalle", "stable"],
+    &["cgan", "cyclegan", "stylegan"],
+    &["early", "late"],
+];
+
+fn role_group(w: &str) -> Option<usize> {
+    ROLE_GROUPS
+        .iter()
+        .position(|g| g.iter().any(|r| stem(r) == w))
+}
+
+/// One phrasing of a key point, tokenised.
+struct Phrase {
+    toks: Vec<Tok>,
+    /// For each token, the index of the role word that governs it.
+    governor: Vec<Option<usize>>,
+    formula: bool,
+    negated: bool,
+}
+
+fn compile(text: &str) -> Vec<Phrase> {
+    let mut toks = tokens(text);
+    let formula = text.contains(['/', '(', ')', '=', '^', '+', '_', '|', '√'])
+        || toks
+            .iter()
+            .any(|t| matches!(t.w.as_str(), "min" | "max" | "sup"));
+    if !formula {
+        // Single letters count only when said of a role and qualifying a word after them
+        // ("discriminator takes k steps").
+        let mut governed = false;
+        let keep: Vec<bool> = (0..toks.len())
+            .map(|j| {
+                governed |= role_group(&toks[j].w).is_some();
+                !toks[j].weak || (governed && toks[j].w.len() == 1 && j + 1 < toks.len())
+            })
+            .collect();
+        let mut it = keep.into_iter();
+        toks.retain(|_| it.next().unwrap_or(false));
+    }
+    let mut variants = vec![toks.clone()];
+    // A compound written apart in the key point may be written joined in the answer.
+    if !formula && toks.len() >= 2 {
+        for j in 0..toks.len() - 1 {
+            if role_group(&toks[j].w).is_some() || role_group(&toks[j + 1].w).is_some() {
+                continue;
+            }
+            let mut v = toks.clone();
+            let joined = stem(&format!("{}{}", toks[j].raw, toks[j + 1].raw));
+            v[j].w = joined;
+            v.remove(j + 1);
+            variants.push(v);
+        }
+    }
+    variants
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .map(|toks| {
+            let mut governor = Vec::with_capacity(toks.len());
+            let mut last: Option<usize> = None;
+            for (j, t) in toks.iter().enumerate() {
+                if role_group(&t.w).is_some() {
+                    governor.push(None);
+                    last = Some(j);
+                } else {
+                    governor.push(last);
+                }
+            }
+            let negated = toks.iter().any(|t| t.negated);
+            Phrase {
+                toks,
+                governor,
+                formula,
+                negated,
+            }
+        })
+        .collect()
+}
+
+/// The answer, tokenised, with joined neighbours as extra tokens.
+struct Answer {
+    toks: Vec<Tok>,
+    /// For each token, its position in the text (a joined compound sits at its first word).
+    at: Vec<usize>,
+    /// `toks.len()` before the joined compounds were appended.
+    real: usize,
+}
+
+impl Answer {
+    fn new(text: &str) -> Answer {
+        let mut toks = tokens(text);
+        let real = toks.len();
+        let mut at: Vec<usize> = (0..real).collect();
+        for i in 0..real.saturating_sub(1) {
+            let (a, b) = (&toks[i], &toks[i + 1]);
+            if a.weak || b.weak {
+                continue;
+            }
+            let t = Tok {
+                w: stem(&format!("{}{}", a.raw, b.raw)),
+                raw: format!("{} {}", a.raw, b.raw),
+                clause: a.clause,
+                negated: a.negated,
+                weak: false,
+            };
+            toks.push(t);
+            at.push(i);
+        }
+        Answer { toks, at, real }
+    }
+
+    /// The role word of `group` that governs token `i`.
+    fn subject(&self, i: usize, group: usize) -> Option<&str> {
+        let i = self.at[i];
+        let is_role = |t: &Tok| role_group(&t.w) == Some(group);
+        if let Some(t) = self.toks[..i].iter().rev().find(|t| is_role(t)) {
+            return Some(&t.w);
+        }
+        let clause = self.toks[i].clause;
+        self.toks[i + 1..self.real]
+            .iter()
+            .take_while(|t| t.clause == clause)
+            .find(|t| is_role(t))
+            .map(|t| t.w.as_str())
+    }
+}
+
+/// How one phrasing fares against the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Found,
+    /// Every word is there, but said of the other role or with the opposite polarity.
+    Contradicted,
+    Missing,
+}
+
+/// Words the learner may leave out because the question already says them.
+fn question_words(card: &Card) -> Vec<String> {
+    tokens(&card.front)
+        .into_iter()
+        .filter(|t| !t.weak)
+        .map(|t| t.w)
+        .collect()
+}
+
+/// Longest span (in tokens) over which a phrasing of `n` words may be spread.
+fn window(n: usize) -> usize {
+    2 * n + 4
+}
+
+fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<String>) -> Match {
+    let n = p.toks.len();
+    let mut loose = 0usize; // said in the answer, ignoring role and polarity
+    let mut free = 0usize; // left to the question's wording
+                           // For each phrase word: answer positions that say it with the right role and polarity.
+    let mut good: Vec<Vec<usize>> = Vec::with_capacity(n);
+    for (j, t) in p.toks.iter().enumerate() {
+        let gov = p.governor[j].map(|g| (&p.toks[g].w, role_group(&p.toks[g].w)));
+        let occurrences: Vec<usize> = (0..a.toks.len())
+            .filter(|&i| a.toks[i].w == t.w && (!a.toks[i].weak || p.formula || t.weak))
+            .collect();
+        if !occurrences.is_empty() {
+            loose += 1;
+        }
+        let ok: Vec<usize> = occurrences
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let polarity = if p.negated {
+                    !t.negated || a.toks[i].negated
+                } else {
+                    !a.toks[i].negated
+                };
+                let role = match gov {
+                    Some((role, Some(group))) => a.subject(i, group) == Some(role.as_str()),
+                    _ => true,
+                };
+                polarity && role
+            })
+            .collect();
+        if ok.is_empty()
+            && occurrences.is_empty()
+            && gov.is_none()
+            && role_group(&t.w).is_none()
+            && !t.negated
+            && !p.formula
+            && question.contains(&t.w)
+        {
+            free += 1;
+        }
+        good.push(ok);
+    }
+    // The words must sit close together: pick the tightest window.
+    let pos = |i: usize| a.at[i];
+    let mut best: Option<(usize, Vec<Option<usize>>)> = None;
+    for anchor in good.iter().flatten().copied() {
+        let lo = pos(anchor);
+        let chosen: Vec<Option<usize>> = good
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .copied()
+                    .filter(|&i| pos(i) >= lo && pos(i) <= lo + window(n))
+                    .min_by_key(|&i| pos(i))
+            })
+            .collect();
+        let count = chosen.iter().filter(|c| c.is_some()).count();
+        if best.as_ref().is_none_or(|(b, _)| count > *b) {
+            best = Some((count, chosen));
+        }
+    }
+    let (present, chosen) = best.unwrap_or((0, vec![None; n]));
+    let negated_hit = p
+        .toks
+        .iter()
+        .zip(&chosen)
+        .any(|(t, c)| t.negated && c.is_some_and(|i| a.toks[i].negated));
+    let allowed_miss = if n >= 5 { 1 } else { 0 };
+    let mut ok =
+        present + free + allowed_miss >= n && present > free && (!p.negated || negated_hit);
+    if ok && p.formula {
+        // Each run of neighbouring maths tokens must appear, in order, in the answer.
+        let mut j = 0;
+        while j < n {
+            let mut k = j;
+            while k < n && is_maths(&p.toks[k].w) {
+                k += 1;
+            }
+            if k - j >= 2 {
+                let run: Vec<&str> = p.toks[j..k].iter().map(|t| t.w.as_str()).collect();
+                let found = a.toks[..a.real]
+                    .windows(run.len())
+                    .any(|w| w.iter().zip(&run).all(|(t, r)| t.w == *r));
+                if !found {
+                    ok = false;
+                    break;
+                }
+            }
+            j = k.max(j + 1);
+        }
+    }
+    if ok {
+        *quote = chosen
+            .iter()
+            .flatten()
+            .map(|&i| a.toks[i].raw.clone())
+            .collect();
+        Match::Found
+    } else if loose == n && n >= 2 && !p.formula && good.iter().any(|g| g.is_empty()) {
+        // Every word is there but some only with the other role or polarity.
+        Match::Contradicted
+    } else {
+        Match::Missing
+    }
+}
+
+/// Which key points `answer` makes: (found with quotes, contradicted).
+fn key_point_matches(card: &Card, answer: &Answer) -> (Vec<(usize, String)>, Vec<usize>) {
+    let question = question_words(card);
+    let mut found = Vec::new();
+    let mut contradicted = Vec::new();
+    for (i, kp) in card.key_points.iter().enumerate() {
+        let mut best = Match::Missing;
+        let mut quote = Vec::new();
+        for phrase in std::iter::once(&kp.point).chain(kp.synonyms.iter()) {
+            for p in compile(phrase) {
+                match match_phrase(&p, answer, &question, &mut quote) {
+                    Match::Found => {
+                        best = Match::Found;
+                        break;
+                    }
+                    Match::Contradicted => best = Match::Contradicted,
+                    Match::Missing => {}
+                }
+            }
+            if best == Match::Found {
+                break;
+            }
+        }
+        match best {
+            Match::Found => found.push((i, quote.join(" "))),
+            Match::Contradicted => contradicted.push(i),
+            Match::Missing => {}
+        }
+    }
+    (found, contradicted)
+}
+
+/// Replaces "(a)", "a)" markers in a short answer with the matching part of the question
+/// ("(a) labeled real data, (b) ..."), so list answers are read as the learner meant them.
+fn expand_parts(card: &Card, answer: &str) -> String {
+    let parts: Vec<(char, String)> = ['a', 'b', 'c', 'd']
+        .iter()
+        .filter_map(|&l| {
+            let start = card.front.find(&format!("({l})"))? + 3;
+            let rest = &card.front[start..];
+            let end = rest.find([',', '?', '(']).unwrap_or(rest.len());
+            let text = rest[..end].trim().trim_end_matches(" and").trim();
+            Some((l, text.to_string()))
+        })
+        .collect();
+    if parts.len() < 2 {
+        return answer.to_string();
+    }
+    let mut out = answer.to_string();
+    for (l, text) in &parts {
+        for marker in [format!("({l})"), format!(" {l})"), format!("{l})")] {
+            if out.starts_with(&marker) || out.contains(&marker) {
+                out = out.replacen(&marker, &format!(". {text}: "), 1);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Grades `answer` against `card.key_points` (see the module docs).
 /// A card without key points grades any non-empty answer as `Correct`, since there is nothing
 /// to check against, and an empty one as `Incorrect`.
 pub fn grade_answer(card: &Card, answer: &str) -> Grade {
-    let tokens = content_tokens(answer);
-    let empty = tokens.is_empty();
+    let expanded = expand_parts(card, answer);
+    let parsed = Answer::new(&expanded);
+    let empty = !parsed.toks.iter().any(|t| !t.weak || t.w.starts_with("op"));
     let total = card.key_points.len();
-    let mut found = Vec::new();
-    let mut missed = Vec::new();
-    if !empty {
-        let compounds = with_compounds(&tokens);
-        for (i, kp) in card.key_points.iter().enumerate() {
-            let hit = std::iter::once(&kp.point)
-                .chain(kp.synonyms.iter())
-                .any(|phrase| phrase_found(phrase, &compounds));
-            if hit {
-                found.push(i);
+    if empty || total == 0 {
+        return Grade {
+            found: Vec::new(),
+            missed: (0..total).collect(),
+            score: if empty { 0.0 } else { 1.0 },
+            verdict: if empty {
+                Verdict::Incorrect
             } else {
-                missed.push(i);
-            }
-        }
-    } else {
-        missed.extend(0..total);
+                Verdict::Correct
+            },
+            empty,
+            overridden: false,
+            contradicted: Vec::new(),
+            core: Vec::new(),
+            quotes: Vec::new(),
+        };
     }
-    let score = if empty {
-        0.0
-    } else if total == 0 {
-        1.0
-    } else {
-        found.len() as f64 / total as f64
-    };
-    let verdict = if empty {
+    let core = core_points(card);
+    let (found, contradicted) = key_point_matches(card, &parsed);
+    let found_idx: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
+    let core_found = found_idx.iter().filter(|i| core.contains(i)).count();
+    let extra_found = found_idx.len() - core_found;
+    let credit = core_found as f64 + EXTRA_CREDIT * extra_found as f64;
+    let needed = PASS_FRACTION * core.len() as f64;
+    let score = (credit / needed.max(1e-9)).min(1.0);
+    // A core point stated the wrong way round (roles swapped, negated) blocks `Correct`.
+    let core_contradicted = contradicted.iter().any(|i| core.contains(i));
+    let verdict = if found_idx.is_empty() || (core_contradicted && core_found == 0) {
         Verdict::Incorrect
-    } else if score >= PASS_FRACTION - 1e-12 {
+    } else if credit + 1e-9 >= needed && !core_contradicted {
         Verdict::Correct
-    } else if score > 0.0 {
-        Verdict::Partial
     } else {
-        Verdict::Incorrect
+        Verdict::Partial
     };
     Grade {
-        found,
-        missed,
+        missed: (0..total).filter(|i| !found_idx.contains(i)).collect(),
+        found: found_idx,
         score,
         verdict,
-        empty,
+        empty: false,
         overridden: false,
+        contradicted,
+        core,
+        quotes: found.into_iter().map(|(_, q)| q).collect(),
     }
 }
 
-/// Answer words plus every joined pair of neighbours, so "non saturating" also offers
-/// "nonsaturating".
-fn with_compounds(tokens: &[String]) -> Vec<String> {
-    let mut out = tokens.to_vec();
-    for w in tokens.windows(2) {
-        out.push(format!("{}{}", w[0], w[1]));
-    }
-    out
-}
-
-fn phrase_found(phrase: &str, answer: &[String]) -> bool {
-    let words = content_tokens(phrase);
-    if words.is_empty() {
-        return false;
-    }
-    let joined: String = words.concat();
-    if words.len() > 1 && answer.iter().any(|t| words_agree(t, &joined)) {
-        return true;
-    }
-    let has = |w: &String| answer.iter().any(|t| words_agree(t, w));
-    // Negations are never the word a long phrasing may miss.
-    if words
-        .iter()
-        .any(|w| NEGATIONS.contains(&w.as_str()) && !has(w))
-    {
-        return false;
-    }
-    let present = words.iter().filter(|w| has(w)).count();
-    let needed = if words.len() >= 4 {
-        words.len() - 1
-    } else {
-        words.len()
-    };
-    present >= needed
-}
-
-/// Singular candidates of a word under the simple English plural rules.
-fn singulars(w: &str) -> Vec<String> {
-    let mut out = vec![w.to_string()];
-    let n = w.len();
-    if n >= 5 && w.ends_with("ies") {
-        out.push(format!("{}y", &w[..n - 3]));
-    }
-    if n >= 5
-        && w.ends_with("es")
-        && ["ses", "xes", "zes", "ches", "shes"]
-            .iter()
-            .any(|s| w.ends_with(s))
-    {
-        out.push(w[..n - 2].to_string());
-    }
-    if n >= 4 && w.ends_with('s') && !w.ends_with("ss") {
-        out.push(w[..n - 1].to_string());
-    }
-    out
-}
-
-/// Equal, or the same word up to a plural ending.
-fn words_agree(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    let sa = singulars(a);
-    let sb = singulars(b);
-    sa.iter().any(|x| sb.contains(x))
-}
-
-/// Words that flip a phrase's meaning: always required.
-const NEGATIONS: &[&str] = &["not", "no", "never", "without", "cannot", "nor"];
-
-/// Words ignored when matching: English function words and LaTeX layout commands.
-const IGNORED: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "of",
-    "to",
-    "in",
-    "on",
-    "for",
-    "and",
-    "or",
-    "is",
-    "are",
-    "be",
-    "by",
-    "with",
-    "as",
-    "at",
-    "it",
-    "its",
-    "that",
-    "this",
-    "from",
-    "into",
-    "than",
-    "then",
-    "which",
-    "each",
-    "mathbb",
-    "mathrm",
-    "mathcal",
-    "mathbf",
-    "boldsymbol",
-    "operatorname",
-    "text",
-    "left",
-    "right",
-    "frac",
-    "tfrac",
-    "dfrac",
-    "cdot",
-    "big",
-    "bigl",
-    "bigr",
-];
-
-/// Normalised content words of `text` (see the module docs).
+/// Normalised content words of `text` (single letters and operators left out), as the grader
+/// sees them.
 pub fn content_tokens(text: &str) -> Vec<String> {
-    let folded = fold_text(text);
-    let raw: Vec<&str> = folded.split_whitespace().collect();
-    let mut out: Vec<String> = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let w = raw[i];
-        // "square root" is one maths word.
-        if w == "square" && raw.get(i + 1) == Some(&"root") {
-            out.push("sqrt".to_string());
-            i += 2;
-            continue;
-        }
-        let w = match w {
-            "varepsilon" | "eps" => "epsilon",
-            "vartheta" => "theta",
-            "varphi" => "phi",
-            "varsigma" => "sigma",
-            "varrho" => "rho",
-            "squareroot" => "sqrt",
-            other => other,
-        };
-        if !IGNORED.contains(&w) {
-            out.push(w.to_string());
-        }
-        i += 1;
+    tokens(text)
+        .into_iter()
+        .filter(|t| !t.weak)
+        .map(|t| t.w)
+        .collect()
+}
+
+/// The key points the card's own one-line answer makes (all of them if it makes none),
+/// remembered per card text: grading the model answer costs as much as grading the learner's.
+fn core_points(card: &Card) -> Vec<usize> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CORE: RefCell<HashMap<u32, (Card, Vec<usize>)>> = RefCell::new(HashMap::new());
     }
-    out
-}
-
-/// Lowercases, folds accents and Greek/maths symbols to ASCII words, and turns every other
-/// non-alphanumeric character into a space.
-fn fold_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if ('\u{0300}'..='\u{036F}').contains(&c) {
-            // Combining diacritical marks (decomposed accents): drop.
-        } else if let Some(s) = fold_latin(c) {
-            out.push_str(s);
-        } else if let Some(s) = fold_symbol(c) {
-            out.push(' ');
-            out.push_str(s);
-            out.push(' ');
-        } else if c.is_alphanumeric() {
-            out.push(c);
-        } else {
-            out.push(' ');
-        }
+    if let Some(core) = CORE.with(|c| {
+        c.borrow()
+            .get(&card.id)
+            .filter(|(k, _)| k == card)
+            .map(|(_, v)| v.clone())
+    }) {
+        return core;
     }
-    out
+    let core = compute_core_points(card);
+    CORE.with(|c| {
+        c.borrow_mut().insert(card.id, (card.clone(), core.clone()));
+    });
+    core
 }
 
-/// Latin letters with diacritics (lowercase) -> ASCII.
-fn fold_latin(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
-        'ł' | 'ľ' | 'ĺ' | 'ļ' => "l",
-        'ñ' | 'ń' | 'ň' | 'ņ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
-        'ŕ' | 'ř' | 'ŗ' => "r",
-        'ś' | 'š' | 'ş' | 'ș' => "s",
-        'ť' | 'ţ' | 'ț' => "t",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
-        'ý' | 'ÿ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
-        'ß' => "ss",
-        'æ' => "ae",
-        'œ' => "oe",
-        'þ' => "th",
-        _ => return None,
-    })
-}
-
-/// Greek letters (already lowercased) and maths symbols -> words.
-fn fold_symbol(c: char) -> Option<&'static str> {
-    Some(match c {
-        'α' => "alpha",
-        'β' => "beta",
-        'γ' => "gamma",
-        'δ' => "delta",
-        'ε' | 'ϵ' => "epsilon",
-        'ζ' => "zeta",
-        'η' => "eta",
-        'θ' | 'ϑ' => "theta",
-        'ι' => "iota",
-        'κ' => "kappa",
-        'λ' => "lambda",
-        'μ' | 'µ' => "mu",
-        'ν' => "nu",
-        'ξ' => "xi",
-        'ο' => "omicron",
-        'π' => "pi",
-        'ρ' => "rho",
-        'σ' | 'ς' => "sigma",
-        'τ' => "tau",
-        'υ' => "upsilon",
-        'φ' | 'ϕ' => "phi",
-        'χ' => "chi",
-        'ψ' => "psi",
-        'ω' => "omega",
-        'ᾱ' => "alpha bar",
-        '√' => "sqrt",
-        '∑' => "sum",
-        '∏' => "prod",
-        '∫' => "integral",
-        '∞' => "infinity",
-        '∇' => "nabla",
-        '∂' => "partial",
-        '≈' => "approx",
-        '½' => "1 2",
-        _ => return None,
-    })
+fn compute_core_points(card: &Card) -> Vec<usize> {
+    let model = if card.answer.trim().is_empty() {
+        &card.back
+    } else {
+        &card.answer
+    };
+    let (found, _) = key_point_matches(card, &Answer::new(model));
+    if found.is_empty() {
+        (0..card.key_points.len()).collect()
+    } else {
+        found.into_iter().map(|(i, _)| i).collect()
+    }
 }
 
 #[cfg(test)]
@@ -400,9 +555,9 @@ mod tests {
         ]);
         let g = grade_answer(&card, "Gaussian mixtures; probabilities; noise processes");
         assert_eq!(g.found, vec![0, 1, 2], "{g:?}");
-        assert!(words_agree("losses", "loss"));
-        assert!(words_agree("batch", "batches"));
-        assert!(!words_agree("mode", "model"));
+        assert_eq!(content_tokens("losses"), content_tokens("loss"));
+        assert_eq!(content_tokens("batch"), content_tokens("batches"));
+        assert_ne!(content_tokens("mode"), content_tokens("model"));
     }
 
     #[test]
@@ -422,7 +577,8 @@ mod tests {
             r"predict \varepsilon, square root of \bar{\alpha}, Fréchet distances",
         );
         assert_eq!(g2.found, vec![0, 1, 2], "{g2:?}");
-        assert_eq!(content_tokens("Café  É"), vec!["cafe", "e"]);
+        // Single letters are not content words.
+        assert_eq!(content_tokens("Café  É"), vec!["cafe"]);
     }
 
     #[test]
@@ -430,7 +586,9 @@ mod tests {
         let card = card_with_points(&[("alpha", &[]), ("beta", &[]), ("gamma", &[])]);
         let one = grade_answer(&card, "alpha");
         assert_eq!(one.verdict, Verdict::Partial);
-        assert!((one.score - 1.0 / 3.0).abs() < 1e-12);
+        // All three points are core here (the test card's own answer makes none), so one
+        // found point earns 1 of the 0.75 * 3 needed.
+        assert!((one.score - 1.0 / 2.25).abs() < 1e-12, "{one:?}");
         assert_eq!(one.missed, vec![1, 2]);
         let none = grade_answer(&card, "delta");
         assert_eq!(none.verdict, Verdict::Incorrect);
@@ -486,5 +644,28 @@ mod tests {
             grade_answer(&card, "it does not need labels").verdict,
             Verdict::Correct
         );
+    }
+
+    #[test]
+    fn role_swaps_inverted_ratios_and_scoped_negations_fail() {
+        let card = card_with_points(&[
+            ("discriminator maximises V", &[]),
+            ("generator minimises V", &[]),
+        ]);
+        let right = grade_answer(&card, "D maximizes V, and G minimizes it");
+        assert_eq!(right.verdict, Verdict::Correct, "{right:?}");
+        let swapped = grade_answer(&card, "G maximises V and D minimises it");
+        assert_ne!(swapped.verdict, Verdict::Correct, "{swapped:?}");
+        assert_eq!(swapped.contradicted, vec![0, 1]);
+
+        let ratio = card_with_points(&[("ratio equals D/(1-D)", &[])]);
+        assert!(grade_answer(&ratio, "the ratio r = D(x)/(1 - D(x))").is_correct());
+        assert!(!grade_answer(&ratio, "the ratio r = (1-D)/D").is_correct());
+
+        let sym = card_with_points(&[("not symmetric", &[]), ("forward fixed", &[])]);
+        assert!(grade_answer(&sym, "forward is fixed, they are not symmetric").is_correct());
+        // The negation belongs to the first clause only.
+        let g = grade_answer(&sym, "the reverse is not fixed, and they are symmetric");
+        assert!(!g.found.contains(&0), "{g:?}");
     }
 }

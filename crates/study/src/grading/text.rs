@@ -1,0 +1,681 @@
+//! From typed (or transcribed) text to the tokens the grader compares.
+//!
+//! Each token carries its normalised word, the clause it sits in, whether a negation governs
+//! it, and whether it is "weak" (a single letter, a digit or an operator), which counts only
+//! inside formulas. Normalisation, in order:
+//! - lowercase; "n't" -> "not"; Latin accents folded; Greek letters spelled out (`ε`, `\epsilon`,
+//!   "eps" all give `epsilon`); `√` and "square root" give `sqrt`;
+//! - maths as people type or say it: `/` (or "over" between maths tokens) is the operator
+//!   `op/`, `+`/"plus" is `op+`, a minus sign (or "minus") is `op-` (a hyphen between two
+//!   letters only joins words: "non-saturating"); "alpha-bar", "abar", `\bar\alpha`, `ᾱ` are
+//!   `alphabar`; `x_0`/`x0` are `x0`; a `t` or `s` subscript after a Greek letter is dropped;
+//!   the argument `x` after `D`, `G`, `p`, `q`, `r`, `f` is dropped (`D(x)` = `D`);
+//!   W1 = "Wasserstein 1", KR = "Kantorovich Rubinstein", TV = "total variation";
+//! - roles: `D` and "critic" are `discriminator`, `G` is `generator`;
+//! - word forms: UK and US spellings agree (-ise/-ize, -isation/-ization, -yse/-yze,
+//!   -our/-or, -lled/-led) and a light stemmer strips plural, -ing, -ed, -ly and a final -e
+//!   ("clipped" = "clipping" = "clip", "linearly" = "linear").
+//!
+//! Clauses end at `. , ; : ! ?`, a new line and linking words ("and", "but", "while",
+//! "whereas", "then", "so", "because"). A negation ("not", "no", "never", "without", "cannot",
+//! "rather than", "instead of") governs the tokens after it up to the end of its clause.
+
+/// One normalised token.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tok {
+    pub w: String,
+    /// The word before stemming (for joined compounds and for quoting the learner).
+    pub raw: String,
+    pub clause: usize,
+    pub negated: bool,
+    pub weak: bool,
+}
+
+pub(crate) const OP_MINUS: &str = "op-";
+pub(crate) const OP_PLUS: &str = "op+";
+pub(crate) const OP_OVER: &str = "op/";
+
+/// Words dropped before matching: English function words and LaTeX layout commands.
+const IGNORED: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "is",
+    "are",
+    "be",
+    "by",
+    "with",
+    "as",
+    "at",
+    "it",
+    "its",
+    "that",
+    "this",
+    "from",
+    "into",
+    "than",
+    "which",
+    "each",
+    "was",
+    "were",
+    "been",
+    "being",
+    "has",
+    "have",
+    "had",
+    "does",
+    "do",
+    "did",
+    "their",
+    "they",
+    "them",
+    "these",
+    "those",
+    "there",
+    "we",
+    "you",
+    "i.e",
+    "ie",
+    "eg",
+    "e.g",
+    "via",
+    "um",
+    "uh",
+    "so",
+    "basically",
+    "just",
+    "also",
+    "very",
+    "really",
+    "some",
+    "any",
+    "all",
+    "can",
+    "will",
+    "would",
+    "should",
+    "may",
+    "might",
+    "must",
+    "itself",
+    "times",
+    "mathbb",
+    "mathrm",
+    "mathcal",
+    "mathbf",
+    "boldsymbol",
+    "operatorname",
+    "text",
+    "left",
+    "right",
+    "frac",
+    "tfrac",
+    "dfrac",
+    "cdot",
+    "big",
+    "bigl",
+    "bigr",
+    "per",
+    "vs",
+    "give",
+    "gives",
+    "given",
+    "make",
+    "makes",
+    "use",
+    "uses",
+    "used",
+    "using",
+    "get",
+    "gets",
+    "become",
+    "becomes",
+    "mean",
+    "means",
+    "only",
+    "both",
+    "still",
+    "thing",
+    "things",
+    "way",
+    "called",
+    "mid",
+    "le",
+    "leq",
+    "ge",
+    "geq",
+    "sim",
+    "versus",
+    "one's",
+    "what",
+    "when",
+    "how",
+    "why",
+    "who",
+];
+
+/// Words that end a clause (and a negation's scope) but are not content.
+const LINKS: &[&str] = &[
+    "and", "but", "while", "whilst", "whereas", "then", "so", "because", "since", "however", "yet",
+    "although", "though",
+];
+
+/// Negation cues (single words; "rather than" and "instead of" are folded to `not`).
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "without", "cannot", "nor", "none", "neither", "nothing",
+];
+
+/// Whole-word aliases applied before stemming (typed abbreviations and spoken numbers).
+fn alias(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "eps" | "varepsilon" | "epsilon" => "epsilon",
+        "vartheta" => "theta",
+        "varphi" => "phi",
+        "varsigma" => "sigma",
+        "varrho" => "rho",
+        "squareroot" | "root" => "sqrt",
+        "grad" | "grads" | "nabla" | "gradient" | "gradients" => "gradient",
+        "net" | "nets" | "nn" => "network",
+        "d" | "disc" | "critic" | "critics" | "discriminators" => "discriminator",
+        "g" | "gen" | "generators" => "generator",
+        "abar" | "alphabar" => "alphabar",
+        "explicit" => "prescribed",
+        "zero" => "0",
+        "one" => "1",
+        "two" | "twice" => "2",
+        "three" => "3",
+        "four" => "4",
+        "dalle" => "dalle",
+        "unet" => "unet",
+        "js" | "jsd" => "jsd",
+        "emd" => "wasserstein",
+        "later" => "late",
+        "earlier" => "early",
+        _ => return None,
+    })
+}
+
+/// Is `c` a letter (after folding)?
+fn letter(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphabetic())
+}
+
+fn digit(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_ascii_digit())
+}
+
+/// A raw piece before word-level rules.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Word(String),
+    Op(&'static str),
+    Break,
+}
+
+/// Character pass: folds letters and symbols, turns maths punctuation into operators and
+/// clause punctuation into breaks.
+fn pieces(text: &str) -> Vec<Piece> {
+    let lower: String = text.chars().flat_map(char::to_lowercase).collect();
+    let lower = lower
+        .replace("n't", " not")
+        .replace("n’t", " not")
+        .replace("rather than", " not ")
+        .replace("instead of", " not ")
+        .replace("square root", " sqrt ")
+        .replace("reproducing kernel hilbert space", " rkhs ")
+        .replace("kernel hilbert space", " rkhs ")
+        .replace("->", " ")
+        .replace("=>", " ");
+    let chars: Vec<char> = lower.chars().collect();
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<Piece>| {
+        if !word.is_empty() {
+            out.push(Piece::Word(std::mem::take(word)));
+        }
+    };
+    for i in 0..chars.len() {
+        let c = chars[i];
+        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
+        let next = chars.get(i + 1).copied();
+        if c.is_ascii_alphanumeric() {
+            // "2E" is two tokens: a coefficient and a letter.
+            if c.is_ascii_alphabetic()
+                && digit(prev)
+                && !word.is_empty()
+                && word.chars().all(|d| d.is_ascii_digit())
+            {
+                flush(&mut word, &mut out);
+            }
+            word.push(c);
+            continue;
+        }
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            continue;
+        }
+        if let Some(s) = fold_latin(c) {
+            word.push_str(s);
+            continue;
+        }
+        match c {
+            '.' if digit(prev) && digit(next) => word.push('.'),
+            '.' | ',' | ';' | ':' | '!' | '?' | '\n' => {
+                flush(&mut word, &mut out);
+                out.push(Piece::Break);
+            }
+            '-' | '−' | '–' | '—' => {
+                flush(&mut word, &mut out);
+                // A hyphen inside a word only joins ("non-saturating", "alpha-bar").
+                if !(letter(prev) && letter(next)) {
+                    out.push(Piece::Op(OP_MINUS));
+                }
+            }
+            '/' | '÷' => {
+                flush(&mut word, &mut out);
+                out.push(Piece::Op(OP_OVER));
+            }
+            '+' => {
+                flush(&mut word, &mut out);
+                out.push(Piece::Op(OP_PLUS));
+            }
+            _ => {
+                flush(&mut word, &mut out);
+                if let Some(s) = fold_symbol(c) {
+                    for w in s.split_whitespace() {
+                        out.push(Piece::Word(w.to_string()));
+                    }
+                } else if c.is_alphanumeric() {
+                    word.push(c);
+                }
+            }
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+fn is_greek(w: &str) -> bool {
+    matches!(
+        w,
+        "alpha"
+            | "beta"
+            | "gamma"
+            | "delta"
+            | "epsilon"
+            | "zeta"
+            | "eta"
+            | "theta"
+            | "kappa"
+            | "lambda"
+            | "mu"
+            | "nu"
+            | "xi"
+            | "pi"
+            | "rho"
+            | "sigma"
+            | "tau"
+            | "phi"
+            | "chi"
+            | "psi"
+            | "omega"
+            | "alphabar"
+    )
+}
+
+/// Tokens that count inside formulas: operators, digits, single letters, Greek letters and
+/// a few function names.
+pub(crate) fn is_maths(w: &str) -> bool {
+    w.starts_with("op")
+        || w.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || w.len() == 1
+        || is_greek(w)
+        || matches!(
+            w,
+            "sqrt"
+                | "log"
+                | "exp"
+                | "discriminator"
+                | "generator"
+                | "x0"
+                | "kl"
+                | "jsd"
+                | "snr"
+                | "min"
+                | "max"
+                | "sup"
+        )
+        || (w.len() == 2 && w.as_bytes()[1].is_ascii_digit())
+}
+
+/// Normalised tokens of `text` (see the module docs).
+pub(crate) fn tokens(text: &str) -> Vec<Tok> {
+    // Word-level rules on the raw pieces first.
+    let raw = pieces(text);
+    let mut words: Vec<Piece> = Vec::with_capacity(raw.len());
+    for p in raw {
+        let Piece::Word(w) = p else {
+            words.push(p);
+            continue;
+        };
+        let w = alias(&w).map(str::to_string).unwrap_or(w);
+        let prev = match words.last() {
+            Some(Piece::Word(x)) => Some(x.clone()),
+            _ => None,
+        };
+        match (prev.as_deref(), w.as_str()) {
+            // alpha bar / bar alpha -> alphabar.
+            (Some("alpha"), "bar") | (Some("bar"), "alpha") => {
+                words.pop();
+                words.push(Piece::Word("alphabar".into()));
+            }
+            // A t or s subscript after a Greek letter (beta_t, alphabar_s) is dropped.
+            (Some(g), "t" | "s") if is_greek(g) => {}
+            // The argument x of D(x), p(x), ... is dropped.
+            (Some("discriminator" | "generator" | "p" | "q" | "r" | "f"), "x") => {}
+            // x_0, x 0 -> x0; w1 -> wasserstein 1.
+            (Some(l), d) if l.len() == 1 && d.len() == 1 && digit(d.chars().next()) => {
+                words.pop();
+                if l == "w" && d == "1" {
+                    words.push(Piece::Word("wasserstein".into()));
+                    words.push(Piece::Word("1".into()));
+                } else {
+                    words.push(Piece::Word(format!("{l}{d}")));
+                }
+            }
+            (_, "w1") => {
+                words.push(Piece::Word("wasserstein".into()));
+                words.push(Piece::Word("1".into()));
+            }
+            (_, "kr") => {
+                words.push(Piece::Word("kantorovich".into()));
+                words.push(Piece::Word("rubinstein".into()));
+            }
+            (_, "tv") => {
+                words.push(Piece::Word("total".into()));
+                words.push(Piece::Word("variation".into()));
+            }
+            (_, "minus") => words.push(Piece::Op(OP_MINUS)),
+            (_, "plus") => words.push(Piece::Op(OP_PLUS)),
+            _ => words.push(Piece::Word(w)),
+        }
+    }
+    // "over" between two maths tokens is a fraction bar.
+    for i in 1..words.len().saturating_sub(1) {
+        let maths = |p: &Piece| match p {
+            Piece::Word(x) => is_maths(x),
+            Piece::Op(_) => true,
+            Piece::Break => false,
+        };
+        if words[i] != Piece::Word("over".into()) {
+            continue;
+        }
+        let after_extremum = matches!(&words[i - 1], Piece::Word(x) if matches!(x.as_str(), "min" | "max" | "sup" | "minimum" | "maximum"));
+        if after_extremum {
+            // "min over theta" names the variable, like min_theta.
+            words[i] = Piece::Word("the".into());
+        } else if maths(&words[i - 1]) && maths(&words[i + 1]) {
+            words[i] = Piece::Op(OP_OVER);
+        }
+    }
+    let mut out = Vec::with_capacity(words.len());
+    let mut clause = 0usize;
+    let mut negated = false;
+    for p in words {
+        match p {
+            Piece::Break => {
+                clause += 1;
+                negated = false;
+            }
+            Piece::Op(op) => out.push(Tok {
+                w: op.to_string(),
+                raw: op.trim_start_matches("op").to_string(),
+                clause,
+                negated,
+                weak: true,
+            }),
+            Piece::Word(w) => {
+                if LINKS.contains(&w.as_str()) {
+                    clause += 1;
+                    negated = false;
+                    continue;
+                }
+                if NEGATIONS.contains(&w.as_str()) {
+                    negated = true;
+                    continue;
+                }
+                if IGNORED.contains(&w.as_str()) {
+                    continue;
+                }
+                let s = stem(&w);
+                let weak = s.len() == 1 && !s.chars().all(|c| c.is_ascii_digit());
+                out.push(Tok {
+                    w: s,
+                    raw: w,
+                    clause,
+                    negated,
+                    weak,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Light stemmer: UK/US spellings to one form, then plural, -ing, -ed, -ly and a final -e
+/// stripped. Short words and maths tokens are left alone.
+pub(crate) fn stem(w: &str) -> String {
+    if w.len() <= 3 || !w.chars().all(|c| c.is_ascii_lowercase()) || is_greek(w) {
+        return w.to_string();
+    }
+    let mut s = w.to_string();
+    // UK -> US spellings.
+    for (uk, us) in [
+        ("isation", "ization"),
+        ("isations", "izations"),
+        ("ising", "izing"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ise", "ize"),
+        ("yse", "yze"),
+        ("ysed", "yzed"),
+        ("ysing", "yzing"),
+        ("our", "or"),
+        ("ours", "ors"),
+        ("lled", "led"),
+        ("lling", "ling"),
+        ("tre", "ter"),
+    ] {
+        if s.ends_with(uk) && s.len() > uk.len() + 2 {
+            s.truncate(s.len() - uk.len());
+            s.push_str(us);
+            break;
+        }
+    }
+    let strip = |s: &mut String, suf: &str, min: usize| -> bool {
+        if s.ends_with(suf) && s.len() >= suf.len() + min {
+            s.truncate(s.len() - suf.len());
+            true
+        } else {
+            false
+        }
+    };
+    // Plurals.
+    if s.ends_with("ies") && s.len() > 4 {
+        s.truncate(s.len() - 3);
+        s.push('y');
+    } else if s.ends_with("sses")
+        || s.ends_with("ches")
+        || s.ends_with("shes")
+        || s.ends_with("xes")
+    {
+        s.truncate(s.len() - 2);
+    } else if s.ends_with('s') && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") {
+        s.pop();
+    }
+    // -ization / -ize / -ized / -izing -> -iz
+    for suf in ["izations", "ization", "izing", "ized", "izes", "ize"] {
+        if strip(&mut s, suf, 3) {
+            s.push_str("iz");
+            return s;
+        }
+    }
+    let mut stripped = strip(&mut s, "ing", 3) || strip(&mut s, "ed", 3);
+    if !stripped {
+        stripped = strip(&mut s, "ly", 4);
+    }
+    if stripped {
+        // clipped -> clipp -> clip
+        let b = s.as_bytes();
+        let n = b.len();
+        if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z') {
+            s.pop();
+        }
+    }
+    if s.ends_with('e') && s.len() > 4 {
+        s.pop();
+    }
+    if s.ends_with('y') && s.len() > 4 {
+        s.pop();
+        s.push('i');
+    }
+    s
+}
+
+/// Latin letters with diacritics (lowercase) -> ASCII.
+fn fold_latin(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+        'ł' | 'ľ' | 'ĺ' | 'ļ' => "l",
+        'ñ' | 'ń' | 'ň' | 'ņ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'ŕ' | 'ř' | 'ŗ' => "r",
+        'ś' | 'š' | 'ş' | 'ș' => "s",
+        'ť' | 'ţ' | 'ț' => "t",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'ý' | 'ÿ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'þ' => "th",
+        _ => return None,
+    })
+}
+
+/// Greek letters (already lowercased) and maths symbols -> words.
+fn fold_symbol(c: char) -> Option<&'static str> {
+    Some(match c {
+        'α' => "alpha",
+        'β' => "beta",
+        'γ' => "gamma",
+        'δ' | 'Δ' => "delta",
+        'ε' | 'ϵ' => "epsilon",
+        'ζ' => "zeta",
+        'η' => "eta",
+        'θ' | 'ϑ' => "theta",
+        'ι' => "iota",
+        'κ' => "kappa",
+        'λ' => "lambda",
+        'μ' | 'µ' => "mu",
+        'ν' => "nu",
+        'ξ' => "xi",
+        'ο' => "omicron",
+        'π' => "pi",
+        'ρ' => "rho",
+        'σ' | 'ς' => "sigma",
+        'τ' => "tau",
+        'υ' => "upsilon",
+        'φ' | 'ϕ' => "phi",
+        'χ' => "chi",
+        'ψ' => "psi",
+        'ω' => "omega",
+        'ᾱ' => "alphabar",
+        '√' => "sqrt",
+        '∑' | 'Σ' => "sum",
+        '∏' | 'Π' => "prod",
+        '∫' => "integral",
+        '∞' => "infinity",
+        '∇' => "gradient",
+        '∂' => "partial",
+        '≈' => "approx",
+        '½' => "1 op/ 2",
+        '²' => "2",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(t: &str) -> Vec<String> {
+        tokens(t).into_iter().map(|t| t.w).collect()
+    }
+
+    #[test]
+    fn uk_and_us_spellings_and_word_forms_agree() {
+        for (a, b) in [
+            ("maximises", "maximizes"),
+            ("maximisation", "maximize"),
+            ("clipped", "clipping"),
+            ("linearly", "linear"),
+            ("labelled", "labeled"),
+            ("parameterise", "parameterization"),
+            ("samples", "sampled"),
+            ("analysed", "analyze"),
+            ("net", "networks"),
+        ] {
+            assert_eq!(words(a), words(b), "{a} vs {b}");
+        }
+        assert_ne!(words("mode"), words("model"));
+    }
+
+    #[test]
+    fn typed_maths_folds_to_one_form() {
+        assert_eq!(words("sqrt(abar_t) x_0"), words("√ᾱ_t x0"));
+        assert_eq!(words("alpha-bar_t"), words(r"\bar{\alpha}_t"));
+        assert_eq!(
+            words("W1 via KR duality"),
+            words("Wasserstein 1 via Kantorovich-Rubinstein duality")
+        );
+        assert_eq!(words("grad_x J"), words("∇_x J"));
+        assert_eq!(words("eps"), words("ε"));
+        assert_eq!(words("D/(1-D)"), words("d over one minus d"));
+        assert_eq!(words("D(x)/(1 - D(x))"), words("D/(1-D)"));
+        assert_ne!(words("D/(1-D)"), words("(1-D)/D"));
+        assert_eq!(words("non-saturating"), vec!["non", "saturat"]);
+    }
+
+    #[test]
+    fn negation_reaches_the_end_of_its_clause_only() {
+        let t =
+            tokens("the encoder is not learned, it is fixed and the steps don't need jacobians");
+        let neg: Vec<(&str, bool)> = t.iter().map(|t| (t.w.as_str(), t.negated)).collect();
+        assert!(neg.contains(&("learn", true)), "{neg:?}");
+        assert!(neg.contains(&("fix", false)), "{neg:?}");
+        assert!(neg.contains(&("need", true)), "{neg:?}");
+        assert!(neg.contains(&("encoder", false)), "{neg:?}");
+        let r = tokens("fixed rather than learned");
+        assert!(r.iter().any(|t| t.w == "learn" && t.negated));
+    }
+
+    #[test]
+    fn single_letters_are_weak() {
+        let t = tokens("beta_t I");
+        assert_eq!(
+            t.iter().map(|t| t.w.as_str()).collect::<Vec<_>>(),
+            ["beta", "i"]
+        );
+        assert!(!t[0].weak && t[1].weak);
+    }
+}
