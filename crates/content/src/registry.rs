@@ -92,6 +92,11 @@ pub static DEMOS: &[DemoSpec] = &[
         options: &[one_of("loss", &["simple", "vlb"])],
     },
     DemoSpec {
+        name: "density-ratio",
+        title: "A classifier as a density-ratio estimator",
+        options: &[one_of("loss", &["log", "brier", "hinge"])],
+    },
+    DemoSpec {
         name: "divergences",
         title: "Divergences pulled apart",
         options: &[one_of("family", &["point-mass", "gaussian", "uniform"])],

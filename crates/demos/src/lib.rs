@@ -7,6 +7,7 @@
 #![cfg(target_arch = "wasm32")]
 
 pub mod bench;
+pub mod density_ratio;
 pub mod diffusion;
 pub mod divergences;
 pub mod flow2d;

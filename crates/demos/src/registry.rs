@@ -4,7 +4,7 @@
 //! model a Web Worker runs.
 
 use super::worker::{Remote, WorkerModel};
-use super::{diffusion, divergences, flow2d, gan1d};
+use super::{density_ratio, diffusion, divergences, flow2d, gan1d};
 use gentutor_content::DemoKind;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -63,6 +63,11 @@ pub static ENTRIES: &[Entry] = &[
         name: "diffusion-reverse",
         mount: |options, _| view! { <diffusion::DiffusionReverseDemo options /> }.into_any(),
         worker: worker::<diffusion::Reverse>(),
+    },
+    Entry {
+        name: "density-ratio",
+        mount: |options, id| view! { <density_ratio::DensityRatioDemo options id /> }.into_any(),
+        worker: None,
     },
     Entry {
         name: "divergences",

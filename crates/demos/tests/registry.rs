@@ -4,6 +4,7 @@
 
 use gentutor_content::registry::{demo, OptionKind};
 use gentutor_models::datasets2d::BUILTIN_NAMES;
+use gentutor_models::density_ratio::Scoring;
 use gentutor_models::diffusion::config::LossKind as DiffusionLoss;
 use gentutor_models::diffusion::ScheduleKind;
 use gentutor_models::divergences::FAMILIES;
@@ -55,4 +56,10 @@ fn flow_and_diffusion_options_are_the_models_names() {
 #[test]
 fn divergence_families_are_the_models_names() {
     assert_eq!(one_of("divergences", "family"), FAMILIES.to_vec());
+}
+
+#[test]
+fn density_ratio_losses_are_the_models_scoring_rules() {
+    let names: Vec<&str> = Scoring::ALL.into_iter().map(Scoring::name).collect();
+    assert_eq!(one_of("density-ratio", "loss"), names);
 }

@@ -9,6 +9,7 @@ pub enum Model {
     Gan,
     Flow,
     Diffusion,
+    DensityRatio,
 }
 
 impl Model {
@@ -24,6 +25,7 @@ impl Model {
                  then press Reset."
             }
             Model::Diffusion => "Lower the learning rate and press Reset.",
+            Model::DensityRatio => "Lower the learning rate and press Reset.",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod datasets2d;
+pub mod density_ratio;
 pub mod diffusion;
 pub mod digits;
 pub mod divergences;
@@ -16,5 +17,6 @@ pub use gentutor_kernels as gemm;
 /// The network every model is built from (the `gentutor-nn` crate).
 pub use gentutor_nn::mlp;
 pub mod ranges;
+pub mod vae;
 /// The seeded generators (the `gentutor-rng` crate, shared with the study engine).
 pub use gentutor_rng as rng;
