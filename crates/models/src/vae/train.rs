@@ -1,0 +1,392 @@
+//! The VAE demo's state machine: `new(config, data, seed)`, `step(n)` (an error, not a panic, on
+//! divergence), live settings (beta, learning rate, speed), and read-only views for the plots.
+
+use super::config::VaeConfig;
+use super::model::{Terms, Vae, Workspace, LATENT};
+use super::VaeError;
+use crate::digits::{Digits, Split, PIXELS};
+use crate::history::History;
+use gentutor_nn::mlp::{Adam, Optimizer};
+use gentutor_rng::Rng;
+use ndarray::Array2;
+
+/// Test images whose reconstructions the demo shows (one per digit, chosen by the split).
+pub const RECON_SHOWN: usize = 10;
+
+/// A VAE training on the digits' training split.
+#[derive(Debug, Clone)]
+pub struct VaeTrainer {
+    config: VaeConfig,
+    vae: Vae,
+    opt_enc: Adam,
+    opt_dec: Adam,
+    rng: Rng,
+    data: Digits,
+    split: Split,
+    /// The training indices in this epoch's order, and the next position in it.
+    order: Vec<usize>,
+    pos: usize,
+    step: u64,
+    recon: History,
+    kl: History,
+    ws: Workspace,
+    x: Array2<f32>,
+    eps: Array2<f32>,
+    batch_idx: Vec<usize>,
+    error: Option<VaeError>,
+}
+
+/// Originals, decoder means and decoder samples of some images, each (n, 64) in [0, 1].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reconstructions {
+    pub labels: Vec<u8>,
+    pub originals: Array2<f32>,
+    pub means: Array2<f32>,
+    pub samples: Array2<f32>,
+}
+
+impl VaeTrainer {
+    /// A fresh VAE on `data`'s standard split (settings are clamped into range first).
+    pub fn new(config: &VaeConfig, data: Digits) -> Result<VaeTrainer, VaeError> {
+        if data.is_empty() {
+            return Err(VaeError::NoData);
+        }
+        let config = config.clamped();
+        let mut rng = Rng::new(config.seed);
+        let vae = Vae::new(
+            PIXELS,
+            &config.hidden_sizes(),
+            config.activation(),
+            config.likelihood(),
+            &mut rng,
+        );
+        let split = data.standard_split();
+        let adam = Adam::new(config.lr, 0.9, 0.999, 1e-8);
+        Ok(VaeTrainer {
+            order: split.train.clone(),
+            pos: usize::MAX,
+            opt_enc: adam.clone(),
+            opt_dec: adam,
+            config,
+            vae,
+            rng,
+            data,
+            split,
+            step: 0,
+            recon: History::default(),
+            kl: History::default(),
+            ws: Workspace::default(),
+            x: Array2::zeros((0, PIXELS)),
+            eps: Array2::zeros((0, LATENT)),
+            batch_idx: Vec::new(),
+            error: None,
+        })
+    }
+
+    /// The next minibatch of training indices (sampling without replacement within an epoch).
+    fn next_batch(&mut self) {
+        let b = self.config.batch.min(self.order.len()).max(1);
+        self.batch_idx.clear();
+        while self.batch_idx.len() < b {
+            if self.pos >= self.order.len() {
+                // Fisher-Yates with this run's generator, so a run is a function of its seed.
+                for i in (1..self.order.len()).rev() {
+                    let j = self.rng.below(i + 1);
+                    self.order.swap(i, j);
+                }
+                self.pos = 0;
+            }
+            self.batch_idx.push(self.order[self.pos]);
+            self.pos += 1;
+        }
+    }
+
+    /// `n` training steps: a minibatch, fresh noise eps, one Adam step on each network. Stops at
+    /// the first non-finite loss or parameter and returns (and keeps) the error; further calls
+    /// return it again until the trainer is replaced.
+    pub fn step(&mut self, n: usize) -> Result<(), VaeError> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        for _ in 0..n {
+            self.next_batch();
+            self.data.fill_unit(&self.batch_idx, &mut self.x);
+            let b = self.batch_idx.len();
+            if self.eps.dim() != (b, LATENT) {
+                self.eps = Array2::zeros((b, LATENT));
+            }
+            self.rng.fill_normal(self.eps.iter_mut());
+            let terms = self.vae.loss_and_grads(
+                self.x.view(),
+                self.eps.view(),
+                self.config.beta,
+                &mut self.ws,
+            );
+            self.step += 1;
+            let bad = if !terms.recon.is_finite() || !terms.kl.is_finite() {
+                Some(format!(
+                    "the loss is not finite (recon {}, KL {})",
+                    terms.recon, terms.kl
+                ))
+            } else {
+                None
+            };
+            if let (None, Some(ge), Some(gd)) = (&bad, &self.ws.enc_grads, &self.ws.dec_grads) {
+                self.opt_enc.apply(&mut self.vae.encoder, ge);
+                self.opt_dec.apply(&mut self.vae.decoder, gd);
+            }
+            let bad = bad.or_else(|| {
+                (!self.vae.is_finite()).then(|| "a weight became NaN or infinite".to_string())
+            });
+            if let Some(what) = bad {
+                let e = VaeError::Diverged {
+                    step: self.step,
+                    what,
+                };
+                self.error = Some(e.clone());
+                return Err(e);
+            }
+            self.recon.push(self.step, terms.recon);
+            self.kl.push(self.step, terms.kl);
+        }
+        Ok(())
+    }
+
+    /// Changes the KL weight (the run continues).
+    pub fn set_beta(&mut self, beta: f32) {
+        self.config.beta = VaeConfig {
+            beta,
+            ..self.config.clone()
+        }
+        .clamped()
+        .beta;
+    }
+
+    /// Changes the learning rate (the run continues, Adam's moments are kept).
+    pub fn set_lr(&mut self, lr: f32) {
+        let lr = VaeConfig {
+            lr,
+            ..self.config.clone()
+        }
+        .clamped()
+        .lr;
+        self.config.lr = lr;
+        self.opt_enc.lr = lr;
+        self.opt_dec.lr = lr;
+    }
+
+    /// Changes the steps per frame.
+    pub fn set_speed(&mut self, speed: usize) {
+        self.config.speed = VaeConfig {
+            speed,
+            ..self.config.clone()
+        }
+        .clamped()
+        .speed;
+    }
+
+    /// The settings in use.
+    pub fn config(&self) -> &VaeConfig {
+        &self.config
+    }
+
+    /// Training steps taken.
+    pub fn steps(&self) -> u64 {
+        self.step
+    }
+
+    /// The error that stopped training, if any.
+    pub fn error(&self) -> Option<&VaeError> {
+        self.error.as_ref()
+    }
+
+    /// The networks.
+    pub fn vae(&self) -> &Vae {
+        &self.vae
+    }
+
+    /// The data and its split.
+    pub fn data(&self) -> (&Digits, &Split) {
+        (&self.data, &self.split)
+    }
+
+    /// Per-step training curves of the reconstruction term and the KL (nats per image).
+    pub fn curves(&self) -> (&History, &History) {
+        (&self.recon, &self.kl)
+    }
+
+    /// The loss terms on the held-out test images, with noise drawn from `seed` (so two calls
+    /// with the same seed and weights agree).
+    pub fn test_terms(&self, seed: u64) -> Terms {
+        let x = self.data.batch_unit(&self.split.test);
+        let mut eps = Array2::zeros((x.nrows(), LATENT));
+        Rng::new(seed).fill_normal(eps.iter_mut());
+        self.vae.terms(x.view(), eps.view())
+    }
+
+    /// The encoder's means mu(x) of the test images with their labels: the latent plane.
+    pub fn latent_means(&self) -> (Array2<f32>, Vec<u8>) {
+        let x = self.data.batch_unit(&self.split.test);
+        let (mu, _) = self.vae.encode(x.view());
+        let labels = self
+            .split
+            .test
+            .iter()
+            .map(|&i| self.data.label(i))
+            .collect();
+        (mu, labels)
+    }
+
+    /// Decoder means on a k x k grid of latents spanning [-extent, extent]^2, row by row from the
+    /// top (z_2 = +extent) and left (z_1 = -extent): (k*k, 64).
+    pub fn decoded_grid(&self, k: usize, extent: f32) -> Array2<f32> {
+        let k = k.max(1);
+        let mut z = Array2::zeros((k * k, LATENT));
+        let at = |i: usize| {
+            if k == 1 {
+                0.0
+            } else {
+                -extent + 2.0 * extent * i as f32 / (k - 1) as f32
+            }
+        };
+        for r in 0..k {
+            for c in 0..k {
+                z[[r * k + c, 0]] = at(c);
+                z[[r * k + c, 1]] = at(k - 1 - r);
+            }
+        }
+        self.vae.decode_mean(z.view())
+    }
+
+    /// The first test image of each digit, reconstructed through z = mu(x) (the encoder's mean):
+    /// the decoder's mean image and one sample of the decoder's noise around it, drawn from
+    /// `seed`.
+    pub fn reconstructions(&self, seed: u64) -> Reconstructions {
+        let mut idx = Vec::new();
+        for d in 0..RECON_SHOWN as u8 {
+            if let Some(&i) = self.split.test.iter().find(|&&i| self.data.label(i) == d) {
+                idx.push(i);
+            }
+        }
+        let originals = self.data.batch_unit(&idx);
+        let (mu, _) = self.vae.encode(originals.view());
+        let means = self.vae.decode_mean(mu.view());
+        let samples = self.vae.sample_pixels(means.view(), &mut Rng::new(seed));
+        Reconstructions {
+            labels: idx.iter().map(|&i| self.data.label(i)).collect(),
+            originals,
+            means,
+            samples,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vae::config::DecoderKind;
+
+    fn data() -> Digits {
+        Digits::shipped().expect("shipped digits parse")
+    }
+
+    /// Fixed seed, default settings: the held-out ELBO must pass a threshold within N steps, and
+    /// the latent means must separate the digits better than chance.
+    #[test]
+    fn converges_on_real_digits() {
+        let mut t = VaeTrainer::new(&VaeConfig::default(), data()).expect("data");
+        let before = t.test_terms(7);
+        t.step(3000).expect("no divergence");
+        let after = t.test_terms(7);
+        // At initialisation every pixel has p ~ 1/2: about 64 ln 2 = 44 nats of reconstruction.
+        assert!(before.elbo() < -40.0, "{before:?}");
+        assert!(after.elbo() > -26.0, "{after:?}");
+        assert!(after.kl > 2.0, "the latent is used: {after:?}");
+        // Nearest-centroid accuracy of the 2D means on the test set (chance is 10%).
+        let (mu, labels) = t.latent_means();
+        let mut cent = [[0.0f32; 2]; 10];
+        let mut cnt = [0f32; 10];
+        for (row, &l) in mu.rows().into_iter().zip(&labels) {
+            cent[l as usize][0] += row[0];
+            cent[l as usize][1] += row[1];
+            cnt[l as usize] += 1.0;
+        }
+        for (c, n) in cent.iter_mut().zip(cnt) {
+            c[0] /= n;
+            c[1] /= n;
+        }
+        let correct = mu
+            .rows()
+            .into_iter()
+            .zip(&labels)
+            .filter(|(row, &l)| {
+                let d = |c: &[f32; 2]| (row[0] - c[0]).powi(2) + (row[1] - c[1]).powi(2);
+                (0..10).all(|k| d(&cent[l as usize]) <= d(&cent[k]))
+            })
+            .count();
+        let acc = correct as f32 / labels.len() as f32;
+        assert!(acc > 0.5, "latent nearest-centroid accuracy {acc}");
+    }
+
+    #[test]
+    fn same_seed_same_run_and_views_have_their_shapes() {
+        let cfg = VaeConfig {
+            hidden: 16,
+            batch: 16,
+            ..VaeConfig::default()
+        };
+        let mut a = VaeTrainer::new(&cfg, data()).expect("data");
+        let mut b = VaeTrainer::new(&cfg, data()).expect("data");
+        a.step(20).expect("ok");
+        b.step(20).expect("ok");
+        assert_eq!(a.vae(), b.vae());
+        assert_eq!(a.curves().0.points().len(), 20);
+        assert_eq!(a.decoded_grid(5, 2.5).dim(), (25, 64));
+        let r = a.reconstructions(3);
+        assert_eq!(r.labels, (0..10).collect::<Vec<u8>>());
+        assert_eq!(r.means.dim(), (10, 64));
+        assert!(r.samples.iter().all(|&v| v == 0.0 || v == 1.0));
+        let (mu, labels) = a.latent_means();
+        assert_eq!((mu.nrows(), labels.len()), (359, 359));
+        assert_eq!(a.test_terms(1), b.test_terms(1));
+    }
+
+    #[test]
+    fn divergence_is_an_error_that_stays() {
+        let cfg = VaeConfig {
+            lr: *crate::vae::config::LR.end(),
+            decoder: DecoderKind::Gaussian,
+            sigma: 0.02,
+            ..VaeConfig::default()
+        };
+        let mut t = VaeTrainer::new(&cfg, data()).expect("data");
+        // Force the weights to infinity: the next step must report it.
+        for p in t.vae.decoder.params_mut() {
+            *p = f32::INFINITY;
+        }
+        let e = t.step(5).expect_err("diverges");
+        assert!(matches!(e, VaeError::Diverged { step: 1, .. }), "{e:?}");
+        assert_eq!(t.step(1), Err(e.clone()));
+        assert!(e.to_string().contains("Reset"));
+        assert!(matches!(
+            VaeTrainer::new(
+                &VaeConfig::default(),
+                Digits::new(vec![], vec![]).expect("empty")
+            ),
+            Err(VaeError::NoData)
+        ));
+    }
+
+    #[test]
+    fn live_settings_are_clamped_and_keep_the_run() {
+        let mut t = VaeTrainer::new(&VaeConfig::default(), data()).expect("data");
+        t.step(2).expect("ok");
+        t.set_beta(100.0);
+        t.set_lr(f32::NAN);
+        t.set_speed(0);
+        assert_eq!(t.config().beta, 8.0);
+        assert_eq!(t.config().lr, VaeConfig::default().lr);
+        assert_eq!(t.config().speed, 1);
+        assert_eq!(t.steps(), 2);
+    }
+}
