@@ -18,6 +18,5 @@ pub use gentutor_kernels as gemm;
 pub use gentutor_nn::mlp;
 pub mod ranges;
 pub mod vae;
-pub mod vae;
 /// The seeded generators (the `gentutor-rng` crate, shared with the study engine).
 pub use gentutor_rng as rng;
