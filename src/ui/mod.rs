@@ -1,5 +1,6 @@
 //! Leptos components. Thin: they read core data and wire signals; all logic lives in the study and content crates.
 
+pub mod class;
 pub mod content_gate;
 pub mod routes;
 pub mod study;
@@ -36,6 +37,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/study/matching") view=routes::study_matching::StudyMatchingRoute />
                     <Route path=path!("/study/spaced") view=routes::study_spaced::StudySpacedRoute />
                     <Route path=path!("/about") view=routes::about::About />
+                    <Route path=path!("/class/new") view=class::pages::NewClassPage />
+                    <Route path=path!("/class/:token") view=class::pages::TeacherPage />
+                    <Route path=path!("/join/:code") view=class::pages::JoinPage />
+                    <Route path=path!("/resume/:token") view=class::pages::ResumePage />
                     <Route path=path!("/bench") view=|| view! { <widgets::lazy_demo::LazyDemo what="bench" /> } />
                 </Routes>
                 </study::ProgressProvider>

@@ -96,7 +96,15 @@ impl ProgressStore {
 
     /// Changes progress and saves it.
     pub fn update<R>(&self, f: impl FnOnce(&mut Progress) -> R) -> Option<R> {
+        // In a class, every change also becomes study events for the teacher (see ui::class).
+        let before = crate::ui::class::sync::active()
+            .then(|| self.progress.try_with_untracked(Progress::clone))
+            .flatten();
         let r = self.progress.try_update(f);
+        if let Some(before) = before {
+            self.progress
+                .try_with_untracked(|after| crate::ui::class::sync::record(&before, after));
+        }
         self.save();
         r
     }
@@ -165,6 +173,8 @@ pub fn ProgressProvider(
 ) -> impl IntoView {
     let store = ProgressStore::init();
     provide_context(store);
+    // Sends queued class events while the app is open (no-op outside a class).
+    crate::ui::class::sync::start();
     view! {
         <NoticeBanner />
         {children()}
