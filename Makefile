@@ -5,13 +5,18 @@ export PATH := $(TOOLS)/bin:$(TOOLS)/binaryen/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 PORT ?= 8080
 
-.PHONY: tools serve dist test check test-native test-wasm test-e2e size-gate bench
+.PHONY: tools serve dev dist test check test-native test-wasm test-e2e size-gate bench
 
 tools:
 	@GENTUTOR_TOOLS=$(TOOLS) scripts/ensure-tools.sh
 
-## Build and serve the app on http://127.0.0.1:$(PORT)/
-serve: tools
+## Build the app and serve it with the class server on http://127.0.0.1:$(PORT)/ (SQLite in gentutor-data/)
+serve: dist
+	CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+		cargo run --release -p gentutor-server -- --addr 127.0.0.1:$(PORT) --dist dist
+
+## Trunk's live-reloading dev server (the app only: class pages need `make serve`)
+dev: tools
 	trunk serve --release --offline --address 127.0.0.1 --port $(PORT)
 
 ## Release build into dist/
@@ -27,8 +32,9 @@ check:
 	cargo clippy -p gentutor -p gentutor-demos -p gentutor-web --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
 
 ## Every native crate's tests (the browser-only crates compile to nothing natively).
+## The server's storage tests run on SQLite and on a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
 test-native:
-	cargo test --workspace --exclude gentutor-e2e
+	scripts/with-postgres.sh cargo test --workspace --exclude gentutor-e2e
 
 test-wasm:
 	cargo test -p gentutor --target wasm32-unknown-unknown --test components --test study_components
