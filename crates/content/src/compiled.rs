@@ -71,6 +71,9 @@ pub struct Compiled {
     /// Sorted by id; `card_html[i]` belongs to `cards[i]`.
     pub cards: Vec<Card>,
     pub card_html: Vec<CardHtml>,
+    /// `card_speech[i]` is `cards[i]` as spoken (empty in content compiled before it existed).
+    #[serde(default)]
+    pub card_speech: Vec<CardSpeech>,
     pub corrections: Vec<CompiledCorrection>,
     pub about_html: String,
 }
@@ -98,6 +101,20 @@ pub fn compile(lib: &Library) -> (Compiled, Vec<ContentError>) {
                 false_statement: frag(&file, &c.false_statement),
                 distractors: c.distractors.iter().map(|d| frag(&file, d)).collect(),
             }
+        })
+        .collect();
+    let mut speech_errors = Vec::new();
+    let card_speech = cards
+        .iter()
+        .map(|c| {
+            crate::speech::card_speech(c).unwrap_or_else(|(field, msg)| {
+                speech_errors.push(ContentError::Card {
+                    file: "cards/".into(),
+                    id: c.id,
+                    msg: format!("`{field}` has no spoken form: {msg}"),
+                });
+                CardSpeech::default()
+            })
         })
         .collect();
     let corrections = lib
@@ -134,12 +151,14 @@ pub fn compile(lib: &Library) -> (Compiled, Vec<ContentError>) {
             lessons: p.items.iter().map(|i| i.slug.clone()).collect(),
         })
         .collect();
+    errors.extend(speech_errors);
     (
         Compiled {
             parts,
             lessons,
             cards,
             card_html,
+            card_speech,
             corrections,
             about_html,
         },
@@ -169,6 +188,16 @@ impl Compiled {
     pub fn card_html(&self, id: u32) -> Option<&CardHtml> {
         let i = self.cards.iter().position(|c| c.id == id)?;
         self.card_html.get(i)
+    }
+
+    /// The spoken forms of card `id` (empty forms if the content has none).
+    pub fn card_speech(&self, id: u32) -> CardSpeech {
+        self.cards
+            .iter()
+            .position(|c| c.id == id)
+            .and_then(|i| self.card_speech.get(i))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The lesson's title, or the slug when there is no such lesson.
@@ -211,6 +240,7 @@ mod tests {
             "{:?}",
             html.distractors
         );
+        assert_eq!(c.card_speech(1).front, "What is x?");
         let (prev, next) = c.neighbours("b");
         assert_eq!(prev.map(|l| l.slug.as_str()), Some("a"));
         assert!(next.is_none());

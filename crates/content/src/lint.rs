@@ -231,6 +231,12 @@ fn lint_card(card: &Card, lib: &Library, rendered: &BTreeMap<&str, Rendered>) ->
         )),
         _ => {}
     }
+    // The spoken tutor reads the question, the answer and the key points aloud.
+    if let Err((field, msg)) = super::speech::card_speech(card) {
+        err(format!(
+            "`{field}` has no spoken form ({msg}); write its maths with supported LaTeX"
+        ));
+    }
     let texts = std::iter::once(&card.front)
         .chain([
             &card.back,
@@ -249,6 +255,41 @@ fn lint_card(card: &Card, lib: &Library, rendered: &BTreeMap<&str, Rendered>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_without_a_spoken_form_is_refused() {
+        let mut card = crate::Card {
+            id: 1,
+            front: r"What is $\notspeakable{x}$?".into(),
+            back: "b".into(),
+            answer: "a".into(),
+            term: "t".into(),
+            definition: "d".into(),
+            tags: vec!["x".into()],
+            lesson: "a#intro".into(),
+            key_points: vec![],
+            distractors: vec![],
+            true_statement: "t".into(),
+            false_statement: "f".into(),
+            sources: vec!["s".into()],
+        };
+        let (lib, _) = Library::from_files(&[]);
+        let msgs: Vec<String> = lint_card(&card, &lib, &BTreeMap::new())
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("`front` has no spoken form") && m.contains("notspeakable")),
+            "{msgs:#?}"
+        );
+        card.front = r"What is $\bar{\alpha}_t$?".into();
+        let msgs: Vec<String> = lint_card(&card, &lib, &BTreeMap::new())
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        assert!(!msgs.iter().any(|m| m.contains("spoken form")), "{msgs:#?}");
+    }
 
     #[test]
     fn reports_broken_links_orphans_missing_cards_and_bad_quizzes() {

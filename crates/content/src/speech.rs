@@ -75,7 +75,12 @@ pub fn speak_latex(tex: &str) -> Result<String, String> {
 
 /// Speaks prose that may hold ASCII maths (a key point such as "mean is sqrt(1 - beta_t)").
 pub fn speak_prose(text: &str) -> Result<String, String> {
-    let toks = tokenize(text, true)?;
+    let text = text
+        .replace("e.g.", "for example")
+        .replace("i.e.", "that is")
+        .replace(" vs ", " versus ")
+        .replace(" vs. ", " versus ");
+    let toks = tokenize(&text, true)?;
     let mut p = Parser {
         toks,
         pos: 0,
@@ -117,7 +122,11 @@ fn tidy(s: &str) -> String {
         .replace(" ;", ";")
         .replace(" :", ":")
         .replace(" ?", "?")
-        .replace(",,", ",");
+        .replace(",,", ",")
+        .replace(",;", ";")
+        .replace(",.", ".")
+        .replace(",:", ":")
+        .replace(",?", "?");
     while out.contains("  ") {
         out = out.replace("  ", " ");
     }
@@ -391,6 +400,18 @@ impl Parser {
         t
     }
 
+    /// In prose, a `-` just consumed joins words ("1-Lipschitz", "Wasserstein-1", "K+1-class")
+    /// unless it is maths: spaced ("1 - beta"), or between a short name and a digit ("t-1").
+    fn is_hyphen(&self) -> bool {
+        let prev = self.pos.checked_sub(2).and_then(|i| self.toks.get(i));
+        let next = self.toks.get(self.pos);
+        match (prev, next) {
+            (Some(Tok::Ident(_) | Tok::Num(_)) | None, Some(Tok::Ident(_))) => true,
+            (Some(Tok::Ident(w)), Some(Tok::Num(_))) => w.chars().count() >= 3,
+            _ => false,
+        }
+    }
+
     fn skip_space(&mut self) {
         while self.peek() == Some(&Tok::Space) {
             self.pos += 1;
@@ -586,7 +607,9 @@ impl Parser {
         let space_after = matches!(self.peek(), Some(Tok::Space) | None);
         let w: &str = match c {
             '+' => "plus",
+            '-' | '−' if self.loose && self.is_hyphen() => "",
             '-' | '−' => "minus",
+            '%' => "percent",
             '=' => {
                 if self.peek() == Some(&Tok::Sym('=')) {
                     self.pos += 1;
@@ -633,6 +656,7 @@ impl Parser {
                 }
             }
             '?' => "?",
+            '\'' | '’' if self.loose => "",
             '\'' | '’' => "prime",
             '≈' => "is approximately",
             '≤' => "is at most",
@@ -917,6 +941,10 @@ mod tests {
         assert_eq!(
             p("optimum q = p*, D = 1/2, V = -log 4"),
             "optimum q equals p star, D equals one over two, V equals minus log four"
+        );
+        assert_eq!(
+            p("1-Lipschitz class gives Wasserstein-1, e.g. x_{t-1}; Bayes' rule, 99.3 %"),
+            "one Lipschitz class gives Wasserstein one, for example x sub t minus one; Bayes rule, 99.3 percent"
         );
         assert_eq!(
             p("image spectra fall as 1/f^2"),
