@@ -268,11 +268,7 @@ impl Live for Reverse {
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
         draw_on_canvas(canvas, |area| {
             let (l, r) = area.split_horizontally(area.dim_in_pixel().0 / 2);
-            draw_loss(
-                &l,
-                self.denoiser.loss_history(),
-                self.denoiser.history_stride(),
-            )?;
+            draw_loss(&l, self.denoiser.loss_history().points())?;
             match &self.sampler {
                 Some(s) => {
                     let caption = match s.t() {

@@ -52,6 +52,35 @@ impl History {
         }
     }
 
+    /// Steps averaged per stored point (1 until the cap is first reached, then doubling).
+    pub fn stride(&self) -> u64 {
+        self.stride
+    }
+
+    /// The curve as equal windows: `values[i]` averages steps `i*stride+1 ..= (i+1)*stride`,
+    /// and the unfinished window as (sum, count). Exact for a run pushed once per step from
+    /// step 1 (halving at an even cap pairs equal windows). The denoiser's worker bytes store
+    /// its curve this way.
+    pub fn to_windows(&self) -> (Vec<f32>, u64, (f64, u64)) {
+        let values = self.points.iter().map(|p| p[1]).collect();
+        (values, self.stride, (self.acc, self.acc_n))
+    }
+
+    /// Inverse of [`History::to_windows`]. A zero stride becomes 1.
+    pub fn from_windows(values: &[f32], stride: u64, pending: (f64, u64)) -> History {
+        let stride = stride.max(1);
+        History {
+            stride,
+            acc: pending.0,
+            acc_n: pending.1,
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| [((i as u64 + 1) * stride) as f32, v])
+                .collect(),
+        }
+    }
+
     /// (step, value) points, oldest first.
     pub fn points(&self) -> &[[f32; 2]] {
         &self.points
@@ -90,5 +119,18 @@ mod tests {
         }
         assert!((h.recent_mean(1) - last[1]).abs() < 1e-3);
         assert!(History::default().recent_mean(5).is_nan());
+    }
+
+    #[test]
+    fn windows_round_trip_a_thinned_run() {
+        let mut h = History::default();
+        for i in 1..=(2 * HISTORY_CAP as u64 + 7) {
+            h.push(i, (i % 13) as f64);
+        }
+        let (values, stride, pending) = h.to_windows();
+        // Halved at steps 2000 and 4000, then 4 steps per window: 1001 windows cover steps
+        // 1-4004, and steps 4005-4007 wait for their window to fill.
+        assert_eq!((values.len(), stride, pending.1), (1001, 4, 3));
+        assert_eq!(History::from_windows(&values, stride, pending), h);
     }
 }

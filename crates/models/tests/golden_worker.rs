@@ -141,8 +141,11 @@ fn denoiser_worker_bytes_of_v1_still_load() {
     assert_eq!(d.seed(), SEED);
     assert_eq!(d.step_count(), STEPS as u64);
     assert!(d.diverged().is_none());
-    assert_eq!(d.history_stride(), 1);
-    assert_eq!(d.loss_history(), DENOISER_LOSSES);
+    assert_eq!(d.loss_history().stride(), 1);
+    let losses: Vec<f32> = d.loss_history().points().iter().map(|p| p[1]).collect();
+    assert_eq!(losses, DENOISER_LOSSES);
+    // Read into the shared loss history and written back: the same bytes.
+    assert_eq!(d.to_bytes(), bytes);
     // The saved network's prediction at two fixed points and time steps.
     let eps = d.predict_eps(array![[0.5f32, -1.0], [2.0, 0.0]].view(), 30);
     assert_eq!(eps, ndarray::arr2(&DENOISER_EPS));

@@ -312,25 +312,22 @@ pub fn draw_spectra<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Training loss against step (entry i covers steps i*stride .. (i+1)*stride), plus a smoothed
+/// Training loss against step, from (step, loss) points (a model's `History`), plus a smoothed
 /// curve (exponential moving average). Non-finite values are skipped; the y axis starts at 0.
 pub fn draw_loss<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    losses: &[f32],
-    stride: usize,
+    history: &[[f32; 2]],
 ) -> Result<(), PlotError> {
-    let stride = stride.max(1) as f64;
-    let pts: Vec<(f64, f64)> = losses
+    let pts: Vec<(f64, f64)> = history
         .iter()
-        .enumerate()
-        .filter(|(_, l)| l.is_finite())
-        .map(|(i, &l)| ((i + 1) as f64 * stride, l as f64))
+        .filter(|p| p[1].is_finite())
+        .map(|p| (f64::from(p[0]), f64::from(p[1])))
         .collect();
     if pts.is_empty() {
         return draw_message(area, &["no training steps yet"]);
     }
     area.fill(&WHITE)?;
-    let x_hi = pts.last().map_or(1.0, |p| p.0).max(stride + 1.0);
+    let x_hi = pts.last().map_or(1.0, |p| p.0).max(2.0);
     let y_hi = pts.iter().map(|p| p.1).fold(0.0f64, f64::max).max(1e-6) * 1.05;
     let mut chart = ChartBuilder::on(area)
         .caption("denoising loss", ("sans-serif", 16))
@@ -510,10 +507,12 @@ mod tests {
 
     #[test]
     fn loss_and_variance_plots_draw() {
-        let losses: Vec<f32> = (0..300).map(|i| 1.0 / (1.0 + i as f32 * 0.01)).collect();
-        let out = svg(|a| draw_loss(a, &losses, 2));
+        let losses: Vec<[f32; 2]> = (0..300)
+            .map(|i| [2.0 * (i + 1) as f32, 1.0 / (1.0 + i as f32 * 0.01)])
+            .collect();
+        let out = svg(|a| draw_loss(a, &losses));
         assert!(out.contains(&hex(CURVE_COLORS[0])) && out.contains("step"));
-        let out = svg(|a| draw_loss(a, &[f32::NAN], 1));
+        let out = svg(|a| draw_loss(a, &[[1.0, f32::NAN]]));
         assert!(out.contains("no training steps"));
         let res = timestep_variance_curve(|u| (-4.0 * u).exp(), &[2, 8, 32], 200, 1);
         let out = svg(|a| draw_timestep_variance(a, &res));

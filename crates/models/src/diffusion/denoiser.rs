@@ -26,12 +26,10 @@ use super::sampler::Sampler;
 use super::schedule::Schedule;
 use super::timesteps::{discrete_t, sample_uniforms};
 use crate::error::{Model, ModelError};
+use crate::history::History;
 use gentutor_nn::mlp::{Activation, Adam, Cache, Grads, Mlp, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::{Array2, ArrayView2};
-
-/// Loss values kept before the history is thinned (adjacent pairs averaged, stride doubled).
-pub const HISTORY_CAP: usize = 4000;
 
 /// Writes the network input row [x, y, sin(pi 2^k s), cos(pi 2^k s) ...] for s = t/T.
 fn write_input(row: &mut [f32], x: f32, y: f32, t: usize, steps: usize) {
@@ -88,9 +86,8 @@ pub struct Denoiser {
     weights: Vec<f32>,
     step: u64,
     diverged: Option<ModelError>,
-    losses: Vec<f32>,
-    history_stride: usize,
-    pending: (f64, usize),
+    /// The loss curve (the shared [`History`]; the worker bytes keep their older layout).
+    history: History,
     // Reused buffers (no per-step allocation at a stable batch size).
     cache: Cache,
     grads: Grads,
@@ -193,9 +190,11 @@ impl Denoiser {
             opt: s.opt,
             rng: s.rng,
             step: s.step,
-            losses: s.losses,
-            history_stride: s.history_stride,
-            pending: s.pending,
+            history: History::from_windows(
+                &s.losses,
+                s.history_stride as u64,
+                (s.pending.0, s.pending.1 as u64),
+            ),
             cache: Cache::default(),
             input: Array2::zeros((0, width)),
             eps: Array2::zeros((0, 2)),
@@ -207,7 +206,8 @@ impl Denoiser {
 
     /// The whole training state as bytes (to train in a Web Worker and hand the run back).
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Borrowed, not cloned: the worker sends this every frame.
+        // Borrowed, not cloned (but the curve's values): the worker sends this every frame.
+        let (losses, stride, pending) = self.history.to_windows();
         let saved = SavedRef {
             config: &self.config,
             seed: self.seed,
@@ -223,9 +223,9 @@ impl Denoiser {
                 } => (*step, what.clone()),
                 other => (self.step, other.to_string()),
             }),
-            losses: &self.losses,
-            history_stride: self.history_stride,
-            pending: self.pending,
+            losses: &losses,
+            history_stride: stride as usize,
+            pending: (pending.0, pending.1 as usize),
         };
         postcard::to_allocvec(&saved).unwrap_or_default()
     }
@@ -277,14 +277,9 @@ impl Denoiser {
         self.diverged.as_ref()
     }
 
-    /// Training loss history; each entry averages [`Denoiser::history_stride`] consecutive steps.
-    pub fn loss_history(&self) -> &[f32] {
-        &self.losses
-    }
-
-    /// Steps per history entry (1 until [`HISTORY_CAP`] entries, then doubling).
-    pub fn history_stride(&self) -> usize {
-        self.history_stride
+    /// The training loss curve, (step, mean loss) points.
+    pub fn loss_history(&self) -> &History {
+        &self.history
     }
 
     /// The (normalised) loss weight w_t for t in 1..=T (clamped); 1 for L_simple.
@@ -355,22 +350,7 @@ impl Denoiser {
     }
 
     fn record(&mut self, loss: f32) {
-        self.pending.0 += loss as f64;
-        self.pending.1 += 1;
-        if self.pending.1 < self.history_stride {
-            return;
-        }
-        self.losses
-            .push((self.pending.0 / self.pending.1 as f64) as f32);
-        self.pending = (0.0, 0);
-        if self.losses.len() >= HISTORY_CAP {
-            self.losses = self
-                .losses
-                .chunks(2)
-                .map(|c| c.iter().sum::<f32>() / c.len() as f32)
-                .collect();
-            self.history_stride *= 2;
-        }
+        self.history.push(self.step, f64::from(loss));
     }
 
     /// eps_theta(x_t, t) for points `x_t` (n, 2) all at timestep t (clamped to 1..=T): (n, 2).
@@ -537,6 +517,7 @@ mod tests {
     use crate::diffusion::schedule::ScheduleKind;
     use crate::diffusion::timesteps::TSampling;
     use crate::diffusion::Dataset2d;
+    use crate::history::HISTORY_CAP;
 
     fn rel_err(a: f64, b: f64, floor: f64) -> f64 {
         (a - b).abs() / (a.abs() + b.abs()).max(floor)
@@ -649,7 +630,7 @@ mod tests {
         let mut d = Denoiser::new(&config, 1).expect("valid");
         d.step(1500).expect("stable");
         assert_eq!(d.step_count(), 1500);
-        let hist = d.loss_history();
+        let hist: Vec<f32> = d.loss_history().points().iter().map(|p| p[1]).collect();
         let first: f32 = hist[..50].iter().sum::<f32>() / 50.0;
         let last: f32 = hist[hist.len() - 200..].iter().sum::<f32>() / 200.0;
         assert!(last < 0.8 * first, "loss {first} -> {last}");
@@ -748,7 +729,7 @@ mod tests {
         assert_eq!(d.diverged(), Some(&e));
         // Stays stopped.
         assert_eq!(d.step(1), Err(e));
-        assert_eq!(d.loss_history().len(), 2);
+        assert_eq!(d.loss_history().points().len(), 2);
         // Sampling from the broken net reports an error instead of panicking (the NaN goes
         // into the output bias: ReLU's max(z, 0) would swallow a NaN in a hidden layer).
         if let Some(p) = d.net.params_mut().last() {
@@ -845,12 +826,17 @@ mod tests {
         };
         let mut d = Denoiser::new(&config, 1).expect("valid");
         d.step(HISTORY_CAP * 2 + 10).expect("ok");
-        assert!(d.loss_history().len() < HISTORY_CAP);
-        assert!(d.history_stride() >= 2);
-        let covered = d.loss_history().len() * d.history_stride();
-        assert!(
-            covered <= HISTORY_CAP * 2 + 10
-                && covered + d.history_stride() > HISTORY_CAP * 2 + 10 - d.history_stride()
+        let (points, stride) = (
+            d.loss_history().points(),
+            d.loss_history().stride() as usize,
         );
+        assert!(points.len() < HISTORY_CAP);
+        assert!(stride >= 2);
+        let covered = points.len() * stride;
+        assert!(
+            covered <= HISTORY_CAP * 2 + 10 && covered + stride > HISTORY_CAP * 2 + 10 - stride
+        );
+        // The last point sits at the last step of its window.
+        assert_eq!(points[points.len() - 1][0] as usize, covered);
     }
 }
