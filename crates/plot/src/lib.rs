@@ -5,6 +5,7 @@ pub mod diffusion;
 pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
+pub mod vae;
 
 use plotters::drawing::DrawingAreaErrorKind;
 

@@ -12,15 +12,18 @@
 //! - [`model`]: the encoder and decoder MLPs, the loss terms and the backward pass.
 //! - [`config`]: the demo's settings, their ranges and the settings link.
 //! - [`train`]: the demo's state machine: minibatch training, curves, and the views the plots
-//!   draw (latent plane, decoded grid, reconstructions, mean vs sample).
+//!   read (latent plane, decoded grid, reconstructions, mean vs sample).
+//! - [`view`]: the plain struct the plots draw each frame.
 
 pub mod config;
 pub mod model;
 pub mod train;
+pub mod view;
 
 pub use config::VaeConfig;
 pub use model::{Terms, Vae, LATENT};
-pub use train::VaeTrainer;
+pub use train::{Reconstructions, VaeTrainer};
+pub use view::VaeView;
 
 use serde::{Deserialize, Serialize};
 

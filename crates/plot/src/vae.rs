@@ -1,0 +1,428 @@
+//! Plots of the VAE demo: the latent plane coloured by digit, decoded images across it, the
+//! ELBO's two terms per step, and reconstructions (original, decoder mean, decoder sample).
+//! Each panel draws on its own area so the page can give each a canvas; [`draw_vae`] lays all
+//! four out on one area.
+
+use crate::PlotError;
+use gentutor_models::digits::SIDE;
+use gentutor_models::vae::VaeView;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// One colour per digit 0-9 (the Tableau 10 palette: distinct in light and dark print).
+pub const DIGIT_COLORS: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+/// Colour of the reconstruction curve.
+pub const RECON_COLOR: RGBColor = RGBColor(31, 119, 180);
+/// Colour of the KL curve.
+pub const KL_COLOR: RGBColor = RGBColor(214, 39, 40);
+/// Pixels below this value are left as background (most of an 8x8 digit is blank).
+const BLANK: f32 = 0.02;
+
+/// Background, text, grid-line and frame colours for a light or a dark page (the same
+/// background as the other demos' dark plots).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub bg: RGBColor,
+    pub fg: RGBColor,
+    pub grid: RGBColor,
+    pub frame: RGBColor,
+    /// Colour of a pixel at 1 (ink); a pixel at 0 is `bg`.
+    pub ink: RGBColor,
+}
+
+impl Palette {
+    pub fn new(dark: bool) -> Palette {
+        if dark {
+            Palette {
+                bg: RGBColor(24, 26, 31),
+                fg: RGBColor(220, 222, 228),
+                grid: RGBColor(48, 51, 58),
+                frame: RGBColor(70, 74, 82),
+                ink: RGBColor(245, 245, 245),
+            }
+        } else {
+            Palette {
+                bg: WHITE,
+                fg: RGBColor(40, 40, 40),
+                grid: RGBColor(235, 235, 235),
+                frame: RGBColor(200, 200, 200),
+                ink: RGBColor(20, 20, 20),
+            }
+        }
+    }
+
+    /// The colour of a pixel value in [0, 1], from background to ink (NaN is background).
+    pub fn pixel(&self, p: f32) -> RGBColor {
+        let p = if p.is_finite() {
+            p.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let mix = |a: u8, b: u8| (a as f32 + p * (b as f32 - a as f32)).round() as u8;
+        RGBColor(
+            mix(self.bg.0, self.ink.0),
+            mix(self.bg.1, self.ink.1),
+            mix(self.bg.2, self.ink.2),
+        )
+    }
+
+    fn font(&self, size: u32) -> TextStyle<'_> {
+        TextStyle::from(("sans-serif", size).into_font()).color(&self.fg)
+    }
+}
+
+/// The colour of digit `d` (grey for anything out of range).
+pub fn digit_color(d: u8) -> RGBColor {
+    DIGIT_COLORS
+        .get(d as usize)
+        .copied()
+        .unwrap_or(RGBColor(0, 0, 0))
+}
+
+/// Draws one 8x8 image with its top-left corner at (x, y), `cell` pixels per image pixel, and a
+/// thin frame.
+fn draw_image<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    cell: i32,
+    pixels: &[f32],
+    pal: &Palette,
+) -> Result<(), PlotError> {
+    let side = SIDE as i32 * cell;
+    area.draw(&Rectangle::new(
+        [(x - 1, y - 1), (x + side, y + side)],
+        pal.frame.stroke_width(1),
+    ))?;
+    for (k, &p) in pixels.iter().enumerate().take(SIDE * SIDE) {
+        if !(p > BLANK) {
+            continue;
+        }
+        let (r, c) = ((k / SIDE) as i32, (k % SIDE) as i32);
+        let (x0, y0) = (x + c * cell, y + r * cell);
+        area.draw(&Rectangle::new(
+            [(x0, y0), (x0 + cell, y0 + cell)],
+            pal.pixel(p).filled(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The latent plane: the encoder's mean mu(x) of every held-out image, coloured by its digit,
+/// with a legend of the colours along the top.
+pub fn draw_vae_latent<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    v: &VaeView,
+    dark: bool,
+) -> Result<(), PlotError> {
+    let pal = Palette::new(dark);
+    area.fill(&pal.bg)?;
+    let e = if v.extent.is_finite() && v.extent > 0.0 {
+        v.extent
+    } else {
+        3.0
+    };
+    let (legend, rest) = area.split_vertically(22);
+    let (w, _) = legend.dim_in_pixel();
+    let step = (w as i32 - 20).max(100) / 10;
+    for d in 0..10u8 {
+        legend.draw(&Text::new(
+            d.to_string(),
+            (10 + step * d as i32 + step / 2, 4),
+            TextStyle::from(("sans-serif", 15).into_font()).color(&digit_color(d)),
+        ))?;
+    }
+    let mut chart = ChartBuilder::on(&rest)
+        .caption("latent means mu(x) of test digits", pal.font(13))
+        .margin(6)
+        .x_label_area_size(20)
+        .y_label_area_size(26)
+        .build_cartesian_2d(-e..e, -e..e)?;
+    chart
+        .configure_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .light_line_style(pal.grid)
+        .bold_line_style(pal.frame)
+        .axis_style(pal.frame)
+        .label_style(pal.font(11))
+        .draw()?;
+    let inside = |p: &[f32; 2]| p.iter().all(|c| c.is_finite() && c.abs() <= e);
+    chart.draw_series(
+        v.latent
+            .iter()
+            .filter(|(p, _)| inside(p))
+            .map(|(p, d)| Circle::new((p[0], p[1]), 3, digit_color(*d).filled())),
+    )?;
+    Ok(())
+}
+
+/// Decoder means on a grid over the same window as the latent plane (z_1 to the right, z_2 up).
+pub fn draw_vae_grid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    v: &VaeView,
+    dark: bool,
+) -> Result<(), PlotError> {
+    let pal = Palette::new(dark);
+    area.fill(&pal.bg)?;
+    let (w, h) = area.dim_in_pixel();
+    let k = v.grid_side.max(1);
+    area.draw(&Text::new(
+        format!(
+            "decoder mean across the latent plane, z in [-{0}, {0}]^2",
+            v.extent
+        ),
+        (6, 4),
+        pal.font(13),
+    ))?;
+    let top = 24;
+    let avail = (w as i32).min(h as i32 - top) - 4;
+    let cell = ((avail / k as i32 - 2) / SIDE as i32).max(1);
+    let tile = cell * SIDE as i32 + 2;
+    let x0 = (w as i32 - tile * k as i32) / 2;
+    for (t, img) in v.grid.chunks(SIDE * SIDE).enumerate().take(k * k) {
+        let (r, c) = ((t / k) as i32, (t % k) as i32);
+        draw_image(
+            area,
+            (x0 + c * tile + 1, top + r * tile + 1),
+            cell,
+            img,
+            &pal,
+        )?;
+    }
+    Ok(())
+}
+
+fn curve<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    points: &[[f32; 2]],
+    caption: String,
+    color: RGBColor,
+    x_desc: Option<&str>,
+    pal: &Palette,
+) -> Result<(), PlotError> {
+    let pts: Vec<(f32, f32)> = points
+        .iter()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+        .map(|p| (p[0], p[1]))
+        .collect();
+    let x1 = pts.last().map_or(1.0, |p| p.0).max(1.0);
+    let (mut lo, mut hi) = pts
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1), b.max(p.1))
+        });
+    if !(lo.is_finite() && hi.is_finite()) {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(0.05);
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, pal.font(13))
+        .margin(5)
+        .x_label_area_size(if x_desc.is_some() { 34 } else { 20 })
+        .y_label_area_size(38)
+        .build_cartesian_2d(0f32..x1, (lo - pad).max(0.0)..hi + pad)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.x_labels(4)
+        .y_labels(4)
+        .light_line_style(pal.grid)
+        .bold_line_style(pal.frame)
+        .axis_style(pal.frame)
+        .label_style(pal.font(11))
+        .axis_desc_style(pal.font(12));
+    if let Some(d) = x_desc {
+        mesh.x_desc(d);
+    }
+    mesh.draw()?;
+    chart.draw_series(LineSeries::new(pts, color.stroke_width(2)))?;
+    Ok(())
+}
+
+/// The ELBO's two terms per training step, each on its own scale: the reconstruction term
+/// E_q[-log p(x | z)] above, the KL(q(z | x) || p(z)) below. A diverged run shows its message.
+pub fn draw_vae_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    v: &VaeView,
+    dark: bool,
+) -> Result<(), PlotError> {
+    let pal = Palette::new(dark);
+    area.fill(&pal.bg)?;
+    let area = match &v.diverged {
+        Some(msg) => {
+            let (top, rest) = area.split_vertically(22);
+            top.draw(&Text::new(
+                msg.clone(),
+                (6, 4),
+                TextStyle::from(("sans-serif", 13).into_font()).color(&RGBColor(230, 60, 60)),
+            ))?;
+            rest
+        }
+        None => area.clone(),
+    };
+    let (_, h) = area.dim_in_pixel();
+    let (upper, lower) = area.split_vertically(h / 2 - 6);
+    let last = |p: &[[f32; 2]]| p.last().map_or(f32::NAN, |q| q[1]);
+    let (r, k) = (last(&v.recon), last(&v.kl));
+    curve(
+        &upper,
+        &v.recon,
+        format!("reconstruction -log p(x|z): {r:.2} nats"),
+        RECON_COLOR,
+        None,
+        &pal,
+    )?;
+    curve(
+        &lower,
+        &v.kl,
+        format!(
+            "KL(q(z|x) || p(z)): {k:.2} nats, beta = {:.2}; ELBO {:.2}",
+            v.beta,
+            -(r + k)
+        ),
+        KL_COLOR,
+        Some("step"),
+        &pal,
+    )?;
+    Ok(())
+}
+
+/// One held-out image per digit: the original, the decoder's mean for z = mu(x), and one sample
+/// of the decoder's noise around that mean. The blur is in the mean; the sample adds the noise
+/// the mean averages away.
+pub fn draw_vae_recons<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    v: &VaeView,
+    dark: bool,
+) -> Result<(), PlotError> {
+    let pal = Palette::new(dark);
+    area.fill(&pal.bg)?;
+    let (w, h) = area.dim_in_pixel();
+    let label_w = 78;
+    let n = v.recons.labels.len().max(1) as i32;
+    let rows = [
+        ("original", &v.recons.originals),
+        ("decoder mean", &v.recons.means),
+        ("a sample", &v.recons.samples),
+    ];
+    let by_w = (w as i32 - label_w - 4) / n - 4;
+    let by_h = (h as i32 - 8) / rows.len() as i32 - 6;
+    let cell = (by_w.min(by_h) / SIDE as i32).max(1);
+    let tile = cell * SIDE as i32 + 4;
+    for (ri, (name, imgs)) in rows.iter().enumerate() {
+        let y = 6 + ri as i32 * (tile + 4);
+        area.draw(&Text::new(
+            name.to_string(),
+            (4, y + tile / 2 - 8),
+            pal.font(12),
+        ))?;
+        for (ci, img) in imgs.rows().into_iter().enumerate() {
+            let px: Vec<f32> = img.iter().copied().collect();
+            draw_image(area, (label_w + ci as i32 * tile + 2, y), cell, &px, &pal)?;
+        }
+    }
+    Ok(())
+}
+
+/// All four panels on one area: latent plane and decoded grid above, curves and
+/// reconstructions below.
+pub fn draw_vae<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &VaeView,
+    dark: bool,
+) -> Result<(), PlotError> {
+    area.fill(&Palette::new(dark).bg)?;
+    let (w, h) = area.dim_in_pixel();
+    let (top, bottom) = area.split_vertically(h * 3 / 5);
+    let (tl, tr) = top.split_horizontally(w / 2);
+    let (bl, br) = bottom.split_horizontally(w / 2);
+    draw_vae_latent(&tl, view, dark)?;
+    draw_vae_grid(&tr, view, dark)?;
+    draw_vae_curves(&bl, view, dark)?;
+    draw_vae_recons(&br, view, dark)?;
+    area.present()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gentutor_models::digits::Digits;
+    use gentutor_models::vae::{VaeConfig, VaeTrainer};
+
+    fn render(v: &VaeView, dark: bool) -> String {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (1000, 700)).into_drawing_area();
+            draw_vae(&root, v, dark).unwrap_or_else(|e| panic!("{e}"));
+        }
+        svg
+    }
+
+    fn hex(c: RGBColor) -> String {
+        format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    #[test]
+    fn draws_every_panel() {
+        let data = Digits::shipped().expect("parses");
+        let mut t = VaeTrainer::new(&VaeConfig::default(), data).expect("data");
+        t.step(30).expect("trains");
+        let v = t.view(1);
+        let svg = render(&v, false);
+        assert!(!svg.contains(&hex(Palette::new(true).bg)));
+        let dark = render(&v, true);
+        assert!(
+            dark.contains(&hex(Palette::new(true).bg)),
+            "dark background"
+        );
+        // Every test digit is a dot in its digit's colour.
+        let dots = svg.matches("<circle").count();
+        assert!(dots >= 300 && dots <= v.latent.len(), "{dots} dots");
+        for d in 0..10 {
+            assert!(svg.contains(&hex(DIGIT_COLORS[d])), "no colour for {d}");
+        }
+        // Images: 144 grid tiles and 30 reconstruction tiles, each with a frame and pixels.
+        assert!(svg.matches("<rect").count() > 174 * 5);
+        // Both curves and their captions.
+        assert!(svg.matches("<polyline").count() >= 2);
+        for s in [
+            "reconstruction",
+            "KL(q(z|x)",
+            "decoder mean",
+            "a sample",
+            "original",
+        ] {
+            assert!(svg.contains(s), "missing {s}");
+        }
+    }
+
+    #[test]
+    fn diverged_and_empty_views_still_draw() {
+        let data = Digits::shipped().expect("parses");
+        let t = VaeTrainer::new(&VaeConfig::default(), data).expect("data");
+        let mut v = t.view(1);
+        assert!(v.recon.is_empty());
+        v.diverged = Some("training diverged at step 7".into());
+        v.latent.push(([f32::NAN, 0.0], 3));
+        v.grid[0] = f32::NAN;
+        let svg = render(&v, false);
+        assert!(svg.contains("diverged at step 7"));
+        for dark in [false, true] {
+            let pal = Palette::new(dark);
+            assert_eq!(pal.pixel(f32::NAN), pal.bg);
+            assert_eq!(pal.pixel(0.0), pal.bg);
+            assert_eq!(pal.pixel(7.0), pal.ink);
+        }
+        assert_eq!(digit_color(42), RGBColor(0, 0, 0));
+    }
+}
