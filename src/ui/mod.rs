@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/study/test") view=routes::study_test::StudyTestRoute />
                     <Route path=path!("/study/matching") view=routes::study_matching::StudyMatchingRoute />
                     <Route path=path!("/study/spaced") view=routes::study_spaced::StudySpacedRoute />
+                    <Route path=path!("/study/call") view=routes::study_call::StudyCallRoute />
                     <Route path=path!("/about") view=routes::about::About />
                     <Route path=path!("/class/new") view=class::pages::NewClassPage />
                     <Route path=path!("/class/:token") view=class::pages::TeacherPage />

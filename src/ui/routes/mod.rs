@@ -5,6 +5,7 @@ pub mod home;
 pub mod lesson;
 pub mod not_found;
 pub mod study;
+pub mod study_call;
 pub mod study_flashcards;
 pub mod study_learn;
 pub mod study_matching;

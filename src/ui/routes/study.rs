@@ -39,6 +39,11 @@ pub fn Study() -> impl IntoView {
             "Review",
             "Spaced repetition (FSRS): the cards due today.",
         ),
+        (
+            "/study/call",
+            "Call",
+            "A spoken tutor: it asks aloud, listens (or reads what you type), hints and explains.",
+        ),
     ]
     .into_iter()
     .map(|(href, name, what)| {

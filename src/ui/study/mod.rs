@@ -1,6 +1,7 @@
 //! The study modes (Flashcards, Learn, Test, Matching, Review), mastery, and the progress store.
 //! Components are thin: the engine is the `gentutor-study` crate.
 
+pub mod call;
 pub mod flashcards;
 pub mod learn;
 pub mod mastery;
@@ -93,6 +94,7 @@ pub fn StudyNav(
         ("/study/test", "Test"),
         ("/study/matching", "Matching"),
         ("/study/spaced", "Review"),
+        ("/study/call", "Call"),
     ];
     let links = tabs
         .into_iter()
