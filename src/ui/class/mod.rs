@@ -9,3 +9,24 @@
 pub mod net;
 pub mod pages;
 pub mod sync;
+
+use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
+
+/// The owner of the component being built, for tasks started later from its event handlers.
+/// Held weakly, so keeping it does not keep the component alive after the learner leaves.
+#[derive(Clone, Copy)]
+pub(crate) struct Here(StoredValue<Option<WeakOwner>>);
+
+impl Here {
+    /// The owner current now (call in the component's body).
+    pub(crate) fn current() -> Here {
+        Here(StoredValue::new(Owner::current().map(|o| o.downgrade())))
+    }
+
+    /// Spawns `task` tied to that owner (dropped if the component is gone).
+    pub(crate) fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
+        let owner = self.0.try_get_value().flatten().and_then(|w| w.upgrade());
+        gentutor_web::scoped::spawn_in(owner.as_ref(), task);
+    }
+}

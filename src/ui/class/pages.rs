@@ -33,12 +33,12 @@ pub fn NewClassPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let created = RwSignal::new(None::<Value>);
-    let owner = gentutor_web::scoped::OwnerRef::current();
+    let owner = super::Here::current();
     let create = move || {
         busy.set(true);
         error.set(None);
         let body = serde_json::json!({ "name": name.get_untracked() }).to_string();
-        gentutor_web::scoped::spawn_in(owner.get().as_ref(), async move {
+        owner.spawn(async move {
             match net::call("POST", "/api/classes", None, Some(body)).await {
                 Ok(r) if r.ok() => {
                     created.try_set(Some(r.json()));
@@ -176,11 +176,11 @@ pub fn TeacherPage() -> impl IntoView {
     let data = RwSignal::new(None::<Result<Value, String>>);
     let message = RwSignal::new(None::<String>);
     let sort = RwSignal::new((1usize, true));
-    let owner = gentutor_web::scoped::OwnerRef::current();
+    let owner = super::Here::current();
 
     let load = move || {
         let t = token.get_untracked();
-        gentutor_web::scoped::spawn_in(owner.get().as_ref(), async move {
+        owner.spawn(async move {
             let r = match net::call("GET", "/api/class", Some(&t), None).await {
                 Ok(r) if r.ok() => Ok(r.json()),
                 Ok(r) if r.status == 401 => Err("This teacher link is not valid (it may have been replaced by a new one). Use the newest teacher link.".to_string()),
@@ -197,7 +197,7 @@ pub fn TeacherPage() -> impl IntoView {
     let act =
         move |method: &'static str, path: String, body: Option<String>, done: &'static str| {
             let t = token.get_untracked();
-            gentutor_web::scoped::spawn_in(owner.get().as_ref(), async move {
+            owner.spawn(async move {
                 match net::call(method, &path, Some(&t), body).await {
                     Ok(r) if r.ok() => {
                         message.try_set(Some(done.to_string()));
@@ -225,7 +225,7 @@ pub fn TeacherPage() -> impl IntoView {
             return;
         }
         let t = token.get_untracked();
-        gentutor_web::scoped::spawn_in(owner.get().as_ref(), async move {
+        owner.spawn(async move {
             match net::call("POST", "/api/class/rotate", Some(&t), None).await {
                 Ok(r) if r.ok() => {
                     if let Some(p) = r.json()["teacher_path"].as_str() {
@@ -246,7 +246,7 @@ pub fn TeacherPage() -> impl IntoView {
     };
     let export = move || {
         let t = token.get_untracked();
-        gentutor_web::scoped::spawn_in(owner.get().as_ref(), async move {
+        owner.spawn(async move {
             if let Err(e) = download_csv(t).await {
                 message.try_set(Some(e));
             }
@@ -487,12 +487,12 @@ pub fn JoinPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let owner = gentutor_web::scoped::OwnerRef::current();
+    let owner = super::Here::current();
     let submit = move || {
         busy.set(true);
         error.set(None);
         let (c, n) = (code.get_untracked(), name.get_untracked());
-        gentutor_web::scoped::spawn_in(owner.get().as_ref(), async move {
+        owner.spawn(async move {
             match sync::join(&c, &n, store).await {
                 Ok(m) => {
                     member.try_set(Some(m));
