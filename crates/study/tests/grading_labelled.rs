@@ -31,7 +31,7 @@ fn held_out_figures_do_not_regress() {
     let cards = common::deck();
     let test = common::split("test");
     assert!(
-        test.len() >= 100,
+        test.len() >= 190,
         "the held-out split has {} answers",
         test.len()
     );
@@ -48,7 +48,8 @@ fn held_out_figures_do_not_regress() {
     );
 }
 
-// Reached: agreement 66.4%, right answers rejected 34.0%, wrong answers accepted 4.7% (n = 116).
-const AGREEMENT: f64 = 0.66;
-const FALSE_REJECT: f64 = 0.345;
-const FALSE_ACCEPT: f64 = 0.05;
+// Reached (second pass, n = 190): agreement 71.6%, right answers rejected 18.7%, wrong answers
+// accepted 2.7%. First pass (n = 116): 66.4%, 34.0%, 4.7%.
+const AGREEMENT: f64 = 0.71;
+const FALSE_REJECT: f64 = 0.19;
+const FALSE_ACCEPT: f64 = 0.03;

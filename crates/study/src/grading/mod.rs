@@ -111,9 +111,17 @@ const ROLE_GROUPS: &[&[&str]] = &[
 ];
 
 fn role_group(w: &str) -> Option<usize> {
-    ROLE_GROUPS
+    // Stemmed once: this runs for every token of every phrasing.
+    static STEMS: std::sync::OnceLock<Vec<Vec<String>>> = std::sync::OnceLock::new();
+    STEMS
+        .get_or_init(|| {
+            ROLE_GROUPS
+                .iter()
+                .map(|g| g.iter().map(|r| stem(r)).collect())
+                .collect()
+        })
         .iter()
-        .position(|g| g.iter().any(|r| stem(r) == w))
+        .position(|g| g.iter().any(|r| r == w))
 }
 
 /// One phrasing of a key point, tokenised.
@@ -127,18 +135,23 @@ struct Phrase {
 
 fn compile(text: &str) -> Vec<Phrase> {
     let mut toks = tokens(text);
+    // Spoken maths ("z over z plus one") is a formula too, or its letters would be dropped
+    // and "one" alone would match.
     let formula = text.contains(['/', '(', ')', '=', '^', '+', '_', '|', '√'])
         || toks
             .iter()
-            .any(|t| matches!(t.w.as_str(), "min" | "max" | "sup"));
+            .any(|t| matches!(t.w.as_str(), "min" | "max" | "sup") || t.w.starts_with("op"));
     if !formula {
         // Single letters count only when said of a role and qualifying a word after them
-        // ("discriminator takes k steps").
+        // ("discriminator takes k steps"), or right before a role word ("k discriminator
+        // steps"), so "the generator takes k steps" is a role swap, not a match.
         let mut governed = false;
         let keep: Vec<bool> = (0..toks.len())
             .map(|j| {
                 governed |= role_group(&toks[j].w).is_some();
-                !toks[j].weak || (governed && toks[j].w.len() == 1 && j + 1 < toks.len())
+                let before_role = toks.get(j + 1).is_some_and(|t| role_group(&t.w).is_some());
+                !toks[j].weak
+                    || (toks[j].w.len() == 1 && ((governed && j + 1 < toks.len()) || before_role))
             })
             .collect();
         let mut it = keep.into_iter();
@@ -168,6 +181,12 @@ fn compile(text: &str) -> Vec<Phrase> {
                 if role_group(&t.w).is_some() {
                     governor.push(None);
                     last = Some(j);
+                } else if t.weak
+                    && !formula
+                    && toks.get(j + 1).is_some_and(|n| role_group(&n.w).is_some())
+                {
+                    // "k discriminator steps": the letter belongs to the role after it.
+                    governor.push(Some(j + 1));
                 } else {
                     governor.push(last);
                 }
@@ -190,6 +209,34 @@ struct Answer {
     at: Vec<usize>,
     /// `toks.len()` before the joined compounds were appended.
     real: usize,
+    /// The words in order without expectation markers, for formula runs.
+    formula: Vec<String>,
+}
+
+/// Drops `E` and the letters that index it (`E_x`, `E_{x,x'}`, `E_z`): people write the
+/// expectation's subscript or leave it out, and `E_x[log D(x)]` is `E[log D(x)]`.
+fn without_expectations<'a>(words: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut after_e = false;
+    let mut after_div = false;
+    for w in words {
+        if w == "e" {
+            after_e = true;
+            continue;
+        }
+        if after_e && matches!(w, "x" | "y" | "z" | "p" | "q") {
+            continue;
+        }
+        // Likewise a divergence's arguments: "2 JSD(p* || q) - log 4" is "2 JSD - log 4".
+        after_div |= matches!(out.last().map(String::as_str), Some("jsd" | "kl"));
+        if after_div && matches!(w, "p" | "q" | "m" | "theta" | "phi") {
+            continue;
+        }
+        after_div = false;
+        after_e = false;
+        out.push(w.to_string());
+    }
+    out
 }
 
 impl Answer {
@@ -212,7 +259,13 @@ impl Answer {
             toks.push(t);
             at.push(i);
         }
-        Answer { toks, at, real }
+        let formula = without_expectations(toks[..real].iter().map(|t| t.w.as_str()));
+        Answer {
+            toks,
+            at,
+            real,
+            formula,
+        }
     }
 
     /// The role word of `group` that governs token `i`.
@@ -321,7 +374,14 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
         .iter()
         .zip(&chosen)
         .any(|(t, c)| t.negated && c.is_some_and(|i| a.toks[i].negated));
-    let allowed_miss = if n >= 5 { 1 } else { 0 };
+    // A long phrasing may miss one plain word ("equals", "trained"), never a letter, a
+    // maths token or a role word: "sqrt(1 - beta)" without the x it scales is not the mean,
+    // and "k discriminator steps" without the k is not the point.
+    let plain_misses_only = p.toks.iter().zip(&chosen).all(|(t, c)| {
+        c.is_some() || !(t.weak || role_group(&t.w).is_some() || (p.formula && is_maths(&t.w)))
+    });
+    let long = if p.formula { 6 } else { 5 };
+    let allowed_miss = usize::from(n >= long && plain_misses_only);
     let mut ok =
         present + free + allowed_miss >= n && present > free && (!p.negated || negated_hit);
     if ok && p.formula {
@@ -333,10 +393,11 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
                 k += 1;
             }
             if k - j >= 2 {
-                let run: Vec<&str> = p.toks[j..k].iter().map(|t| t.w.as_str()).collect();
-                let found = a.toks[..a.real]
-                    .windows(run.len())
-                    .any(|w| w.iter().zip(&run).all(|(t, r)| t.w == *r));
+                let run = without_expectations(p.toks[j..k].iter().map(|t| t.w.as_str()));
+                let found = run.is_empty()
+                    || a.formula
+                        .windows(run.len())
+                        .any(|w| w.iter().zip(&run).all(|(t, r)| t == r));
                 if !found {
                     ok = false;
                     break;
@@ -360,27 +421,47 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
     }
 }
 
+/// A card's phrasings and question words, tokenised once.
+struct Compiled {
+    /// For each key point, every variant of every phrasing (the point first).
+    points: Vec<Vec<Phrase>>,
+    question: Vec<String>,
+}
+
+impl Compiled {
+    fn new(card: &Card) -> Compiled {
+        Compiled {
+            points: card
+                .key_points
+                .iter()
+                .map(|kp| {
+                    std::iter::once(&kp.point)
+                        .chain(kp.synonyms.iter())
+                        .flat_map(|p| compile(p))
+                        .collect()
+                })
+                .collect(),
+            question: question_words(card),
+        }
+    }
+}
+
 /// Which key points `answer` makes: (found with quotes, contradicted).
-fn key_point_matches(card: &Card, answer: &Answer) -> (Vec<(usize, String)>, Vec<usize>) {
-    let question = question_words(card);
+fn key_point_matches(card: &Compiled, answer: &Answer) -> (Vec<(usize, String)>, Vec<usize>) {
+    let question = &card.question;
     let mut found = Vec::new();
     let mut contradicted = Vec::new();
-    for (i, kp) in card.key_points.iter().enumerate() {
+    for (i, phrases) in card.points.iter().enumerate() {
         let mut best = Match::Missing;
         let mut quote = Vec::new();
-        for phrase in std::iter::once(&kp.point).chain(kp.synonyms.iter()) {
-            for p in compile(phrase) {
-                match match_phrase(&p, answer, &question, &mut quote) {
-                    Match::Found => {
-                        best = Match::Found;
-                        break;
-                    }
-                    Match::Contradicted => best = Match::Contradicted,
-                    Match::Missing => {}
+        for p in phrases {
+            match match_phrase(p, answer, question, &mut quote) {
+                Match::Found => {
+                    best = Match::Found;
+                    break;
                 }
-            }
-            if best == Match::Found {
-                break;
+                Match::Contradicted => best = Match::Contradicted,
+                Match::Missing => {}
             }
         }
         match best {
@@ -445,8 +526,8 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
             quotes: Vec::new(),
         };
     }
-    let core = core_points(card);
-    let (found, contradicted) = key_point_matches(card, &parsed);
+    let (compiled, core) = compiled(card);
+    let (found, contradicted) = key_point_matches(&compiled, &parsed);
     let found_idx: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
     let core_found = found_idx.iter().filter(|i| core.contains(i)).count();
     let extra_found = found_idx.len() - core_found;
@@ -485,36 +566,41 @@ pub fn content_tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The key points the card's own one-line answer makes (all of them if it makes none),
-/// remembered per card text: grading the model answer costs as much as grading the learner's.
-fn core_points(card: &Card) -> Vec<usize> {
+/// The card's compiled phrasings and its core key points (those the card's own one-line
+/// answer makes; all of them if it makes none), remembered per card: tokenising the phrasings
+/// and grading the model answer cost more than grading the learner's answer.
+fn compiled(card: &Card) -> (std::rc::Rc<Compiled>, Vec<usize>) {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    type Entry = (Card, std::rc::Rc<Compiled>, Vec<usize>);
     thread_local! {
-        static CORE: RefCell<HashMap<u32, (Card, Vec<usize>)>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<u32, Entry>> = RefCell::new(HashMap::new());
     }
-    if let Some(core) = CORE.with(|c| {
+    let hit = CACHE.with(|c| {
         c.borrow()
             .get(&card.id)
-            .filter(|(k, _)| k == card)
-            .map(|(_, v)| v.clone())
-    }) {
-        return core;
-    }
-    let core = compute_core_points(card);
-    CORE.with(|c| {
-        c.borrow_mut().insert(card.id, (card.clone(), core.clone()));
+            .filter(|(k, _, _)| k == card)
+            .map(|(_, p, core)| (p.clone(), core.clone()))
     });
-    core
+    if let Some(hit) = hit {
+        return hit;
+    }
+    let compiled = std::rc::Rc::new(Compiled::new(card));
+    let core = compute_core_points(card, &compiled);
+    CACHE.with(|c| {
+        c.borrow_mut()
+            .insert(card.id, (card.clone(), compiled.clone(), core.clone()));
+    });
+    (compiled, core)
 }
 
-fn compute_core_points(card: &Card) -> Vec<usize> {
+fn compute_core_points(card: &Card, compiled: &Compiled) -> Vec<usize> {
     let model = if card.answer.trim().is_empty() {
         &card.back
     } else {
         &card.answer
     };
-    let (found, _) = key_point_matches(card, &Answer::new(model));
+    let (found, _) = key_point_matches(compiled, &Answer::new(model));
     if found.is_empty() {
         (0..card.key_points.len()).collect()
     } else {
@@ -644,6 +730,28 @@ mod tests {
             grade_answer(&card, "it does not need labels").verdict,
             Verdict::Correct
         );
+    }
+
+    #[test]
+    fn a_letter_before_a_role_word_belongs_to_it() {
+        let card = card_with_points(&[("k discriminator steps per generator step", &[])]);
+        assert!(grade_answer(&card, "D takes k steps, then G takes one step").is_correct());
+        let g = grade_answer(&card, "G takes k steps, then D takes one step");
+        assert!(!g.is_correct(), "{g:?}");
+    }
+
+    #[test]
+    fn spoken_formulas_and_expectation_subscripts() {
+        // "z over z plus one" is a formula: "one" alone must not match it.
+        let card = card_with_points(&[("D = Z/(Z+1)", &["z over z plus one"])]);
+        assert!(grade_answer(&card, "one output for real").found.is_empty());
+        assert!(grade_answer(&card, "D is z over z plus one").is_correct());
+        // E_x[...] and E[...] state the same formula; a formula may not drop a word.
+        let v = card_with_points(&[("E log D(x) + E log(1 - D(G(z)))", &[])]);
+        assert!(grade_answer(&v, "V = E_x[log D(x)] + E_z[log(1 - D(G(z)))]").is_correct());
+        let b = card_with_points(&[("mean sqrt(1 - beta_t) x_{t-1}", &[])]);
+        assert!(grade_answer(&b, "mean sqrt(1-b_t) x_(t-1)").is_correct());
+        assert!(!grade_answer(&b, "mean sqrt(1 - beta_t) eps").is_correct());
     }
 
     #[test]

@@ -375,6 +375,11 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             }
             // A t or s subscript after a Greek letter (beta_t, alphabar_s) is dropped.
             (Some(g), "t" | "s") if is_greek(g) => {}
+            // b_t is how people type beta_t.
+            (Some("b"), "t") => {
+                words.pop();
+                words.push(Piece::Word("beta".into()));
+            }
             // The argument x of D(x), p(x), ... is dropped.
             (Some("discriminator" | "generator" | "p" | "q" | "r" | "f"), "x") => {}
             // x_0, x 0 -> x0; w1 -> wasserstein 1.
