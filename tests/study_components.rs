@@ -160,7 +160,7 @@ async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
     assert_eq!(text(&root, "[data-testid=fc-side]"), "Answer");
     assert_ne!(text(&root, "[data-testid=fc-card] .md"), front);
 
-    // Next shows the front of card 2; previous wraps back; previous again wraps to the end.
+    // Next shows the front of card 2; previous goes back; previous on card 1 stays there.
     click(&root, "[data-testid=fc-next]");
     tick().await;
     assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("2/{n}"));
@@ -168,7 +168,7 @@ async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
     click(&root, "[data-testid=fc-prev]");
     click(&root, "[data-testid=fc-prev]");
     tick().await;
-    assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("{n}/{n}"));
+    assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("1/{n}"));
 
     // Keys: Space flips, arrows move.
     press(" ");
@@ -176,10 +176,11 @@ async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
     assert_eq!(text(&root, "[data-testid=fc-side]"), "Answer");
     press("ArrowRight");
     tick().await;
-    assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("1/{n}"));
+    assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("2/{n}"));
     assert_eq!(text(&root, "[data-testid=fc-side]"), "Question");
-    press("ArrowLeft");
-    press("ArrowLeft");
+    for _ in 0..n - 3 {
+        press("ArrowRight");
+    }
     tick().await;
     assert_eq!(
         text(&root, "[data-testid=fc-counter]"),
@@ -206,6 +207,51 @@ async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
         .expect("dispatch");
     tick().await;
     assert_eq!(text(&root, "[data-testid=fc-counter]"), "1/1");
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn flashcards_end_with_a_summary_and_explain_an_empty_starred_deck() {
+    save(&Progress::fresh());
+    let root = container();
+    let n = library().cards.len();
+    let mounted = mount_to(root.clone(), || view! { <Flashcards /> });
+    tick().await;
+    // The card's accessible name is its content (the question), not a label over it.
+    assert_eq!(attr(&root, "[data-testid=fc-card]", "aria-label"), None);
+    let hint = attr(&root, "[data-testid=fc-card]", "aria-describedby").expect("described");
+    assert!(!text(&root, &format!("#{hint}")).is_empty());
+    // "Starred" with nothing starred: an explanation and a way back, no card, no error.
+    set_value(&root, "[data-testid=fc-filter]", "starred");
+    tick().await;
+    assert!(text(&root, "[data-testid=fc-empty]").contains("No starred cards yet"));
+    assert!(!exists(&root, "[data-testid=fc-card]"));
+    assert!(!exists(&root, ".error"));
+    assert_eq!(text(&root, "[data-testid=fc-counter]"), "0/0");
+    click(&root, "[data-testid=fc-show-all]");
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("1/{n}"));
+    // Past the last card: a summary, not card 1 again.
+    click(&root, "[data-testid=fc-flip]");
+    for _ in 0..n {
+        press("ArrowRight");
+    }
+    tick().await;
+    assert!(!exists(&root, "[data-testid=fc-card]"));
+    let summary = text(&root, "[data-testid=fc-summary-text]");
+    assert!(
+        summary.contains(&format!("all {n} cards")) && summary.contains("turned 1 over"),
+        "{summary}"
+    );
+    assert_eq!(text(&root, "[data-testid=fc-counter]"), "Done");
+    press("ArrowLeft");
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("{n}/{n}"));
+    press("ArrowRight");
+    tick().await;
+    click(&root, "[data-testid=fc-restart]");
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("1/{n}"));
     drop(mounted);
 }
 
@@ -263,10 +309,16 @@ async fn a_lesson_quiz_answer_is_checked_by_the_engine_and_saved() {
     let results = &p.cards.get(&4).expect("saved").quiz_results;
     assert_eq!(results.len(), before + 1);
     assert!(!results[results.len() - 1].correct);
-    // A second click re-checks but records nothing more.
+    // A second click re-checks but records nothing more, and says it does not count.
     click(&root, "[data-testid=quiz-true]");
     tick().await;
-    assert_eq!(text(&root, "[data-testid=quiz-verdict]"), "Correct.");
+    let verdict = text(&root, "[data-testid=quiz-verdict]");
+    assert!(
+        verdict.starts_with("Correct now.") && verdict.contains("does not"),
+        "{verdict}"
+    );
+    assert!(!text(&root, "[data-testid=quiz]").contains("Counts towards your mastery"));
+    assert!(text(&root, "[data-testid=quiz-note]").contains("(not right) was saved"));
     assert_eq!(saved().cards[&4].quiz_results.len(), before + 1);
     drop(mounted);
 }
@@ -471,5 +523,60 @@ async fn number_keys_answer_in_learn_and_test() {
         choice && tf,
         "the test had a choice and a true/false question"
     );
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn a_test_says_when_it_is_short_and_asks_before_scoring_open_questions() {
+    save(&Progress::fresh());
+    let lib = library();
+    // The tag with the fewest cards.
+    let mut tags: Vec<(usize, String)> = Vec::new();
+    for c in &lib.cards {
+        for t in &c.tags {
+            match tags.iter_mut().find(|(_, x)| x == t) {
+                Some(e) => e.0 += 1,
+                None => tags.push((1, t.clone())),
+            }
+        }
+    }
+    tags.sort();
+    let (few, tag) = tags[0].clone();
+    assert!(few < 20, "a tag with fewer than 20 cards");
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <TestMode /> });
+    tick().await;
+    type_into(&root, "[data-testid=test-count]", "20");
+    click(&root, &format!("[data-testid='test-tag-{tag}']"));
+    tick().await;
+    click(&root, "[data-testid=test-start]");
+    tick().await;
+    let n = root
+        .query_selector_all("[data-testid=test-question]")
+        .expect("q")
+        .length() as usize;
+    assert_eq!(n, few);
+    let note = text(&root, "[data-testid=test-shortfall]");
+    assert!(
+        note.contains("asked for 20") && note.contains(&format!("only {few} card")),
+        "{note}"
+    );
+    // Finish with nothing answered: a warning, not a report.
+    click(&root, "[data-testid=test-submit]");
+    tick().await;
+    assert!(!exists(&root, "[data-testid=test-report]"));
+    let warning = text(&root, "[data-testid=test-unanswered]");
+    assert!(
+        warning.contains(&format!("{few} of {few} questions")),
+        "{warning}"
+    );
+    click(&root, "[data-testid=test-keep-going]");
+    tick().await;
+    assert!(!exists(&root, "[data-testid=test-unanswered]"));
+    click(&root, "[data-testid=test-submit]");
+    tick().await;
+    click(&root, "[data-testid=test-submit-anyway]");
+    tick().await;
+    assert!(exists(&root, "[data-testid=test-report]"));
     drop(mounted);
 }

@@ -1,10 +1,13 @@
 //! Flashcards mode: a deck view with a filter, optional seeded shuffle, stars, a position
 //! counter ("3/37") and a flip state.
 //!
-//! Navigation wraps: `next` on the last card goes to the first and `previous` on the first
-//! goes to the last (a deck is a loop; the counter shows where you are). Moving always shows
-//! the front. Unstarring a card under the `Starred` filter keeps it in view until the filter
-//! is applied again, so the card does not vanish under the learner's finger.
+//! Navigation stops at the ends: `next` on the last card ends the pass and shows a summary
+//! ([`FlashcardDeck::summary`]) instead of silently wrapping to card 1; `previous` from the
+//! summary goes back to the last card, and [`FlashcardDeck::restart`] starts a new pass. Moving
+//! always shows the front. A filter that matches nothing (no starred cards yet) gives an empty
+//! deck that the UI explains, not an error. Unstarring a card under the `Starred` filter keeps it
+//! in view until the filter is applied again, so the card does not vanish under the learner's
+//! finger.
 
 use super::progress::Progress;
 use super::rng::SplitMix64;
@@ -56,6 +59,21 @@ pub struct FlashcardDeck {
     flipped: bool,
     filter: DeckFilter,
     shuffle_seed: Option<u64>,
+    /// The pass through the deck is over (the summary shows).
+    finished: bool,
+    /// Cards turned over in this pass.
+    turned: std::collections::BTreeSet<u32>,
+}
+
+/// The end-of-deck summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeckSummary {
+    /// Cards in the deck.
+    pub cards: usize,
+    /// Cards turned over to their answer in this pass.
+    pub turned: usize,
+    /// Cards of the deck that are starred.
+    pub starred: usize,
 }
 
 impl FlashcardDeck {
@@ -69,6 +87,8 @@ impl FlashcardDeck {
             flipped: false,
             filter: DeckFilter::All,
             shuffle_seed: None,
+            finished: false,
+            turned: std::collections::BTreeSet::new(),
         }
     }
 
@@ -85,25 +105,11 @@ impl FlashcardDeck {
             .collect()
     }
 
-    /// Applies `filter`. If no card matches, the deck is left unchanged and an error says so.
-    /// The current card stays current if it is still in view; otherwise the view starts at
-    /// its first card.
-    pub fn set_filter(
-        &mut self,
-        cards: &[Card],
-        progress: &Progress,
-        filter: DeckFilter,
-    ) -> Result<(), StudyError> {
+    /// Applies `filter` (the deck may come out empty: see [`FlashcardDeck::is_empty`]). The
+    /// current card stays current if it is still in view; otherwise the view starts at its
+    /// first card. A new filter starts a new pass.
+    pub fn set_filter(&mut self, cards: &[Card], progress: &Progress, filter: DeckFilter) {
         let view = self.matching(cards, progress, &filter);
-        if view.is_empty() {
-            let what = match &filter {
-                DeckFilter::All => "this deck".to_string(),
-                DeckFilter::Tag(t) => format!("the tag \"{t}\""),
-                DeckFilter::Lesson(l) => format!("the lesson \"{l}\""),
-                DeckFilter::Starred => "the starred filter (star some cards first)".to_string(),
-            };
-            return Err(StudyError::NoCards { what });
-        }
         let keep = self.current();
         self.view = view;
         self.filter = filter;
@@ -114,7 +120,28 @@ impl FlashcardDeck {
             .and_then(|id| self.view.iter().position(|&v| v == id))
             .unwrap_or(0);
         self.flipped = false;
-        Ok(())
+        self.finished = false;
+        self.turned.clear();
+    }
+
+    /// True when no card matches the filter.
+    pub fn is_empty(&self) -> bool {
+        self.view.is_empty()
+    }
+
+    /// What the learner should be told about an empty deck.
+    pub fn empty_message(&self) -> String {
+        match &self.filter {
+            DeckFilter::Starred => "No starred cards yet. Star the cards you find hard (the ☆ Star button) and they will be here.".to_string(),
+            f => StudyError::NoCards {
+                what: match f {
+                    DeckFilter::Tag(t) => format!("the tag \"{t}\""),
+                    DeckFilter::Lesson(l) => format!("the lesson \"{l}\""),
+                    _ => "this deck".to_string(),
+                },
+            }
+            .to_string(),
+        }
     }
 
     /// The active filter.
@@ -131,6 +158,8 @@ impl FlashcardDeck {
         SplitMix64::new(seed).shuffle(&mut self.view);
         self.pos = 0;
         self.flipped = false;
+        self.finished = false;
+        self.turned.clear();
     }
 
     /// Back to content order; the current card stays current.
@@ -149,8 +178,11 @@ impl FlashcardDeck {
         self.shuffle_seed.is_some()
     }
 
-    /// The card id shown, if the deck is not empty.
+    /// The card id shown; `None` for an empty deck or once the pass is finished.
     pub fn current(&self) -> Option<u32> {
+        if self.finished {
+            return None;
+        }
         self.view.get(self.pos).copied()
     }
 
@@ -159,7 +191,8 @@ impl FlashcardDeck {
         &self.view
     }
 
-    /// 1-based position and deck size, `(0, 0)` for an empty deck.
+    /// 1-based position and deck size, `(0, 0)` for an empty deck (the last card's position
+    /// once finished).
     pub fn position(&self) -> (usize, usize) {
         if self.view.is_empty() {
             (0, 0)
@@ -174,20 +207,54 @@ impl FlashcardDeck {
         format!("{i}/{n}")
     }
 
-    /// Next card, wrapping from the last to the first; front side up.
+    /// Next card, front side up; after the last card the pass is finished (the summary).
     pub fn next(&mut self) {
-        if !self.view.is_empty() {
-            self.pos = (self.pos + 1) % self.view.len();
+        if self.view.is_empty() || self.finished {
+            return;
+        }
+        if self.pos + 1 < self.view.len() {
+            self.pos += 1;
+        } else {
+            self.finished = true;
         }
         self.flipped = false;
     }
 
-    /// Previous card, wrapping from the first to the last; front side up.
+    /// Previous card, front side up; from the summary, back to the last card; on the first
+    /// card, nothing.
     pub fn previous(&mut self) {
-        if !self.view.is_empty() {
-            self.pos = (self.pos + self.view.len() - 1) % self.view.len();
+        if self.finished {
+            self.finished = false;
+        } else if self.pos > 0 {
+            self.pos -= 1;
         }
         self.flipped = false;
+    }
+
+    /// True once `next` went past the last card.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// The summary of this pass, once finished.
+    pub fn summary(&self, progress: &Progress) -> Option<DeckSummary> {
+        self.finished.then(|| DeckSummary {
+            cards: self.view.len(),
+            turned: self.turned.len(),
+            starred: self
+                .view
+                .iter()
+                .filter(|id| progress.is_starred(**id))
+                .count(),
+        })
+    }
+
+    /// A new pass from the first card (same filter and order).
+    pub fn restart(&mut self) {
+        self.pos = 0;
+        self.flipped = false;
+        self.finished = false;
+        self.turned.clear();
     }
 
     /// Jumps to `card_id` if it is in view.
@@ -202,9 +269,15 @@ impl FlashcardDeck {
         }
     }
 
-    /// Turns the card over.
+    /// Turns the card over (nothing once the pass is finished).
     pub fn flip(&mut self) {
+        let Some(id) = self.current() else {
+            return;
+        };
         self.flipped = !self.flipped;
+        if self.flipped {
+            self.turned.insert(id);
+        }
     }
 
     /// True when the back is showing.
@@ -224,10 +297,12 @@ mod tests {
     use crate::test_cards::deck;
 
     #[test]
-    fn counter_navigation_wraps_and_flip_resets() {
+    fn counter_navigation_stops_at_the_ends_and_flip_resets() {
         let cards = deck(37);
         let mut d = FlashcardDeck::new(&cards);
         assert_eq!(d.counter(), "1/37");
+        d.previous();
+        assert_eq!(d.counter(), "1/37", "no wrap backwards");
         d.next();
         d.next();
         assert_eq!(d.counter(), "3/37");
@@ -236,14 +311,47 @@ mod tests {
         assert!(d.is_flipped());
         d.previous();
         assert!(!d.is_flipped());
-        d.previous();
-        d.previous();
-        assert_eq!(d.counter(), "37/37", "previous wraps to the last");
-        d.next();
-        assert_eq!(d.current(), Some(1), "next wraps to the first");
         assert!(d.go_to(20));
         assert_eq!(d.counter(), "20/37");
         assert!(!d.go_to(99));
+    }
+
+    #[test]
+    fn the_last_card_leads_to_a_summary_not_back_to_card_one() {
+        let cards = deck(37);
+        let mut p = Progress::fresh();
+        p.toggle_star(5);
+        p.toggle_star(36);
+        let mut d = FlashcardDeck::new(&cards);
+        assert_eq!(d.summary(&p), None);
+        for i in 0..37 {
+            if i % 2 == 0 {
+                d.flip();
+                d.flip();
+                d.flip();
+            }
+            d.next();
+        }
+        assert!(d.is_finished());
+        assert_eq!(d.current(), None, "not card 1 again");
+        assert_eq!(
+            d.summary(&p),
+            Some(DeckSummary {
+                cards: 37,
+                turned: 19,
+                starred: 2
+            })
+        );
+        d.next();
+        assert!(d.is_finished(), "next on the summary stays there");
+        d.flip();
+        assert!(!d.is_flipped());
+        d.previous();
+        assert_eq!(d.current(), Some(37), "back to the last card");
+        d.next();
+        d.restart();
+        assert_eq!((d.current(), d.counter().as_str()), (Some(1), "1/37"));
+        assert_eq!(d.summary(&p), None);
     }
 
     #[test]
@@ -252,30 +360,41 @@ mod tests {
         let mut p = Progress::fresh();
         let mut d = FlashcardDeck::new(&cards);
         d.go_to(5);
-        d.set_filter(&cards, &p, DeckFilter::Tag("gan".into()))
-            .expect("cards");
+        d.set_filter(&cards, &p, DeckFilter::Tag("gan".into()));
         assert_eq!(d.view(), &[1, 3, 5, 7, 9]);
         assert_eq!(d.counter(), "3/5", "current card kept");
-        d.set_filter(&cards, &p, DeckFilter::Lesson("diffusion-forward".into()))
-            .expect("cards");
+        d.set_filter(&cards, &p, DeckFilter::Lesson("diffusion-forward".into()));
         assert_eq!(d.view(), &[2, 4, 6, 8, 10]);
         assert_eq!(d.counter(), "1/5");
-        let err = d.set_filter(&cards, &p, DeckFilter::Starred).unwrap_err();
-        assert!(err.to_string().contains("star"), "{err}");
-        assert_eq!(
-            d.view(),
-            &[2, 4, 6, 8, 10],
-            "unchanged after an empty filter"
-        );
         d.next();
         assert_eq!(d.toggle_star(&mut p), Some(true));
         p.toggle_star(9);
-        d.set_filter(&cards, &p, DeckFilter::Starred)
-            .expect("cards");
+        d.set_filter(&cards, &p, DeckFilter::Starred);
         assert_eq!(d.view(), &[4, 9]);
-        assert!(d
-            .set_filter(&cards, &p, DeckFilter::Tag("vae".into()))
-            .is_err());
+        d.set_filter(&cards, &p, DeckFilter::Tag("vae".into()));
+        assert!(d.is_empty());
+        assert!(d.empty_message().contains("vae"));
+    }
+
+    #[test]
+    fn starred_with_nothing_starred_is_an_empty_deck_with_its_own_message() {
+        let cards = deck(37);
+        let p = Progress::fresh();
+        let mut d = FlashcardDeck::new(&cards);
+        d.set_filter(&cards, &p, DeckFilter::Starred);
+        assert!(d.is_empty());
+        assert_eq!(d.filter(), &DeckFilter::Starred, "the choice is kept");
+        assert_eq!((d.current(), d.counter().as_str()), (None, "0/0"));
+        assert!(
+            d.empty_message().starts_with("No starred cards yet"),
+            "{}",
+            d.empty_message()
+        );
+        d.next();
+        d.flip();
+        assert!(!d.is_finished() && !d.is_flipped());
+        d.set_filter(&cards, &p, DeckFilter::All);
+        assert_eq!(d.counter(), "1/37");
     }
 
     #[test]
@@ -304,8 +423,7 @@ mod tests {
         let mut sorted = a.view().to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, (1..=37).collect::<Vec<u32>>());
-        a.set_filter(&cards, &p, DeckFilter::Tag("gan".into()))
-            .expect("cards");
+        a.set_filter(&cards, &p, DeckFilter::Tag("gan".into()));
         assert!(a.is_shuffled());
         assert_eq!(a.view().len(), 19);
         assert_ne!(a.view(), &(1..=37).step_by(2).collect::<Vec<u32>>()[..]);

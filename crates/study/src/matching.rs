@@ -1,6 +1,8 @@
 //! Matching mode: boards of up to 6 term/definition pairs, shuffled; the learner picks a
 //! term and a definition by index. A wrong pair is reported (the UI flashes it) and counted;
-//! a board's time runs from when it was dealt to its last match (injected `now_ms`). Only full
+//! a board's time runs from when it is first shown ([`MatchingGame::start_clock`], which the UI
+//! calls once the board is painted) or first touched, whichever comes first, to its last match
+//! (injected `now_ms`), so time spent loading or in a hidden tab is not counted. Only full
 //! boards of [`BOARD_PAIRS`] pairs compete for the best time, so small decks cannot set an
 //! unbeatable record.
 
@@ -69,15 +71,16 @@ pub struct MatchingGame {
     /// Definition tiles, shuffled independently.
     pub definitions: Vec<Tile>,
     selected: Option<(Side, usize)>,
-    started_ms: i64,
+    /// When the clock started (`None`: the board has not been shown or touched yet).
+    started_ms: Option<i64>,
     mistakes: u32,
     finished: Option<BoardResult>,
 }
 
 impl MatchingGame {
     /// A game over `ids` (ids missing from `cards` or with an empty term/definition are
-    /// skipped; at least two cards are needed). Deals the first board at `now_ms`.
-    pub fn new(cards: &[Card], ids: &[u32], seed: u64, now_ms: i64) -> Result<Self, StudyError> {
+    /// skipped; at least two cards are needed). Deals the first board, its clock not started.
+    pub fn new(cards: &[Card], ids: &[u32], seed: u64) -> Result<Self, StudyError> {
         let mut texts: Vec<(u32, String, String)> = Vec::new();
         for id in ids {
             if texts.iter().any(|t| t.0 == *id) {
@@ -102,17 +105,17 @@ impl MatchingGame {
             terms: Vec::new(),
             definitions: Vec::new(),
             selected: None,
-            started_ms: now_ms,
+            started_ms: None,
             mistakes: 0,
             finished: None,
         };
-        game.next_board(now_ms);
+        game.next_board();
         Ok(game)
     }
 
-    /// Deals the next board at `now_ms`: the next cards of a shuffled pass over the deck,
-    /// reshuffling when fewer than a full board remain.
-    pub fn next_board(&mut self, now_ms: i64) {
+    /// Deals the next board (clock not started): the next cards of a shuffled pass over the
+    /// deck, reshuffling when fewer than a full board remain.
+    pub fn next_board(&mut self) {
         let size = BOARD_PAIRS.min(self.order.len());
         if self.next.saturating_add(size) > self.order.len() {
             self.rng.shuffle(&mut self.order);
@@ -137,9 +140,20 @@ impl MatchingGame {
         self.terms = terms;
         self.definitions = defs;
         self.selected = None;
-        self.started_ms = now_ms;
+        self.started_ms = None;
         self.mistakes = 0;
         self.finished = None;
+    }
+
+    /// Starts the board's clock at `now_ms` (the board is now visible); later calls change
+    /// nothing.
+    pub fn start_clock(&mut self, now_ms: i64) {
+        self.started_ms.get_or_insert(now_ms);
+    }
+
+    /// Whether the clock is running or has run.
+    pub fn clock_started(&self) -> bool {
+        self.started_ms.is_some()
     }
 
     /// The currently selected tile.
@@ -152,11 +166,12 @@ impl MatchingGame {
         self.mistakes
     }
 
-    /// Milliseconds since the board was dealt (frozen once finished).
+    /// Milliseconds since the clock started (0 before; frozen once finished).
     pub fn elapsed_ms(&self, now_ms: i64) -> u64 {
-        match self.finished {
-            Some(r) => r.elapsed_ms,
-            None => u64::try_from(now_ms.saturating_sub(self.started_ms)).unwrap_or(0),
+        match (self.finished, self.started_ms) {
+            (Some(r), _) => r.elapsed_ms,
+            (None, Some(start)) => u64::try_from(now_ms.saturating_sub(start)).unwrap_or(0),
+            (None, None) => 0,
         }
     }
 
@@ -184,6 +199,8 @@ impl MatchingGame {
         if tiles.get(index).is_none_or(|t| t.matched) {
             return SelectOutcome::Ignored;
         }
+        // A pick proves the board is visible, even if the UI never called start_clock.
+        self.start_clock(now_ms);
         let (term, definition) = match self.selected {
             None => {
                 self.selected = Some((side, index));
@@ -215,7 +232,7 @@ impl MatchingGame {
             d.matched = true;
         }
         let finished = if self.terms.iter().all(|t| t.matched) {
-            let elapsed_ms = u64::try_from(now_ms.saturating_sub(self.started_ms)).unwrap_or(0);
+            let elapsed_ms = self.elapsed_ms(now_ms);
             let full_board = self.terms.len() == BOARD_PAIRS;
             let new_best = full_board && progress.record_matching_time(elapsed_ms);
             let r = BoardResult {
@@ -272,7 +289,7 @@ mod tests {
     fn board_has_six_shuffled_pairs() {
         let cards = deck(10);
         let ids: Vec<u32> = (1..=10).collect();
-        let g = MatchingGame::new(&cards, &ids, 3, 0).expect("game");
+        let g = MatchingGame::new(&cards, &ids, 3).expect("game");
         assert_eq!(g.terms.len(), BOARD_PAIRS);
         assert_eq!(g.definitions.len(), BOARD_PAIRS);
         let mut t: Vec<u32> = g.terms.iter().map(|x| x.card_id).collect();
@@ -292,7 +309,7 @@ mod tests {
         let cards = deck(6);
         let ids: Vec<u32> = (1..=6).collect();
         let mut p = Progress::fresh();
-        let mut g = MatchingGame::new(&cards, &ids, 1, 0).expect("game");
+        let mut g = MatchingGame::new(&cards, &ids, 1).expect("game");
         let id0 = g.terms[0].card_id;
         let wrong_d = g
             .definitions
@@ -331,7 +348,8 @@ mod tests {
         let cards = deck(12);
         let ids: Vec<u32> = (1..=12).collect();
         let mut p = Progress::fresh();
-        let mut g = MatchingGame::new(&cards, &ids, 7, 5_000).expect("game");
+        let mut g = MatchingGame::new(&cards, &ids, 7).expect("game");
+        g.start_clock(5_000);
         let SelectOutcome::Matched {
             finished: Some(r), ..
         } = solve(&mut g, &mut p, 5_000)
@@ -348,7 +366,8 @@ mod tests {
         assert_eq!(g.elapsed_ms(99_000), 6_000, "timer frozen");
         // Second board: the other six cards, slower (one mistake adds no time here, but 2 s wait).
         let first: Vec<u32> = g.terms.iter().map(|t| t.card_id).collect();
-        g.next_board(20_000);
+        g.next_board();
+        g.start_clock(20_000);
         assert!(g.terms.iter().all(|t| !first.contains(&t.card_id)));
         let SelectOutcome::Matched {
             finished: Some(r2), ..
@@ -362,10 +381,36 @@ mod tests {
     }
 
     #[test]
+    fn the_clock_starts_when_the_board_is_shown_not_when_it_is_dealt() {
+        let cards = deck(12);
+        let ids: Vec<u32> = (1..=12).collect();
+        let mut p = Progress::fresh();
+        // Dealt while the page was still loading: no time passes until it is shown.
+        let mut g = MatchingGame::new(&cards, &ids, 7).expect("game");
+        assert!(!g.clock_started());
+        assert_eq!(g.elapsed_ms(1_000_000), 0);
+        g.start_clock(10_000);
+        g.start_clock(12_000);
+        assert_eq!(g.elapsed_ms(13_000), 3_000, "the first start counts");
+        let SelectOutcome::Matched {
+            finished: Some(r), ..
+        } = solve(&mut g, &mut p, 10_000)
+        else {
+            panic!("finished");
+        };
+        assert_eq!(r.elapsed_ms, 6_000);
+        // The next board waits for its own start; a first pick also starts it.
+        g.next_board();
+        assert_eq!(g.elapsed_ms(50_000), 0);
+        g.select(Side::Term, 0, 60_000, &mut p);
+        assert_eq!(g.elapsed_ms(61_500), 1_500);
+    }
+
+    #[test]
     fn small_decks_play_but_do_not_set_records_and_tiny_ones_error() {
         let cards = deck(3);
         let mut p = Progress::fresh();
-        let mut g = MatchingGame::new(&cards, &[1, 2, 3], 0, 0).expect("game");
+        let mut g = MatchingGame::new(&cards, &[1, 2, 3], 0).expect("game");
         assert_eq!(g.terms.len(), 3);
         let SelectOutcome::Matched {
             finished: Some(r), ..
@@ -375,6 +420,6 @@ mod tests {
         };
         assert!(!r.full_board && !r.new_best);
         assert_eq!(p.matching_best_ms, None);
-        assert!(MatchingGame::new(&cards, &[1], 0, 0).is_err());
+        assert!(MatchingGame::new(&cards, &[1], 0).is_err());
     }
 }

@@ -145,6 +145,60 @@ impl ReviewSession {
     }
 }
 
+/// A lesson's embedded true/false quiz on one page view: only the first answer is recorded
+/// (later tries only re-check), and the words say so, so a second try never claims to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LessonQuiz {
+    first: Option<bool>,
+    last: Option<bool>,
+    tries: u32,
+}
+
+impl LessonQuiz {
+    /// Takes an answer (`correct` as checked by the engine). Returns `Some(correct)` when this
+    /// answer is to be recorded (the first one), `None` for a later try.
+    pub fn answer(&mut self, correct: bool) -> Option<bool> {
+        self.last = Some(correct);
+        self.tries = self.tries.saturating_add(1);
+        if self.first.is_some() {
+            return None;
+        }
+        self.first = Some(correct);
+        Some(correct)
+    }
+
+    /// The verdict on the latest try (`None` before any); `is_true` is the statement's truth.
+    pub fn verdict(&self, is_true: bool) -> Option<String> {
+        let last = self.last?;
+        let second_try = self.answers_after_first();
+        let truth = if is_true { "true" } else { "false" };
+        Some(match (last, second_try) {
+            (true, false) => "Correct. This answer counts towards your mastery.".to_string(),
+            (false, false) => format!(
+                "Not quite: the statement is {truth}. This answer counts towards your mastery."
+            ),
+            (true, true) => "Correct now. Only your first answer counts towards your mastery, so this try does not.".to_string(),
+            (false, true) => format!(
+                "Not quite: the statement is {truth}. (Only your first answer counts towards your mastery.)"
+            ),
+        })
+    }
+
+    /// The standing note under the quiz.
+    pub fn note(&self) -> &'static str {
+        match self.first {
+            None => "Your first answer counts towards your mastery.",
+            Some(true) => "Your first answer (right) was saved towards your mastery.",
+            Some(false) => "Your first answer (not right) was saved towards your mastery.",
+        }
+    }
+
+    /// Whether the latest answer came after the first.
+    fn answers_after_first(&self) -> bool {
+        self.tries > 1
+    }
+}
+
 /// Cards whose first review (a review of a card in the `New` phase) happened at or after
 /// `since_ms`.
 pub fn new_introduced_since(progress: &Progress, since_ms: i64) -> usize {
@@ -354,6 +408,30 @@ mod tests {
         assert_eq!(new_cards_left(&p, t0 + DAY_MS + 5_000), 3);
         p.settings.new_cards_per_session = 1;
         assert_eq!(new_cards_left(&p, t0 + 5_000), 0);
+    }
+
+    #[test]
+    fn a_second_quiz_try_is_not_said_to_count() {
+        let mut q = LessonQuiz::default();
+        assert_eq!(q.verdict(true), None);
+        assert!(q.note().starts_with("Your first answer counts"));
+        assert_eq!(q.answer(false), Some(false), "the first answer is recorded");
+        let v = q.verdict(true).expect("verdict");
+        assert!(v.starts_with("Not quite: the statement is true.") && v.contains("counts"));
+        assert_eq!(q.answer(true), None, "a second try is not recorded");
+        let v = q.verdict(true).expect("verdict");
+        assert!(
+            v.starts_with("Correct now.") && v.contains("does not"),
+            "{v}"
+        );
+        assert!(!v.contains("This answer counts"), "{v}");
+        assert!(q.note().contains("(not right) was saved"));
+        let mut first_right = LessonQuiz::default();
+        assert_eq!(first_right.answer(true), Some(true));
+        assert_eq!(
+            first_right.verdict(false).as_deref(),
+            Some("Correct. This answer counts towards your mastery.")
+        );
     }
 
     #[test]

@@ -23,6 +23,56 @@ pub struct TestConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestPaper {
     pub questions: Vec<Question>,
+    /// How many questions the learner asked for (more than `questions.len()` when fewer
+    /// cards match; see [`TestPaper::shortfall_note`]).
+    pub requested: usize,
+}
+
+impl TestPaper {
+    /// Says so when the test is shorter than asked because fewer cards match.
+    pub fn shortfall_note(&self) -> Option<String> {
+        let n = self.questions.len();
+        (self.requested > n).then(|| {
+            format!(
+                "You asked for {} questions, but only {n} card{} match{} your choice, so this test has {n} question{} (one per card).",
+                self.requested,
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "es" } else { "" },
+                if n == 1 { "" } else { "s" },
+            )
+        })
+    }
+
+    /// The (0-based) questions with no answer yet: none chosen, or typed text that is blank.
+    pub fn unanswered(&self, answers: &[Option<Answer>]) -> Vec<usize> {
+        (0..self.questions.len())
+            .filter(|&i| match answers.get(i).and_then(Option::as_ref) {
+                None => true,
+                Some(Answer::Text(t)) => t.trim().is_empty(),
+                Some(_) => false,
+            })
+            .collect()
+    }
+
+    /// The warning to show before scoring a test with unanswered questions, if any.
+    pub fn unanswered_warning(&self, answers: &[Option<Answer>]) -> Option<String> {
+        let open = self.unanswered(answers);
+        if open.is_empty() {
+            return None;
+        }
+        let list = open
+            .iter()
+            .map(|i| (i + 1).to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some(format!(
+            "{} of {} questions {} no answer yet (question{} {list}); unanswered questions count as wrong.",
+            open.len(),
+            self.questions.len(),
+            if open.len() == 1 { "has" } else { "have" },
+            if open.len() == 1 { "" } else { "s" },
+        ))
+    }
 }
 
 /// One graded question.
@@ -88,7 +138,10 @@ pub fn build_test(cards: &[Card], config: &TestConfig, seed: u64) -> Result<Test
         .zip(assigned)
         .map(|(card, kind)| build_question(card, kind, cards, &mut rng))
         .collect();
-    Ok(TestPaper { questions })
+    Ok(TestPaper {
+        questions,
+        requested: config.count.max(1),
+    })
 }
 
 /// Grades the answers (`answers[i]` for question `i`; missing or `None` counts as wrong).
@@ -236,6 +289,35 @@ mod tests {
             build_test(&cards, &config(6, &[QuestionKind::Typed], &[]), 11),
             build_test(&cards, &config(6, &[QuestionKind::Typed], &[]), 11)
         );
+    }
+
+    #[test]
+    fn a_short_test_says_why_and_unanswered_questions_are_listed() {
+        let cards = deck(6);
+        // Only 3 cards carry the tag, but 20 questions were asked for.
+        let paper =
+            build_test(&cards, &config(20, &[QuestionKind::Typed], &["gan"]), 2).expect("paper");
+        assert_eq!(paper.questions.len(), 3);
+        let note = paper.shortfall_note().expect("a note");
+        assert!(
+            note.contains("asked for 20") && note.contains("only 3 cards"),
+            "{note}"
+        );
+        let exact =
+            build_test(&cards, &config(3, &[QuestionKind::Typed], &["gan"]), 2).expect("paper");
+        assert_eq!(exact.shortfall_note(), None);
+        let answers = vec![
+            Some(Answer::Text("an answer".into())),
+            Some(Answer::Text("   ".into())),
+        ];
+        assert_eq!(paper.unanswered(&answers), vec![1, 2]);
+        let w = paper.unanswered_warning(&answers).expect("warning");
+        assert!(
+            w.starts_with("2 of 3 questions have no answer yet (questions 2, 3)"),
+            "{w}"
+        );
+        let all: Vec<Option<Answer>> = (0..3).map(|_| Some(Answer::Text("x".into()))).collect();
+        assert_eq!(paper.unanswered_warning(&all), None);
     }
 
     #[test]

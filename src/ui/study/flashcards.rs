@@ -1,31 +1,23 @@
 //! Flashcards: flip (click or Space), previous/next (arrow keys), shuffle, star, filter by tag
-//! or lesson, with a "3/37" counter.
+//! or lesson, with a "3/37" counter and a summary at the end of the deck.
+//!
+//! Keys stay with the card: after a pointer click on a button or a new filter, focus moves to
+//! the card, so Space flips (rather than pressing the clicked button again) and the arrows move
+//! through cards (rather than changing the filter's value).
 
 use super::store::{fresh_seed, ignore_shortcut, use_progress};
 use crate::content::library;
 use crate::ui::widgets::Html;
-use gentutor_study::flashcards::{DeckFilter, FlashcardDeck};
+use gentutor_study::flashcards::{DeckFilter, DeckSummary, FlashcardDeck};
+use leptos::html;
 use leptos::prelude::*;
 
-fn filter_value(f: &DeckFilter) -> String {
-    match f {
-        DeckFilter::All => "all".into(),
-        DeckFilter::Starred => "starred".into(),
-        DeckFilter::Tag(t) => format!("tag:{t}"),
-        DeckFilter::Lesson(l) => format!("lesson:{l}"),
-    }
-}
-
-fn parse_filter(v: &str) -> DeckFilter {
-    if let Some(t) = v.strip_prefix("tag:") {
-        DeckFilter::Tag(t.to_string())
-    } else if let Some(l) = v.strip_prefix("lesson:") {
-        DeckFilter::Lesson(l.to_string())
-    } else if v == "starred" {
-        DeckFilter::Starred
-    } else {
-        DeckFilter::All
-    }
+/// What the card area shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Area {
+    Card,
+    Summary(DeckSummary),
+    Empty(String),
 }
 
 /// The Flashcards mode.
@@ -34,11 +26,24 @@ pub fn Flashcards() -> impl IntoView {
     let store = use_progress();
     let lib = library();
     let deck = RwSignal::new(FlashcardDeck::new(&lib.cards));
-    let error = RwSignal::new(None::<String>);
+    let card_ref = NodeRef::<html::Div>::new();
+    let focus_card = move || {
+        if let Some(el) = card_ref.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    // A pointer click (detail > 0) hands the keys back to the card; keyboard activation
+    // (detail 0) leaves focus where the learner put it.
+    let after_click = move |ev: &leptos::ev::MouseEvent| {
+        if ev.detail() > 0 {
+            focus_card();
+        }
+    };
 
     let flip = move || deck.update(FlashcardDeck::flip);
     let next = move || deck.update(FlashcardDeck::next);
     let previous = move || deck.update(FlashcardDeck::previous);
+    let restart = move || deck.update(FlashcardDeck::restart);
     let shuffle = move || {
         deck.update(|d| {
             if d.is_shuffled() {
@@ -55,18 +60,8 @@ pub fn Flashcards() -> impl IntoView {
         }
     };
     let set_filter = move |v: String| {
-        let filter = parse_filter(&v);
-        let result = store.with_untracked(|p| {
-            let mut d = deck.get_untracked();
-            d.set_filter(&lib.cards, p, filter).map(|()| d)
-        });
-        match result {
-            Ok(d) => {
-                deck.set(d);
-                error.set(None);
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        }
+        let filter = super::parse_filter(&v);
+        store.with_untracked(|p| deck.update(|d| d.set_filter(&lib.cards, p, filter)));
     };
 
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -111,46 +106,92 @@ pub fn Flashcards() -> impl IntoView {
             </a>
         })
     };
-    let tag_options = super::all_tags()
-        .into_iter()
-        .map(|t| view! { <option value=format!("tag:{t}")>{format!("Tag: {t}")}</option> })
-        .collect_view();
-    let lesson_options = super::lessons_with_cards()
-        .into_iter()
-        .map(|(slug, title)| view! { <option value=format!("lesson:{slug}")>{format!("Lesson: {title}")}</option> })
-        .collect_view();
+    let (lesson_options, tag_options) = super::scope_options();
 
-    view! {
-        <section class="flashcards" data-testid="flashcards">
-            <div class="mode-bar">
-                <label>"Show "
-                    <select data-testid="fc-filter" prop:value=move || deck.with(|d| filter_value(d.filter()))
-                        on:change=move |ev| set_filter(event_target_value(&ev))>
-                        <option value="all">"All cards"</option>
-                        <option value="starred">"Starred cards"</option>
-                        {tag_options}
-                        {lesson_options}
-                    </select>
-                </label>
-                <span class="counter" data-testid="fc-counter" aria-live="polite">{move || deck.with(FlashcardDeck::counter)}</span>
+    // What fills the card area: the card, the end-of-deck summary, or why the deck is empty.
+    // A memo, so the card element (and its focus) survives flips, moves and stars.
+    let area = Memo::new(move |_| {
+        if deck.with(FlashcardDeck::is_empty) {
+            Area::Empty(deck.with(FlashcardDeck::empty_message))
+        } else if let Some(s) = store.with(|p| deck.with(|d| d.summary(p))) {
+            Area::Summary(s)
+        } else {
+            Area::Card
+        }
+    });
+    let body = move || {
+        match area.get() {
+        Area::Empty(msg) => view! {
+            <div class="fc-empty" data-testid="fc-empty" role="status">
+                <p>{msg}</p>
+                <button data-testid="fc-show-all" on:click=move |_| set_filter("all".into())>"Show all cards"</button>
             </div>
-            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="fc-error">{e}</p> })}
+        }
+        .into_any(),
+        Area::Summary(s) => view! {
+            <div class="fc-summary" data-testid="fc-summary" role="status">
+                <h2>"End of the deck"</h2>
+                <p data-testid="fc-summary-text">{format!(
+                    "You went through all {} card{}, turned {} over, and have {} starred.",
+                    s.cards,
+                    if s.cards == 1 { "" } else { "s" },
+                    s.turned,
+                    s.starred
+                )}</p>
+                <div class="mode-actions">
+                    <button data-testid="fc-restart" on:click=move |_| restart()>"Start again"</button>
+                    <button class="secondary" data-testid="fc-reshuffle" on:click=move |_| deck.update(|d| d.shuffle(fresh_seed()))>"Shuffle and start again"</button>
+                    {(s.starred > 0 && !deck.with_untracked(|d| *d.filter() == DeckFilter::Starred)).then(|| view! {
+                        <button class="secondary" data-testid="fc-starred-only" on:click=move |_| set_filter("starred".into())>"Only the starred cards"</button>
+                    })}
+                    <button class="secondary" data-testid="fc-back" on:click=move |_| previous()>"← Back to the last card"</button>
+                </div>
+            </div>
+        }
+        .into_any(),
+        Area::Card => view! {
+            <p class="sr-only" id="fc-hint">"Press Space or click the card to turn it over."</p>
             <div class="fc-card" class:flipped=flipped role="button" tabindex="0" data-testid="fc-card"
-                aria-label=move || if flipped() { "Answer side; press to see the question" } else { "Question side; press to see the answer" }
+                node_ref=card_ref aria-describedby="fc-hint"
                 on:click=move |_| flip()>
                 <p class="fc-side" data-testid="fc-side">{move || if flipped() { "Answer" } else { "Question" }}</p>
                 {face}
             </div>
             <p class="fc-meta">{lesson_link}</p>
             <div class="mode-actions">
-                <button class="secondary" data-testid="fc-prev" on:click=move |_| previous() aria-label="Previous card">"← Previous"</button>
-                <button data-testid="fc-flip" on:click=move |_| flip()>"Flip"</button>
-                <button class="secondary" data-testid="fc-next" on:click=move |_| next() aria-label="Next card">"Next →"</button>
+                <button class="secondary" data-testid="fc-prev" on:click=move |ev| { previous(); after_click(&ev); } aria-label="Previous card"
+                    disabled=move || deck.with(|d| d.position().0 <= 1)>"← Previous"</button>
+                <button data-testid="fc-flip" on:click=move |ev| { flip(); after_click(&ev); }>"Flip"</button>
+                <button class="secondary" data-testid="fc-next" on:click=move |ev| { next(); after_click(&ev); } aria-label="Next card">"Next →"</button>
                 <button class="secondary" data-testid="fc-shuffle" aria-pressed=move || deck.with(|d| d.is_shuffled().to_string())
-                    on:click=move |_| shuffle()>{move || if deck.with(FlashcardDeck::is_shuffled) { "Unshuffle" } else { "Shuffle" }}</button>
+                    on:click=move |ev| { shuffle(); after_click(&ev); }>{move || if deck.with(FlashcardDeck::is_shuffled) { "Unshuffle" } else { "Shuffle" }}</button>
                 <button class="secondary star" data-testid="fc-star" aria-pressed=move || starred().to_string()
-                    on:click=move |_| star()>{move || if starred() { "★ Starred" } else { "☆ Star" }}</button>
+                    on:click=move |ev| { star(); after_click(&ev); }>{move || if starred() { "★ Starred" } else { "☆ Star" }}</button>
             </div>
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+        <section class="flashcards" data-testid="flashcards">
+            <div class="mode-bar">
+                <label>"Show "
+                    <select data-testid="fc-filter" prop:value=move || deck.with(|d| super::filter_value(d.filter()))
+                        on:change=move |ev| {
+                            set_filter(event_target_value(&ev));
+                            // Arrow keys should now move through cards, not change the filter.
+                            focus_card();
+                        }>
+                        <option value="all">"All cards"</option>
+                        <option value="starred">"Starred cards"</option>
+                        {tag_options}
+                        {lesson_options}
+                    </select>
+                </label>
+                <span class="counter" data-testid="fc-counter" aria-live="polite">{move || deck.with(|d| if d.is_finished() { "Done".to_string() } else { d.counter() })}</span>
+            </div>
+            {body}
             <p class="hint">"Keys: Space flips, ← and → move."</p>
         </section>
     }

@@ -1,9 +1,12 @@
 //! Matching: a timed board of 6 term/definition pairs. Pick a term and a definition (click, or
 //! Tab to a tile and press Enter/Space); a wrong pair flashes; the best full-board time is kept.
+//! The clock starts at the first animation frame after a board is drawn (it is on screen), or
+//! at the first pick. The learner can play one lesson's or one tag's cards.
 
 use super::store::{fresh_seed, now_ms, use_progress};
 use crate::content::library;
 use gentutor_study::display;
+use gentutor_study::flashcards::DeckFilter;
 use gentutor_study::matching::{MatchingGame, SelectOutcome, Side};
 use leptos::prelude::*;
 
@@ -15,7 +18,6 @@ const FLASH_MS: u32 = 600;
 pub fn Matching() -> impl IntoView {
     let store = use_progress();
     let lib = library();
-    let ids = super::all_card_ids();
     let game = RwSignal::new(None::<MatchingGame>);
     let error = RwSignal::new(None::<String>);
     let now = RwSignal::new(now_ms());
@@ -24,10 +26,25 @@ pub fn Matching() -> impl IntoView {
     // Clicks run with no reactive owner; timers started there are tied to this component's.
     let owner = StoredValue::new(Owner::current());
 
-    match MatchingGame::new(&lib.cards, &ids, fresh_seed(), now_ms()) {
-        Ok(g) => game.set(Some(g)),
-        Err(e) => error.set(Some(e.to_string())),
-    }
+    let scope = RwSignal::new(DeckFilter::All);
+    let deal = move |ids: Vec<u32>| match MatchingGame::new(&lib.cards, &ids, fresh_seed()) {
+        Ok(g) => {
+            game.set(Some(g));
+            error.set(None);
+        }
+        Err(e) => {
+            game.set(None);
+            error.set(Some(e.to_string()));
+        }
+    };
+    deal(super::all_card_ids());
+    let set_scope = move |v: String| {
+        let f = super::parse_filter(&v);
+        let ids = store.with_untracked(|p| f.ids(&lib.cards, p));
+        scope.set(f);
+        wrong.set(None);
+        deal(ids);
+    };
 
     // The stopwatch: redraw ten times a second (the time itself comes from the engine).
     gentutor_web::scoped::interval(move || now.set(now_ms()), 100);
@@ -62,7 +79,7 @@ pub fn Matching() -> impl IntoView {
         wrong.set(None);
         game.update(|g| {
             if let Some(g) = g {
-                g.next_board(now_ms());
+                g.next_board();
             }
         });
     };
@@ -121,6 +138,19 @@ pub fn Matching() -> impl IntoView {
                 .map(|g| g.terms.iter().map(|t| t.card_id).collect::<Vec<_>>())
         })
     });
+    // Effects run once the board is in the DOM; the next animation frame is when it is painted
+    // (and never while the tab is hidden), so that is when its clock starts.
+    Effect::new(move |_| {
+        board.track();
+        request_animation_frame(move || {
+            let t = now_ms();
+            game.try_update(|g| {
+                if let Some(g) = g {
+                    g.start_clock(t);
+                }
+            });
+        });
+    });
     let elapsed = move || {
         let t = now.get();
         game.with(|g| g.as_ref().map(|g| g.elapsed_ms(t)).unwrap_or(0))
@@ -128,9 +158,21 @@ pub fn Matching() -> impl IntoView {
     let finished = move || game.with(|g| g.as_ref().and_then(MatchingGame::finished));
     let mistakes = move || game.with(|g| g.as_ref().map_or(0, MatchingGame::mistakes));
     let best = move || store.with(|p| p.matching_best_ms);
+    let (lesson_options, tag_options) = super::scope_options();
 
     view! {
         <section class="matching" data-testid="matching">
+            <div class="mode-bar">
+                <label>"Cards "
+                    <select data-testid="match-scope" prop:value=move || scope.with(super::filter_value)
+                        on:change=move |ev| set_scope(event_target_value(&ev))>
+                        <option value="all">"All cards"</option>
+                        <option value="starred">"Starred cards"</option>
+                        {lesson_options}
+                        {tag_options}
+                    </select>
+                </label>
+            </div>
             <div class="mode-bar">
                 <span>"Time "<strong data-testid="match-timer">{move || display::stopwatch(elapsed())}</strong></span>
                 <span>"Mistakes "<strong data-testid="match-mistakes">{mistakes}</strong></span>

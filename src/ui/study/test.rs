@@ -32,6 +32,8 @@ pub fn TestMode() -> impl IntoView {
     let paper = RwSignal::new(None::<TestPaper>);
     let answers = RwSignal::new(Vec::<Option<Answer>>::new());
     let report = RwSignal::new(None::<(TestReport, i64)>);
+    // The warning shown when Finish is pressed with questions left open.
+    let confirm = RwSignal::new(None::<String>);
 
     let start = move || {
         let config = TestConfig {
@@ -42,6 +44,7 @@ pub fn TestMode() -> impl IntoView {
         match build_test(&lib.cards, &config, fresh_seed()) {
             Ok(p) => {
                 answers.set(vec![None; p.questions.len()]);
+                confirm.set(None);
                 paper.set(Some(p));
                 report.set(None);
                 error.set(None);
@@ -53,6 +56,7 @@ pub fn TestMode() -> impl IntoView {
         let Some(p) = paper.get_untracked() else {
             return;
         };
+        confirm.set(None);
         let r = grade_test(&lib.cards, &p, &answers.get_untracked());
         let t = now_ms();
         store.update(|prog| r.record_into(prog, t));
@@ -63,6 +67,17 @@ pub fn TestMode() -> impl IntoView {
             .and_then(|d| d.get_element_by_id("main"))
         {
             el.scroll_into_view();
+        }
+    };
+    // Finish: scores at once when everything is answered, otherwise asks first.
+    let finish = move || {
+        let warning = paper.with_untracked(|p| {
+            p.as_ref()
+                .and_then(|p| answers.with_untracked(|a| p.unanswered_warning(a)))
+        });
+        match warning {
+            Some(w) => confirm.set(Some(w)),
+            None => submit(),
         }
     };
     let override_item = move |i: usize| {
@@ -139,6 +154,9 @@ pub fn TestMode() -> impl IntoView {
     let paper_view = move || {
         let p = paper.get()?;
         let n = p.questions.len();
+        let shortfall = p.shortfall_note().map(|note| {
+            view! { <p class="notice-inline" role="status" data-testid="test-shortfall">{note}</p> }
+        });
         let items = p
             .questions
             .into_iter()
@@ -163,9 +181,19 @@ pub fn TestMode() -> impl IntoView {
         let answered = move || answers.with(|a| a.iter().filter(|x| x.is_some()).count());
         Some(view! {
             <div class="test-paper" data-testid="test-paper">
+                {shortfall}
                 <ol class="plain">{items}</ol>
                 <p>{move || format!("{} of {n} answered.", answered())}</p>
-                <button data-testid="test-submit" on:click=move |_| submit()>"Finish and score"</button>
+                {move || confirm.get().map(|w| view! {
+                    <div class="notice-inline" role="alert" data-testid="test-unanswered">
+                        <p>{w}</p>
+                        <div class="mode-actions">
+                            <button data-testid="test-submit-anyway" on:click=move |_| submit()>"Finish anyway"</button>
+                            <button class="secondary" data-testid="test-keep-going" on:click=move |_| confirm.set(None)>"Keep answering"</button>
+                        </div>
+                    </div>
+                })}
+                <button data-testid="test-submit" on:click=move |_| finish()>"Finish and score"</button>
             </div>
         })
     };

@@ -5,6 +5,7 @@
 use crate::content::library;
 use crate::ui::study::store::{now_ms, use_progress};
 use gentutor_study::questions::{check_answer, Answer, Question, QuestionKind};
+use gentutor_study::session::LessonQuiz;
 use leptos::prelude::*;
 
 /// Quiz widget for card `card`.
@@ -35,28 +36,27 @@ pub fn Quiz(
     } else {
         h.false_statement.clone()
     };
-    let (answer, set_answer) = signal(None::<bool>);
     let (revealed, set_revealed) = signal(false);
-    // Only the first answer on this page view is recorded (later clicks just re-check).
-    let recorded = StoredValue::new(false);
+    // Only the first answer on this page view is recorded (later clicks just re-check), and
+    // the engine's words say which one counts.
+    let quiz = RwSignal::new(LessonQuiz::default());
+    let last_right = RwSignal::new(None::<bool>);
     let choose = move |b: bool| {
         let checked = check_answer(c, &question, &Answer::TrueFalse(b));
-        if !recorded.get_value() {
-            recorded.set_value(true);
+        let mut q = quiz.get_untracked();
+        if let Some(correct) = q.answer(checked.correct) {
             let t = now_ms();
-            store.update(|p| {
-                p.record_quiz_answer(card, QuestionKind::TrueFalse, checked.correct, false, t)
-            });
+            store
+                .update(|p| p.record_quiz_answer(card, QuestionKind::TrueFalse, correct, false, t));
         }
-        set_answer.set(Some(b));
+        quiz.set(q);
+        last_right.set(Some(checked.correct));
     };
     let verdict = move || {
-        answer.get().map(|a| {
-            if a == is_true {
-                view! { <p class="verdict ok" data-testid="quiz-verdict">"Correct."</p> }.into_any()
-            } else {
-                view! { <p class="verdict wrong" data-testid="quiz-verdict">{format!("Not quite: the statement is {}.", if is_true { "true" } else { "false" })}</p> }.into_any()
-            }
+        let text = quiz.with(|q| q.verdict(is_true))?;
+        let ok = last_right.get() == Some(true);
+        Some(view! {
+            <p class="verdict" class:ok=ok class:wrong=!ok data-testid="quiz-verdict" role="status">{text}</p>
         })
     };
     let back = h.back.clone();
@@ -78,7 +78,7 @@ pub fn Quiz(
             <Show when=move || revealed.get()>
                 <super::Html html=back.clone() class="quiz-back" />
             </Show>
-            <p class="quiz-note"><a href="/study">"Counts towards your mastery"</a></p>
+            <p class="quiz-note"><a href="/study" data-testid="quiz-note">{move || quiz.with(LessonQuiz::note)}</a></p>
         </aside>
     }
     .into_any()

@@ -65,10 +65,8 @@ async fn every_mode_by_keyboard_and_progress_survives_a_reload() {
     .await;
     press(c, &Key::Left).await;
     press(c, &Key::Left).await;
-    s.wait_text("[data-testid=fc-counter]", |t| {
-        t == format!("{total}/{total}")
-    })
-    .await;
+    s.wait_text("[data-testid=fc-counter]", |t| t == format!("1/{total}"))
+        .await;
     click(c, "[data-testid=fc-star]").await;
     s.wait_text("[data-testid=fc-star]", |t| t.contains("Starred"))
         .await;
@@ -317,5 +315,94 @@ async fn damaged_progress_is_backed_up_and_the_learner_is_told() {
         !exists(c, "[data-testid=progress-notice]").await,
         "dismissed"
     );
+    s.close().await;
+}
+
+/// Sends keys to whatever has focus, as a learner's keyboard does.
+async fn type_to_focus(c: &Client, keys: &str) {
+    c.active_element()
+        .await
+        .expect("focused element")
+        .send_keys(keys)
+        .await
+        .expect("send keys");
+}
+
+async fn value(c: &Client, css: &str) -> String {
+    c.execute(
+        &format!("return document.querySelector({css:?}).value;"),
+        vec![],
+    )
+    .await
+    .expect("value")
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flashcard_keys_reach_the_card_after_clicking_star_or_the_filter() {
+    let s = Session::start().await;
+    let c = &s.client;
+    c.goto(&s.url("/study/flashcards")).await.expect("open");
+    s.wait_text("[data-testid=fc-counter]", |t| t.starts_with("1/"))
+        .await;
+
+    // Space after clicking Star turns the card over; the star stays.
+    click(c, "[data-testid=fc-star]").await;
+    s.wait_text("[data-testid=fc-star]", |t| t.contains("Starred"))
+        .await;
+    type_to_focus(c, " ").await;
+    s.wait_text("[data-testid=fc-side]", |t| {
+        t.eq_ignore_ascii_case("Answer")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let star = s.wait_text("[data-testid=fc-star]", |_| true).await;
+    assert!(star.contains("Starred"), "Space must not un-star: {star}");
+
+    // Arrows after choosing a filter move through its cards; the filter stays.
+    let lessons = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=fc-filter] option')].map(o => o.value).filter(v => v.startsWith('lesson:'));",
+            vec![],
+        )
+        .await
+        .expect("options");
+    let mut picked = None;
+    for v in lessons
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|v| v.as_str())
+    {
+        let filter = s.wait_for("[data-testid=fc-filter]").await;
+        filter.select_by_value(v).await.expect("choose a lesson");
+        let counter = s
+            .wait_text("[data-testid=fc-counter]", |t| t.contains('/'))
+            .await;
+        let size: usize = counter
+            .split('/')
+            .nth(1)
+            .and_then(|n| n.parse().ok())
+            .expect("deck size");
+        if size >= 2 && counter.starts_with("1/") {
+            picked = Some((v.to_string(), size));
+            break;
+        }
+    }
+    let (lesson, size) = picked.expect("a lesson with two cards or more");
+    type_to_focus(c, &Key::Right).await;
+    s.wait_text("[data-testid=fc-counter]", |t| t == format!("2/{size}"))
+        .await;
+    assert_eq!(
+        value(c, "[data-testid=fc-filter]").await,
+        lesson,
+        "the filter stays"
+    );
+    type_to_focus(c, &Key::Left).await;
+    s.wait_text("[data-testid=fc-counter]", |t| t == format!("1/{size}"))
+        .await;
+    assert_eq!(value(c, "[data-testid=fc-filter]").await, lesson);
     s.close().await;
 }
