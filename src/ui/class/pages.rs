@@ -446,6 +446,15 @@ pub fn TeacherPage() -> impl IntoView {
 /// The student's class status: membership, queue, resume link.
 #[component]
 fn MemberStatus(member: RwSignal<Option<sync::Membership>>) -> impl IntoView {
+    let store = use_progress();
+    // The same study-crate number the teacher's table shows in the Mastery column.
+    let mastery = move || {
+        let ids = crate::ui::study::all_card_ids();
+        let x = store.with(|p| {
+            gentutor_study::events::deck_mastery(p, &ids, crate::ui::study::store::now_ms())
+        });
+        format!("{:.0}%", (x * 100.0).round())
+    };
     let pending = RwSignal::new(sync::pending());
     let error = RwSignal::new(sync::last_error());
     gentutor_web::scoped::interval(
@@ -461,6 +470,7 @@ fn MemberStatus(member: RwSignal<Option<sync::Membership>>) -> impl IntoView {
             view! {
                 <section data-testid="member-status">
                     <p>"You are in the class "<strong data-testid="member-class">{m.class_name.clone()}</strong>" as "<strong>{m.name.clone()}</strong>"."</p>
+                    <p>"Your mastery over all cards: "<strong data-testid="my-mastery">{mastery}</strong></p>
                     <p data-testid="sync-status">{move || match (pending.get(), error.get()) {
                         (0, _) => "All your results have reached your teacher.".to_string(),
                         (n, None) => format!("{n} results waiting to be sent."),
