@@ -580,3 +580,155 @@ async fn a_test_says_when_it_is_short_and_asks_before_scoring_open_questions() {
     assert!(exists(&root, "[data-testid=test-report]"));
     drop(mounted);
 }
+
+#[wasm_bindgen_test]
+async fn the_study_overview_lists_lessons_in_reading_order() {
+    use gentutor::ui::study::mastery::MasteryTable;
+    save(&Progress::fresh());
+    let lib = library();
+    let expected: Vec<String> = lib
+        .lessons
+        .iter()
+        .filter(|l| lib.cards.iter().any(|c| c.lesson_slug() == l.slug))
+        .map(|l| l.slug.clone())
+        .collect();
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <MasteryTable /> });
+    tick().await;
+    let rows = root
+        .query_selector_all("[data-testid=lesson-mastery-row]")
+        .expect("q");
+    let shown: Vec<String> = (0..rows.length())
+        .filter_map(|i| rows.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .filter_map(|e| e.get_attribute("data-slug"))
+        .collect();
+    assert_eq!(shown, expected);
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn the_study_link_shows_how_many_cards_are_due() {
+    use gentutor::ui::study::shell::StudyNavLink;
+    use gentutor_study::scheduler::{Rating, Scheduler};
+    let now = js_sys::Date::now() as i64;
+    let mut p = Progress::fresh();
+    let s = Scheduler::default();
+    // Two cards forgotten ten minutes ago (due after one minute), one reviewed Easy (not due).
+    for id in [1, 2] {
+        p.record_review(id, Rating::Again, &s, now - 600_000);
+    }
+    p.record_review(3, Rating::Easy, &s, now - 600_000);
+    save(&p);
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <StudyNavLink /> });
+    tick().await;
+    assert_eq!(text(&root, "[data-testid=due-badge]"), "2");
+    assert!(text(&root, "[data-testid=nav-study]").contains("2 cards due for review"));
+    drop(mounted);
+    save(&Progress::fresh());
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <StudyNavLink /> });
+    tick().await;
+    assert!(
+        !exists(&root, "[data-testid=due-badge]"),
+        "no badge when nothing is due"
+    );
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn question_mark_opens_the_shortcuts_and_escape_closes_them() {
+    use gentutor::ui::study::shell::ShortcutsHelp;
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <ShortcutsHelp /> });
+    tick().await;
+    assert!(!exists(&root, "[data-testid=shortcuts]"));
+    press("?");
+    tick().await;
+    let list = text(&root, "[data-testid=shortcuts]");
+    for k in ["Flashcards", "Review", "U or Ctrl+Z", "1-4"] {
+        assert!(list.contains(k), "{k} in {list}");
+    }
+    press("Escape");
+    tick().await;
+    assert!(!exists(&root, "[data-testid=shortcuts]"));
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn the_theme_switch_overrides_the_system_setting_and_is_remembered() {
+    use gentutor::ui::study::shell::ThemeSwitch;
+    use gentutor_study::session::THEME_KEY;
+    let html = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .expect("html");
+    storage().remove_item(THEME_KEY).expect("clear");
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <ThemeSwitch /> });
+    tick().await;
+    assert_eq!(html.get_attribute("data-theme"), None, "system by default");
+    set_value(&root, "[data-testid=theme-select]", "dark");
+    tick().await;
+    assert_eq!(html.get_attribute("data-theme").as_deref(), Some("dark"));
+    assert_eq!(
+        storage().get_item(THEME_KEY).expect("read").as_deref(),
+        Some("dark")
+    );
+    drop(mounted);
+    // A new page load starts from the saved choice.
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <ThemeSwitch /> });
+    tick().await;
+    assert_eq!(value_of(&root, "[data-testid=theme-select]"), "dark");
+    set_value(&root, "[data-testid=theme-select]", "system");
+    tick().await;
+    assert_eq!(html.get_attribute("data-theme"), None);
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
+async fn home_offers_to_continue_and_marks_lessons_with_live_demos() {
+    use gentutor::content::embed::Embed;
+    use gentutor::content::Block;
+    use gentutor::ui::routes::home::Home;
+    use gentutor::ui::study::StudyNav;
+    use gentutor_study::session::RESUME_KEY;
+    save(&Progress::fresh());
+    storage().remove_item(RESUME_KEY).expect("clear");
+    // Opening a study page remembers it.
+    let root = container();
+    let mounted = mount_to(
+        root.clone(),
+        || view! { <StudyNav current="/study/learn" /> },
+    );
+    tick().await;
+    drop(mounted);
+    let root = container();
+    let mounted = mount_to(root.clone(), || view! { <Home /> });
+    tick().await;
+    assert!(text(&root, "[data-testid=continue]").contains("Continue where you left off"));
+    assert_eq!(
+        attr(&root, "[data-testid=continue-link]", "href").as_deref(),
+        Some("/study/learn")
+    );
+    let lib = library();
+    let with_demos = lib
+        .lessons
+        .iter()
+        .filter(|l| lib.parts.iter().any(|p| p.lessons.contains(&l.slug)))
+        .filter(|l| {
+            l.blocks
+                .iter()
+                .any(|b| matches!(b, Block::Embed(Embed::Demo { .. })))
+        })
+        .count();
+    assert!(with_demos > 0);
+    let marks = root
+        .query_selector_all("[data-testid=lesson-demo-mark]")
+        .expect("q")
+        .length() as usize;
+    assert_eq!(marks, with_demos);
+    drop(mounted);
+}

@@ -15,13 +15,16 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     view! {
         <Router>
+            <study::ProgressRoot>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <nav aria-label="Main">
                     <a class="brand" href="/">"gentutor"</a>
                     <a href="/">"Lessons"</a>
-                    <a href="/study" data-testid="nav-study">"Study"</a>
+                    <study::shell::StudyNavLink />
                     <a href="/about">"About"</a>
+                    <study::shell::ThemeSwitch />
+                    <study::shell::ShortcutsHelp />
                 </nav>
             </header>
             <main id="main" tabindex="-1">
@@ -50,6 +53,7 @@ pub fn App() -> impl IntoView {
             <footer class="site-footer">
                 <p>"gentutor: learn generative models by reading, playing and testing yourself. Every claim is checked against the primary papers; see "<a href="/about">"About this content"</a>"."</p>
             </footer>
+            </study::ProgressRoot>
         </Router>
     }
 }

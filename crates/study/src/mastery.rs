@@ -166,6 +166,20 @@ pub fn lesson_mastery(
     })
 }
 
+/// Mastery of the lessons `slugs`, in that order (the lessons' reading order), skipping those
+/// without cards.
+pub fn lessons_in_order<'a>(
+    cards: &[Card],
+    progress: &Progress,
+    slugs: impl IntoIterator<Item = &'a str>,
+    now_ms: i64,
+) -> Vec<LessonMastery> {
+    slugs
+        .into_iter()
+        .filter_map(|s| lesson_mastery(cards, progress, s, now_ms))
+        .collect()
+}
+
 /// Mastery of every lesson that has cards, in order of first appearance in `cards`.
 pub fn all_lessons(cards: &[Card], progress: &Progress, now_ms: i64) -> Vec<LessonMastery> {
     let mut slugs: Vec<&str> = Vec::new();
@@ -297,6 +311,17 @@ mod tests {
         let diff = lesson_mastery(&cards, &p, "diffusion-forward", T0).expect("has cards");
         assert_eq!(diff.level, MasteryLevel::New);
         assert!(lesson_mastery(&cards, &p, "vdm", T0).is_none());
+        let ordered = lessons_in_order(
+            &cards,
+            &p,
+            ["diffusion-forward", "vdm", "gan-objective"],
+            T0,
+        );
+        assert_eq!(
+            ordered.iter().map(|l| l.slug.as_str()).collect::<Vec<_>>(),
+            vec!["diffusion-forward", "gan-objective"],
+            "the given order, lessons without cards left out"
+        );
         let all = all_lessons(&cards, &p, T0);
         assert_eq!(
             all.iter().map(|l| l.slug.as_str()).collect::<Vec<_>>(),

@@ -145,6 +145,110 @@ impl ReviewSession {
     }
 }
 
+/// Cards due for review now: reviewed cards (learning, relearning or review) whose due time
+/// has passed. New cards are not counted. The Study link's badge shows this number.
+pub fn due_now(progress: &Progress, now_ms: i64) -> usize {
+    progress
+        .cards
+        .values()
+        .filter(|c| {
+            c.fsrs
+                .as_ref()
+                .is_some_and(|s| s.phase != Phase::New && s.due_ms <= now_ms)
+        })
+        .count()
+}
+
+/// The browser storage key of the [`ResumePoint`].
+pub const RESUME_KEY: &str = "gentutor.resume";
+
+/// Where the learner was last, for "Continue where you left off" on the home page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResumePoint {
+    /// A lesson (`/lesson/<slug>`) or a study page (`/study/<mode>`).
+    pub path: String,
+    /// What to call it ("The GAN objective", "Review").
+    pub title: String,
+    /// When the learner was there (Unix ms).
+    pub at_ms: i64,
+}
+
+impl ResumePoint {
+    /// A point for `path`, or `None` for pages not worth resuming (home, about, unknown).
+    pub fn new(path: &str, title: &str, at_ms: i64) -> Option<Self> {
+        let ok_slug = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 100
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        let ok = match path.strip_prefix("/lesson/") {
+            Some(slug) => ok_slug(slug),
+            None => path
+                .strip_prefix("/study/")
+                .is_some_and(|m| ok_slug(m) && m != "call"),
+        };
+        let title = title.trim();
+        (ok && !title.is_empty()).then(|| Self {
+            path: path.to_string(),
+            title: title.chars().take(120).collect(),
+            at_ms,
+        })
+    }
+
+    /// Reads a saved point; anything malformed or pointing elsewhere is `None`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let p: ResumePoint = serde_json::from_str(raw).ok()?;
+        Self::new(&p.path, &p.title, p.at_ms)
+    }
+
+    /// The point as JSON for browser storage.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The colour theme: the system's, or one chosen by the learner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// The browser storage key of the [`Theme`].
+pub const THEME_KEY: &str = "gentutor.theme";
+
+impl Theme {
+    /// From its stored name; anything else is `System`.
+    pub fn parse(raw: &str) -> Self {
+        match raw.trim() {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+
+    /// Its stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The `data-theme` attribute to put on the document (`None`: follow the system).
+    pub fn attribute(self) -> Option<&'static str> {
+        match self {
+            Theme::System => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+}
+
 /// A lesson's embedded true/false quiz on one page view: only the first answer is recorded
 /// (later tries only re-check), and the words say so, so a second try never claims to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -408,6 +512,54 @@ mod tests {
         assert_eq!(new_cards_left(&p, t0 + DAY_MS + 5_000), 3);
         p.settings.new_cards_per_session = 1;
         assert_eq!(new_cards_left(&p, t0 + 5_000), 0);
+    }
+
+    #[test]
+    fn due_now_counts_reviewed_cards_past_their_due_time() {
+        let mut p = Progress::fresh();
+        let s = Scheduler::default();
+        let t0 = 1_750_000_000_000;
+        assert_eq!(due_now(&p, t0), 0);
+        p.record_review(1, Rating::Again, &s, t0); // due in a minute
+        p.record_review(2, Rating::Easy, &s, t0); // due in days
+        p.toggle_star(3); // no memory state: not due
+        assert_eq!(due_now(&p, t0), 0);
+        assert_eq!(due_now(&p, t0 + 61_000), 1);
+        assert_eq!(due_now(&p, t0 + 60 * DAY_MS), 2);
+    }
+
+    #[test]
+    fn resume_points_only_name_lessons_and_study_pages() {
+        let p = ResumePoint::new("/lesson/gan-objective", " The GAN objective ", 5).expect("ok");
+        assert_eq!(p.title, "The GAN objective");
+        assert_eq!(ResumePoint::parse(&p.to_json()), Some(p));
+        assert!(ResumePoint::new("/study/spaced", "Review", 1).is_some());
+        for bad in [
+            "/",
+            "/about",
+            "/lesson/",
+            "/lesson/../x",
+            "https://x.org/lesson/a",
+            "/study/call",
+        ] {
+            assert_eq!(ResumePoint::new(bad, "T", 1), None, "{bad}");
+        }
+        assert_eq!(ResumePoint::new("/study/learn", "  ", 1), None);
+        assert_eq!(ResumePoint::parse("{broken"), None);
+        assert_eq!(
+            ResumePoint::parse(r#"{"path":"javascript:alert(1)","title":"x","at_ms":1}"#),
+            None
+        );
+    }
+
+    #[test]
+    fn the_theme_round_trips_and_unknown_names_follow_the_system() {
+        for t in [Theme::System, Theme::Light, Theme::Dark] {
+            assert_eq!(Theme::parse(t.as_str()), t);
+        }
+        assert_eq!(Theme::parse("purple"), Theme::System);
+        assert_eq!(Theme::Dark.attribute(), Some("dark"));
+        assert_eq!(Theme::System.attribute(), None);
     }
 
     #[test]

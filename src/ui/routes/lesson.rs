@@ -24,6 +24,10 @@ pub fn LessonView(
     lesson: &'static CompiledLesson,
 ) -> impl IntoView {
     super::set_title(&lesson.front.title);
+    crate::ui::study::shell::remember_place(
+        &format!("/lesson/{}", lesson.slug),
+        &lesson.front.title,
+    );
     scroll_to_hash_or_top();
     let lib = library();
     let toc = lesson

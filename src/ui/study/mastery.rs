@@ -4,7 +4,7 @@ use super::store::{now_ms, use_progress};
 use crate::content::library;
 use gentutor_study::display;
 use gentutor_study::mastery::{
-    all_lessons, card_mastery, lesson_mastery, MasteryLevel, MASTERY_DEFINITION,
+    card_mastery, lesson_mastery, lessons_in_order, MasteryLevel, MASTERY_DEFINITION,
 };
 use leptos::prelude::*;
 
@@ -56,7 +56,8 @@ pub fn MasteryTable() -> impl IntoView {
     let rows = move || {
         let now = now_ms();
         store.with(|p| {
-            all_lessons(&lib.cards, p, now)
+            let order = super::lessons_with_cards();
+            lessons_in_order(&lib.cards, p, order.iter().map(|(slug, _)| slug.as_str()), now)
                 .into_iter()
                 .map(|lm| {
                     let cards = lib

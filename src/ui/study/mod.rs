@@ -8,11 +8,12 @@ pub mod mastery;
 pub mod matching;
 pub mod progress_panel;
 pub mod question;
+pub mod shell;
 pub mod spaced;
 pub mod store;
 pub mod test;
 
-pub use store::{use_progress, ProgressProvider, ProgressStore};
+pub use store::{use_progress, ProgressProvider, ProgressRoot, ProgressStore};
 
 use crate::content::library;
 use gentutor_study::flashcards::DeckFilter;
@@ -96,6 +97,10 @@ pub fn StudyNav(
         ("/study/spaced", "Review"),
         ("/study/call", "Call"),
     ];
+    // Studying here is where "continue where you left off" should bring the learner back.
+    if let Some((_, label)) = tabs.iter().find(|(href, _)| *href == current) {
+        shell::remember_place(current, label);
+    }
     let links = tabs
         .into_iter()
         .map(|(href, label)| {

@@ -165,13 +165,25 @@ pub fn use_progress() -> ProgressStore {
     })
 }
 
-/// Loads progress once and shares it with everything inside; shows the notice banner.
+/// Loads progress once and shares it with everything inside (the whole shell, so the header's
+/// Study badge and the pages read the same store). Shows nothing itself.
+#[component]
+pub fn ProgressRoot(
+    /// The app shell.
+    children: Children,
+) -> impl IntoView {
+    provide_context(ProgressStore::init());
+    children()
+}
+
+/// Shares progress with everything inside (the store of an outer [`ProgressRoot`], or one
+/// loaded here) and shows the notice banner.
 #[component]
 pub fn ProgressProvider(
     /// The app content that reads or records progress.
     children: Children,
 ) -> impl IntoView {
-    let store = ProgressStore::init();
+    let store = use_progress();
     provide_context(store);
     // Sends queued class events while the app is open (no-op outside a class).
     crate::ui::class::sync::start();
