@@ -401,7 +401,10 @@ mod tests {
         assert!(html.contains("<h2 id=\"training-loop\">"), "{html}");
         assert!(html.contains("<math") && html.contains("<mfrac>"), "{html}");
         assert!(html.contains("display=\"block\""), "{html}");
-        assert!(html.contains("<span class=\"math-display\"><math"), "{html}");
+        assert!(
+            html.contains("<span class=\"math-display\"><math"),
+            "{html}"
+        );
         assert!(
             html.contains("href=\"/lesson/learning-by-comparison#jsd-proof\""),
             "{html}"

@@ -313,8 +313,8 @@ impl RatioClassifier {
                     }
                 };
                 loss += l / n;
-                for k in 0..3 {
-                    g[k] += dl * phi[k] / n;
+                for (gk, pk) in g.iter_mut().zip(phi) {
+                    *gk += dl * pk / n;
                 }
             }
         }
@@ -329,9 +329,9 @@ impl RatioClassifier {
             let (loss, g) = self.loss_and_grad(&self.w);
             self.step_count += 1;
             let t = self.step_count as i32;
-            for k in 0..3 {
-                self.m[k] = b1 * self.m[k] + (1.0 - b1) * g[k];
-                self.v[k] = b2 * self.v[k] + (1.0 - b2) * g[k] * g[k];
+            for (k, &gk) in g.iter().enumerate() {
+                self.m[k] = b1 * self.m[k] + (1.0 - b1) * gk;
+                self.v[k] = b2 * self.v[k] + (1.0 - b2) * gk * gk;
                 let mh = self.m[k] / (1.0 - b1.powi(t));
                 let vh = self.v[k] / (1.0 - b2.powi(t));
                 self.w[k] -= lr * mh / (vh.sqrt() + eps);
@@ -392,7 +392,7 @@ mod tests {
             });
             let w = [0.3, -0.7, 0.4];
             let (_, g) = c.loss_and_grad(&w);
-            for k in 0..3 {
+            for (k, &gk) in g.iter().enumerate() {
                 let eps = 1e-6;
                 let mut a = w;
                 let mut b = w;
@@ -400,9 +400,8 @@ mod tests {
                 b[k] -= eps;
                 let fd = (c.loss_and_grad(&a).0 - c.loss_and_grad(&b).0) / (2.0 * eps);
                 assert!(
-                    (fd - g[k]).abs() < 1e-6 * (1.0 + fd.abs()),
-                    "{scoring:?} w[{k}]: {fd} vs {}",
-                    g[k]
+                    (fd - gk).abs() < 1e-6 * (1.0 + fd.abs()),
+                    "{scoring:?} w[{k}]: {fd} vs {gk}"
                 );
             }
         }

@@ -163,8 +163,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
             .x_label_formatter(&|v| trim(*v))
             .y_label_formatter(&|v| trim(*v))
             .draw()?;
-        for k in 0..5 {
-            let color = COLORS[k];
+        for (k, &color) in COLORS.iter().enumerate() {
             let pts: Vec<(f64, f64)> = view
                 .curves
                 .iter()
