@@ -5,7 +5,7 @@
 use super::shared::{draw_on_canvas, event_number, event_string, Animator, Live};
 use gentutor_models::diffusion::config::LossKind;
 use gentutor_models::diffusion::forward::{compare_forward, Stats2};
-use gentutor_models::diffusion::image::{GrayImage, ImageForward};
+use gentutor_models::diffusion::image::{GrayImage, ImageForward, NoiseWins};
 use gentutor_models::diffusion::metrics::energy_distance;
 use gentutor_models::diffusion::timesteps::timestep_variance_curve;
 use gentutor_models::diffusion::{
@@ -69,7 +69,7 @@ pub fn DiffusionForwardDemo(
     let beta_end = RwSignal::new(0.02f64);
     let error = RwSignal::new(None::<String>);
     let stats = RwSignal::new(Vec::<String>::new());
-    let crossover = RwSignal::new(None::<f64>);
+    let crossover = RwSignal::new(NoiseWins::Nowhere);
     let clouds = NodeRef::<Canvas>::new();
     let curves = NodeRef::<Canvas>::new();
     let image_canvas = NodeRef::<Canvas>::new();
@@ -145,7 +145,7 @@ pub fn DiffusionForwardDemo(
         problems.extend(r.err());
         image.with_value(|img| {
             let spectra = img.spectra(&s, t_now);
-            crossover.set(spectra.crossover);
+            crossover.set(spectra.noise_wins());
             let r = draw_on_canvas(&c3, |area| {
                 let (l, r) = area.split_horizontally(area.dim_in_pixel().1);
                 draw_image(&l, &img.x_t(&s, t_now), img.image().size())?;
@@ -196,9 +196,10 @@ pub fn DiffusionForwardDemo(
             <ul class="demo-stats" data-testid="fwd-stats">{move || stats.get().into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
             <canvas node_ref=curves width="760" height="280" class="demo-canvas" aria-label="alpha-bar and SNR against t"></canvas>
             <canvas node_ref=image_canvas width="760" height="300" class="demo-canvas" aria-label="Noised image and power spectra of signal and noise"></canvas>
-            <p class="demo-readout">{move || match crossover.get() {
-                Some(f) => format!("Noise power exceeds signal power above {f:.3} cycles/pixel: the fine detail is gone first."),
-                None => "Signal power is above noise power at every frequency.".to_string(),
+            <p class="demo-readout" data-testid="fwd-crossover">{move || match crossover.get() {
+                NoiseWins::Above(f) => format!("Noise power exceeds signal power above {f:.0} cycles per image (the image is 64 pixels wide, so 32 is the finest): the fine detail is gone first."),
+                NoiseWins::Everywhere => "Noise power exceeds signal power at every frequency, down to the lowest (1 cycle per image): nothing of the image stands out of the noise.".to_string(),
+                NoiseWins::Nowhere => "Signal power is above noise power at every frequency.".to_string(),
             }}</p>
         </figure>
     }
@@ -253,16 +254,22 @@ impl super::worker::Remote for Reverse {
 impl Live for Reverse {
     fn train(&mut self, n: usize) -> Result<(), String> {
         if let Some(s) = self.sampler.as_mut() {
+            // While samples are shown, the loop only samples: training resumes only from the
+            // Train button (which clears them), never by itself after Sample.
             if !s.is_done() {
                 s.step_back(&self.denoiser, SAMPLE_STEPS_PER_FRAME)
                     .map_err(|e| e.to_string())?;
                 if s.is_done() {
                     self.distance = Some(energy_distance(s.current(), self.data.view()));
                 }
-                return Ok(());
             }
+            return Ok(());
         }
         self.denoiser.step(n).map_err(|e| e.to_string())
+    }
+
+    fn finished(&self) -> bool {
+        self.sampler.as_ref().is_some_and(Sampler::is_done)
     }
 
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {

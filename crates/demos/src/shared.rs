@@ -85,6 +85,11 @@ pub trait Live: Send + Sync + 'static {
     fn train(&mut self, n: usize) -> Result<(), String>;
     /// Draws the current state on the canvas.
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String>;
+    /// True when a finite job (such as sampling) has ended: the loop stops by itself rather
+    /// than going on to train, so a run the learner paused stays paused.
+    fn finished(&self) -> bool {
+        false
+    }
 }
 
 use leptos::html::Canvas;
@@ -197,6 +202,14 @@ impl<M: Live> Animator<M> {
         }
         let n = self.steps_per_frame.get_untracked();
         self.advance(n);
+        let finished = self
+            .model
+            .try_with_value(|m| m.as_ref().is_some_and(M::finished))
+            .unwrap_or(true);
+        if finished {
+            let _ = self.running.try_set(false);
+            return;
+        }
         request_animation_frame(move || self.tick());
     }
 

@@ -303,6 +303,29 @@ impl Config {
         link::from_hash(s)
     }
 
+    /// Whether a run of `self` can continue under `other`: the same data and the same networks
+    /// and optimiser kind, so only training settings (learning rates, betas, k, batch, loss,
+    /// lambda) differ. Those change a live run ([`Gan1d::retune`]); anything else needs a new one.
+    pub fn same_run(&self, other: &Config) -> bool {
+        (self.modes, self.spacing, self.std, self.optimizer)
+            == (other.modes, other.spacing, other.std, other.optimizer)
+            && (
+                self.g_width,
+                self.g_depth,
+                self.g_act,
+                self.d_width,
+                self.d_depth,
+                self.d_act,
+            ) == (
+                other.g_width,
+                other.g_depth,
+                other.g_act,
+                other.d_width,
+                other.d_depth,
+                other.d_act,
+            )
+    }
+
     /// Mean of mixture component `i` (components centred on 0, `spacing` apart).
     pub fn mode_mean(&self, i: usize) -> f32 {
         (i as f32 - (self.modes as f32 - 1.0) / 2.0) * self.spacing
@@ -905,6 +928,44 @@ impl Gan1d {
             d_cache: Cache::default(),
             gp_cache: Cache::default(),
         }
+    }
+
+    /// Applies new training settings to this run, keeping its weights, optimiser moments, curves
+    /// and step count, so "raise the learning rate and watch it diverge" works. Refuses (and
+    /// changes nothing) unless [`Config::same_run`] holds.
+    pub fn retune(&mut self, c: Config) -> Result<(), ModelError> {
+        c.validate()?;
+        if !self.config.same_run(&c) {
+            return Err(ModelError::InvalidConfig {
+                field: "config",
+                reason: "only training settings can change a running model; the data, \
+                         networks and optimiser need a new run"
+                    .into(),
+            });
+        }
+        for (opt, lr) in [(&mut self.opt_g, c.lr_g), (&mut self.opt_d, c.lr_d)] {
+            match opt {
+                AnyOptimizer::Adam(a) => {
+                    a.lr = lr;
+                    a.beta1 = c.beta1;
+                    a.beta2 = c.beta2;
+                }
+                AnyOptimizer::Sgd(s) => s.lr = lr,
+            }
+        }
+        let b = c.batch;
+        if b != self.config.batch {
+            self.z = Array2::zeros((b, 1));
+            self.x_d = Array2::zeros((2 * b, 1));
+            self.x_hat = Array2::zeros((b, 1));
+            self.eps = Array2::zeros((b, 1));
+            self.ones = Array2::ones((b, 1));
+            self.grad_a = Array2::zeros((2 * b, 1));
+            self.grad_zero = Array2::zeros((b, 1));
+            self.grad_t = Array2::zeros((b, 1));
+        }
+        self.config = c;
+        Ok(())
     }
 
     /// The whole training state (networks, optimiser moments, random state, curves) as bytes,
@@ -1728,6 +1789,79 @@ mod tests {
         }
         let d = Preset::FixedWganGp.description();
         assert!(d.contains("3 of 8 modes at step 1000 and 1 of 8 at step 3000 (seed 1)"));
+    }
+
+    /// Issue 18: every setting change restarted training. Training settings now change the
+    /// live run: same step count and weights, the new learning rate in use from the next step.
+    #[test]
+    fn retune_keeps_the_run_and_uses_the_new_settings() {
+        let base = Config {
+            batch: 32,
+            ..Config::default()
+        };
+        let mut a = Gan1d::new(base.clone(), 3).expect("valid");
+        assert!(a.step(20).is_ok());
+        let mut b = a.clone();
+        let faster = Config {
+            lr_g: 1e-2,
+            lr_d: 1e-2,
+            d_steps: 2,
+            batch: 64,
+            loss: LossKind::Hinge,
+            ..base.clone()
+        };
+        assert!(b.retune(faster.clone()).is_ok());
+        assert_eq!(
+            (b.step_count(), b.generator(), b.config()),
+            (20, a.generator(), &faster)
+        );
+        // The same state continued under the new settings is what a run saved with them gives.
+        let mut saved = Gan1d::from_bytes(&b.to_bytes()).expect("round trip");
+        assert!(b.step(5).is_ok() && saved.step(5).is_ok() && a.step(5).is_ok());
+        assert_eq!(b.to_bytes(), saved.to_bytes());
+        assert_ne!(b.generator(), a.generator());
+        assert_eq!(b.histories().loss_d.points().len(), 25);
+        // SGD at lr 10 diverges within a few steps of the change: the learner can watch it.
+        let mut sgd = Gan1d::new(
+            Config {
+                optimizer: OptKind::Sgd,
+                ..base.clone()
+            },
+            3,
+        )
+        .expect("valid");
+        assert!(sgd.step(10).is_ok());
+        let wild = Config {
+            optimizer: OptKind::Sgd,
+            lr_g: 10.0,
+            lr_d: 10.0,
+            ..base.clone()
+        };
+        assert!(sgd.retune(wild).is_ok());
+        assert!(matches!(sgd.step(200), Err(ModelError::Diverged { .. })));
+        // Changing the data or the networks is refused and changes nothing.
+        for other in [
+            Config {
+                modes: 4,
+                ..base.clone()
+            },
+            Config {
+                g_width: 16,
+                ..base.clone()
+            },
+            Config {
+                optimizer: OptKind::Sgd,
+                ..base.clone()
+            },
+        ] {
+            let before = a.to_bytes();
+            assert!(!base.same_run(&other));
+            assert!(matches!(
+                a.retune(other),
+                Err(ModelError::InvalidConfig { .. })
+            ));
+            assert_eq!(a.to_bytes(), before);
+        }
     }
 
     /// A near-uniform smear over the modes' range must not count as coverage (the old rule,

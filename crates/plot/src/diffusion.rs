@@ -2,7 +2,7 @@
 //! signal vs noise power spectra (log-log), the training loss and the timestep-sampling variance.
 
 use crate::PlotError;
-use gentutor_models::diffusion::image::Spectra;
+use gentutor_models::diffusion::image::{NoiseWins, Spectra};
 use gentutor_models::diffusion::schedule::Schedule;
 use gentutor_models::diffusion::timesteps::TimestepVariance;
 use ndarray::ArrayView2;
@@ -141,7 +141,7 @@ pub fn draw_schedules<DB: DrawingBackend>(
     let lo = if lo.is_finite() { lo.max(1e-12) } else { 1e-6 };
     let hi = if hi > lo { hi } else { lo * 10.0 };
     let (name, caption) = match view {
-        ScheduleView::AlphaBar => ("alpha_bar_t", "signal kept: alpha_bar_t (log scale)"),
+        ScheduleView::AlphaBar => ("ᾱₜ", "signal kept: ᾱₜ (log scale)"),
         ScheduleView::Snr => ("SNR(t)", "signal-to-noise ratio SNR(t) (log scale)"),
     };
     let mut chart = ChartBuilder::on(area)
@@ -230,19 +230,22 @@ pub fn draw_image<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Radially averaged power spectra of the signal and noise parts of x_t (log-log), with a
-/// dashed vertical line at the crossover frequency where noise takes over.
+/// Radially averaged power spectra of the signal and noise parts of x_t (log-log), against
+/// frequency in cycles per image (the lesson's unit), on a power axis fixed for all t
+/// (`Spectra::power_range`), with a dashed vertical line above which noise wins everywhere.
 pub fn draw_spectra<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     spectra: &Spectra,
 ) -> Result<(), PlotError> {
+    let per_image = spectra.size.max(1) as f64;
+    let (floor, ceil) = spectra.power_range;
     let positive = |ys: &[f64]| -> Vec<(f64, f64)> {
         spectra
             .freqs
             .iter()
             .zip(ys)
             .filter(|(f, p)| **f > 0.0 && **p > 0.0 && p.is_finite())
-            .map(|(&f, &p)| (f, p))
+            .map(|(&f, &p)| (f * per_image, p.max(floor)))
             .collect()
     };
     let sig = positive(&spectra.signal);
@@ -260,8 +263,13 @@ pub fn draw_spectra<DB: DrawingBackend>(
         p_hi = p_hi.max(p);
     }
     let f_hi = if f_hi > f_lo { f_hi } else { f_lo * 2.0 };
-    let p_lo = p_lo.max(p_hi * 1e-12);
-    let p_hi = if p_hi > p_lo { p_hi } else { p_lo * 10.0 };
+    // The fixed range when it is usable, so the axis does not rescale as t moves.
+    let (p_lo, p_hi) = if floor > 0.0 && ceil > floor {
+        (floor * 2.0, ceil / 2.0)
+    } else {
+        let p_lo = p_lo.max(p_hi * 1e-12);
+        (p_lo, if p_hi > p_lo { p_hi } else { p_lo * 10.0 })
+    };
     let mut chart = ChartBuilder::on(area)
         .caption(
             format!("power spectrum of x_t at t = {}", spectra.t),
@@ -276,14 +284,14 @@ pub fn draw_spectra<DB: DrawingBackend>(
         )?;
     chart
         .configure_mesh()
-        .x_desc("frequency (cycles/pixel)")
+        .x_desc("frequency (cycles per image)")
         .y_desc("power")
-        .x_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0e}"))
         .draw()?;
     for (pts, color, label) in [
-        (sig, SIGNAL_COLOR, "signal sqrt(alpha_bar) x_0"),
-        (noi, NOISE_COLOR, "noise sqrt(1 - alpha_bar) eps"),
+        (sig, SIGNAL_COLOR, "signal √ᾱₜ x₀"),
+        (noi, NOISE_COLOR, "noise √(1−ᾱₜ) ε"),
     ] {
         if pts.is_empty() {
             continue;
@@ -293,7 +301,7 @@ pub fn draw_spectra<DB: DrawingBackend>(
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
     }
-    if let Some(fc) = spectra.crossover.filter(|f| *f > 0.0) {
+    if let NoiseWins::Above(fc) = spectra.noise_wins() {
         chart.draw_series(DashedLineSeries::new(
             vec![(fc, p_lo / 2.0), (fc, p_hi * 2.0)],
             4,
@@ -496,13 +504,51 @@ mod tests {
         assert!(out.contains("no image"));
         let f = ImageForward::new(GrayImage::procedural(64), 1);
         let sp = f.spectra(&s, 200);
-        assert!(sp.crossover.is_some());
+        assert!(matches!(sp.noise_wins(), NoiseWins::Above(_)));
         let out = svg(|a| draw_spectra(a, &sp));
         assert!(out.contains(&hex(SIGNAL_COLOR)) && out.contains(&hex(NOISE_COLOR)));
         assert!(out.contains(&hex(MARKER_COLOR)) && out.contains("t = 200"));
         // t = 0: no noise, no crossover; still draws the signal.
         let out = svg(|a| draw_spectra(a, &f.spectra(&s, 0)));
         assert!(out.contains(&hex(SIGNAL_COLOR)) && !out.contains(&hex(NOISE_COLOR)));
+    }
+
+    /// The `<text>` elements of an SVG (tick labels, legends, captions).
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                Some(
+                    t.split_once('>')?
+                        .1
+                        .split("</text>")
+                        .next()?
+                        .trim()
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Issue 18: the power axis rescaled as t moved, and the frequency axis was in cycles/pixel
+    /// while the lesson counts cycles per image.
+    #[test]
+    fn spectra_axis_is_fixed_and_in_cycles_per_image() {
+        let s = Schedule::linear(1000).expect("valid");
+        let f = ImageForward::new(GrayImage::procedural(64), 11);
+        let labels = |t: usize| -> Vec<String> {
+            let out = svg(|a| draw_spectra(a, &f.spectra(&s, t)));
+            texts(&out)
+                .into_iter()
+                .filter(|t| t.contains('e') && !t.contains(' '))
+                .collect()
+        };
+        let (early, late) = (labels(100), labels(700));
+        assert!(early.len() >= 3, "{early:?}");
+        assert_eq!(early, late, "power ticks moved with t");
+        let out = svg(|a| draw_spectra(a, &f.spectra(&s, 100)));
+        assert!(out.contains("cycles per image") && !out.contains("cycles/pixel"));
+        assert!(out.contains("ᾱ") && !out.contains("alpha_bar"));
     }
 
     #[test]

@@ -43,6 +43,36 @@ pub fn colormap(t: f32) -> RGBColor {
     RGBColor(lerp(a.0, b.0), lerp(a.1, b.1), lerp(a.2, b.2))
 }
 
+/// The part of `area` on which a chart with `margin` px all round, a `y_label` px wide label
+/// area on the left and an `x_label` px tall one below has a plotting rectangle of aspect
+/// `x_span : y_span`, centred: 2D plots keep equal axis scales, so a circle stays a circle
+/// whatever the canvas's shape.
+pub fn equal_aspect<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x_span: f32,
+    y_span: f32,
+    (margin, x_label, y_label): (u32, u32, u32),
+) -> DrawingArea<DB, Shift> {
+    let (w, h) = area.dim_in_pixel();
+    let pw = w.saturating_sub(2 * margin + y_label) as f32;
+    let ph = h.saturating_sub(2 * margin + x_label) as f32;
+    let ratio = if x_span > 0.0 && y_span > 0.0 && x_span.is_finite() && y_span.is_finite() {
+        x_span / y_span
+    } else {
+        1.0
+    };
+    if pw <= 0.0 || ph <= 0.0 {
+        return area.clone();
+    }
+    if pw / ph > ratio {
+        let extra = (pw - ph * ratio).floor() as u32;
+        area.margin(0, 0, extra / 2, extra - extra / 2)
+    } else {
+        let extra = (ph - pw / ratio).floor() as u32;
+        area.margin(extra / 2, extra - extra / 2, 0, 0)
+    }
+}
+
 fn in_box(b: &Bbox, p: &[f32; 2]) -> bool {
     p[0] >= b.x_min && p[0] <= b.x_max && p[1] >= b.y_min && p[1] <= b.y_max
 }
@@ -85,9 +115,12 @@ pub fn draw_flow2d<DB: DrawingBackend>(
         }
         None => area.clone(),
     };
-    let (left, right) = area.split_horizontally(w * 3 / 5);
-    draw_heatmap(&left, view)?;
-    draw_nll(&right, view)?;
+    let _ = w;
+    // Heatmap above, the NLL curve below: a square heatmap needs the canvas's full width.
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = area.split_vertically(h * 2 / 3);
+    draw_heatmap(&top, view)?;
+    draw_nll(&bottom, view)?;
     area.present()?;
     Ok(())
 }
@@ -101,14 +134,16 @@ fn draw_heatmap<DB: DrawingBackend>(
     } else {
         Bbox::square(3.0)
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!("log q(x), step {}: data (white), samples (orange)", v.step),
-            ("sans-serif", 14),
-        )
-        .margin(6)
-        .x_label_area_size(22)
-        .y_label_area_size(30)
+    let area = area.titled(
+        &format!("log q(x), step {}: data (white), samples (orange)", v.step),
+        ("sans-serif", 14),
+    )?;
+    let sizes = (6, 22, 30);
+    let area = equal_aspect(&area, b.x_max - b.x_min, b.y_max - b.y_min, sizes);
+    let mut chart = ChartBuilder::on(&area)
+        .margin(sizes.0)
+        .x_label_area_size(sizes.1)
+        .y_label_area_size(sizes.2)
         .build_cartesian_2d(b.x_min..b.x_max, b.y_min..b.y_max)?;
     chart
         .configure_mesh()
@@ -200,10 +235,12 @@ pub fn draw_flow_warp<DB: DrawingBackend>(
     } else {
         Bbox::square(3.0)
     };
-    let mut chart = ChartBuilder::on(area)
-        .margin(6)
-        .x_label_area_size(22)
-        .y_label_area_size(30)
+    let sizes = (6, 22, 30);
+    let square = equal_aspect(area, b.x_max - b.x_min, b.y_max - b.y_min, sizes);
+    let mut chart = ChartBuilder::on(&square)
+        .margin(sizes.0)
+        .x_label_area_size(sizes.1)
+        .y_label_area_size(sizes.2)
         .build_cartesian_2d(b.x_min..b.x_max, b.y_min..b.y_max)?;
     chart
         .configure_mesh()
@@ -308,6 +345,66 @@ mod tests {
         let mut svg3 = String::new();
         let root = SVGBackend::with_string(&mut svg3, (300, 200)).into_drawing_area();
         assert!(draw_flow2d(&root, &dv).is_ok());
+    }
+
+    /// The (width, height) of every heatmap cell drawn: `<rect>`s of the colour map's colours.
+    fn cell_sizes(svg: &str) -> Vec<(f32, f32)> {
+        let attr = |l: &str, k: &str| -> Option<f32> {
+            let i = l.find(&format!(" {k}=\""))? + k.len() + 3;
+            l[i..].split('"').next()?.parse().ok()
+        };
+        svg.lines()
+            .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#") && !l.contains("#FFFFFF"))
+            .filter_map(|l| Some((attr(l, "width")?, attr(l, "height")?)))
+            .collect()
+    }
+
+    /// The flow's density plot keeps equal axis scales on a tall canvas (it was ~200 px wide
+    /// and 390 px tall for -3..3 on both axes) and on a wide one.
+    #[test]
+    fn heatmap_keeps_equal_axis_scales() {
+        let f = Flow2d::new(
+            Config {
+                layers: 2,
+                hidden: 8,
+                ..Config::default()
+            },
+            1,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let v = f.view(12, 12);
+        let b = v.bbox;
+        assert!(
+            ((b.x_max - b.x_min) - (b.y_max - b.y_min)).abs() < 1e-6,
+            "{b:?}"
+        );
+        for dims in [(560u32, 620u32), (300, 700), (900, 400)] {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, dims).into_drawing_area();
+                draw_flow2d(&root, &v).unwrap_or_else(|e| panic!("{e}"));
+            }
+            let cells = cell_sizes(&svg);
+            assert!(cells.len() >= 144, "{dims:?}: {} cells", cells.len());
+            let (w, h) = cells
+                .iter()
+                .fold((0.0, 0.0), |(a, b), c| (a + c.0, b + c.1));
+            let ratio = w / h;
+            assert!(
+                (ratio - 1.0).abs() < 0.05,
+                "{dims:?}: cells {w} wide vs {h} tall"
+            );
+        }
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (300, 700)).into_drawing_area();
+            let u = f.base_points(20);
+            let lines = f.warp_grid(4, 2);
+            draw_flow_warp(&root, u.view(), &lines, Bbox::square(3.0))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        // The warp view's frame is square too: its mesh frame is the one <rect> with no fill.
+        assert!(svg.contains("<circle"));
     }
 
     #[test]

@@ -137,3 +137,51 @@ async fn diffusion_t_slider_changes_the_plot_and_sampling_completes() {
     assert!(c.find(Locator::Css("#crash")).await.is_err());
     s.close().await;
 }
+
+/// The training-step count in the reverse demo's status line ("N training steps · ...").
+async fn rev_steps(s: &Session) -> u64 {
+    let t = s
+        .wait_text("[data-testid=rev-status]", |t| t.contains("training steps"))
+        .await;
+    t.split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX)
+}
+
+/// Issue 18: Sample restarted training that the learner had paused. Sampling now runs to the
+/// end and stops; the step count stays where the learner paused it.
+#[tokio::test(flavor = "multi_thread")]
+async fn sampling_does_not_restart_paused_training() {
+    let s = Session::start().await;
+    let c = &s.client;
+    c.goto(&s.url("/lesson/diffusion-epsilon"))
+        .await
+        .expect("open the epsilon lesson");
+    let train = s.wait_for("[data-testid=rev-train]").await;
+    train.click().await.expect("train");
+    s.wait_text("[data-testid=rev-status]", |t| {
+        t.split(' ')
+            .next()
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+            >= 100
+    })
+    .await;
+    train.click().await.expect("pause");
+    s.wait_text("[data-testid=rev-train]", |t| t == "Train").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let paused_at = rev_steps(&s).await;
+    c.find(Locator::Css("[data-testid=rev-sample]"))
+        .await
+        .expect("sample")
+        .click()
+        .await
+        .expect("click");
+    s.wait_text("[data-testid=rev-status]", |t| t.contains("sampling done"))
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(rev_steps(&s).await, paused_at, "sampling restarted training");
+    s.wait_text("[data-testid=rev-train]", |t| t == "Train").await;
+    s.close().await;
+}

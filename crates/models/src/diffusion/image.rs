@@ -297,6 +297,43 @@ pub struct Spectra {
     /// Lowest frequency (cycles/pixel) where signal power falls below noise power; `None` if the
     /// signal dominates everywhere (e.g. t = 0).
     pub crossover: Option<f64>,
+    /// The image side N: a frequency f in cycles/pixel is f N cycles per image.
+    pub size: usize,
+    /// A power range that holds both spectra at every t (signal at t = 0, noise at t = T), so
+    /// a plot's power axis need not move with t.
+    pub power_range: (f64, f64),
+}
+
+/// Where the noise's power exceeds the signal's, in the lesson's unit (cycles per image).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NoiseWins {
+    /// Signal power is above noise power at every frequency.
+    Nowhere,
+    /// Noise power is above signal power at every frequency, the lowest (1 cycle per image)
+    /// included: nothing of the image stands out of the noise.
+    Everywhere,
+    /// Noise power is above signal power at every frequency above this one (cycles per image)
+    /// and not at this one.
+    Above(f64),
+}
+
+impl Spectra {
+    /// Where noise wins. Scans down from the highest frequency, so "above f" means at every
+    /// frequency above f, even if the spectra cross more than once lower down.
+    pub fn noise_wins(&self) -> NoiseWins {
+        let wins: Vec<bool> = self
+            .signal
+            .iter()
+            .zip(&self.noise)
+            .map(|(s, q)| s < q)
+            .collect();
+        match wins.iter().rposition(|w| !w) {
+            None if wins.is_empty() => NoiseWins::Nowhere,
+            None => NoiseWins::Everywhere,
+            Some(i) if i + 1 == wins.len() => NoiseWins::Nowhere,
+            Some(i) => NoiseWins::Above(self.freqs[i] * self.size as f64),
+        }
+    }
 }
 
 /// A fixed image x_0 and a fixed noise image eps (so moving the t slider fades one into the
@@ -361,12 +398,28 @@ impl ImageForward {
             .zip(&noise)
             .position(|(s, q)| s < q)
             .and_then(|i| freqs.get(i).copied());
+        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+        for &p in self.p_x0.iter().chain(&self.p_eps) {
+            if p > 0.0 && p.is_finite() {
+                lo = lo.min(p);
+                hi = hi.max(p);
+            }
+        }
+        // Three decades below the smallest unscaled power: the drowned signal may leave the
+        // bottom, the axis stays put.
+        let power_range = if hi > 0.0 {
+            (lo / 1e3, hi * 2.0)
+        } else {
+            (1e-6, 1.0)
+        };
         Spectra {
             t,
             freqs,
             signal,
             noise,
             crossover,
+            size: self.image.size(),
+            power_range,
         }
     }
 
@@ -493,6 +546,44 @@ mod tests {
         for (i, v) in p.iter().enumerate().skip(7) {
             assert!((v - 0.25).abs() < 0.35 * 0.25, "ring {}: {v}", i + 1);
         }
+    }
+
+    /// Issue 18: at t >= 500 the read-out said "noise exceeds signal above 0.016 cycles/pixel"
+    /// (the lowest bin) when noise wins at every frequency. It now says so, in cycles per image.
+    #[test]
+    fn noise_wins_everywhere_late_and_above_a_frequency_in_between() {
+        let s = Schedule::linear(1000).expect("valid");
+        // The demo's picture and noise seed.
+        let f = ImageForward::new(GrayImage::scene().expect("the scene parses"), 11);
+        assert_eq!(f.spectra(&s, 0).noise_wins(), NoiseWins::Nowhere);
+        for t in [500, 750, 1000] {
+            assert_eq!(
+                f.spectra(&s, t).noise_wins(),
+                NoiseWins::Everywhere,
+                "t = {t}"
+            );
+        }
+        let NoiseWins::Above(c) = f.spectra(&s, 100).noise_wins() else {
+            panic!("t = 100: noise should win only above some frequency");
+        };
+        // Cycles per image: a whole number of cycles between 1 and N/2.
+        assert!((1.0..32.0).contains(&c) && c.fract() == 0.0, "{c}");
+        let sp = f.spectra(&s, 100);
+        let i = sp
+            .freqs
+            .iter()
+            .position(|&x| x * 64.0 == c)
+            .expect("a ring");
+        assert!(sp.signal[i] >= sp.noise[i]);
+        assert!(sp.signal[i + 1..]
+            .iter()
+            .zip(&sp.noise[i + 1..])
+            .all(|(a, b)| a < b));
+        // The power range holds every t's spectra above its floor and is the same for all t.
+        assert_eq!(
+            f.spectra(&s, 100).power_range,
+            f.spectra(&s, 900).power_range
+        );
     }
 
     #[test]
