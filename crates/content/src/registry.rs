@@ -102,6 +102,11 @@ pub static DEMOS: &[DemoSpec] = &[
         options: &[one_of("family", &["point-mass", "gaussian", "uniform"])],
     },
     DemoSpec {
+        name: "vae",
+        title: "A VAE on handwritten digits, live",
+        options: &[one_of("decoder", &["bernoulli", "gaussian"])],
+    },
+    DemoSpec {
         name: "timestep-sampler",
         title: "Timestep sampling: i.i.d. vs low-discrepancy",
         options: &[],

@@ -14,6 +14,7 @@ pub mod flow2d;
 pub mod gan1d;
 pub mod registry;
 pub mod shared;
+pub mod vae;
 pub mod worker;
 
 use gentutor_content::DemoKind;

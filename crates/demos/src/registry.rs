@@ -4,7 +4,7 @@
 //! model a Web Worker runs.
 
 use super::worker::{Remote, WorkerModel};
-use super::{density_ratio, diffusion, divergences, flow2d, gan1d};
+use super::{density_ratio, diffusion, divergences, flow2d, gan1d, vae};
 use gentutor_content::DemoKind;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -72,6 +72,11 @@ pub static ENTRIES: &[Entry] = &[
     Entry {
         name: "divergences",
         mount: |options, id| view! { <divergences::DivergencesDemo options id /> }.into_any(),
+        worker: None,
+    },
+    Entry {
+        name: "vae",
+        mount: |options, id| view! { <vae::VaeDemo options id /> }.into_any(),
         worker: None,
     },
     Entry {

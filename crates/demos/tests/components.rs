@@ -23,6 +23,13 @@ fn container() -> web_sys::HtmlElement {
     el.unchecked_into()
 }
 
+/// The VAE's digits come from `/assets` at run time; the test server has none, so the tests
+/// hand over the shipped file.
+fn provide_digits() {
+    gentutor_demos::vae::provide_digits(include_bytes!("../../../assets/data/digits-8x8.bin"))
+        .expect("the shipped digits parse");
+}
+
 /// Lets Leptos' scheduled effects and a few animation frames run.
 async fn tick() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
@@ -140,6 +147,7 @@ fn canvases(root: &web_sys::HtmlElement) -> Vec<web_sys::HtmlCanvasElement> {
 
 #[wasm_bindgen_test]
 async fn every_registered_demo_mounts_trains_and_draws() {
+    provide_digits();
     let mut mounted = 0;
     for kind in DemoKind::all() {
         let name = kind.name();
@@ -214,4 +222,67 @@ fn the_component_registry_matches_the_content_registry() {
             );
         }
     }
+}
+
+#[wasm_bindgen_test]
+async fn vae_steps_keeps_beta_in_the_link_and_shows_the_mean_apart_from_a_sample() {
+    provide_digits();
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        view! { <gentutor_demos::vae::VaeDemo options=Default::default() id="vae-test".to_string() /> }
+    });
+    for _ in 0..5 {
+        tick().await;
+    }
+    let text = |css: &str| {
+        root.query_selector(css)
+            .expect("selector")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    assert_eq!(text("[data-testid=vae-step-count]"), "step 0");
+    click(&root, "[data-testid=vae-step]");
+    tick().await;
+    assert_eq!(text("[data-testid=vae-step-count]"), "step 1");
+    let elbo: f64 = text("[data-testid=vae-elbo]").parse().expect("a number");
+    assert!(elbo < -30.0 && elbo > -60.0, "untrained ELBO {elbo}");
+    // beta changes the running model (no restart) and the link.
+    let beta: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=vae-beta]")
+        .expect("selector")
+        .expect("a beta slider")
+        .unchecked_into();
+    beta.set_value("2.5");
+    beta.dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+    tick().await;
+    let hash = web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .expect("hash");
+    assert!(
+        hash.contains("vae-test:") && hash.contains("beta=2.5"),
+        "{hash}"
+    );
+    assert_eq!(text("[data-testid=vae-step-count]"), "step 1");
+    // Four canvases, all drawn; a new decoder sample redraws the reconstructions only.
+    let cs = canvases(&root);
+    assert_eq!(cs.len(), 4);
+    let before = pixels(&root);
+    click(&root, "[data-testid=vae-resample]");
+    tick().await;
+    let after = pixels(&root);
+    let changed: Vec<bool> = before.iter().zip(&after).map(|(a, b)| a != b).collect();
+    assert_eq!(
+        changed,
+        vec![false, false, false, true],
+        "only the sample row changes"
+    );
+    assert!(root
+        .query_selector("[role=alert]")
+        .expect("selector")
+        .is_none());
+    drop(handle);
+    root.remove();
 }

@@ -63,3 +63,13 @@ fn density_ratio_losses_are_the_models_scoring_rules() {
     let names: Vec<&str> = Scoring::ALL.into_iter().map(Scoring::name).collect();
     assert_eq!(one_of("density-ratio", "loss"), names);
 }
+
+#[test]
+fn vae_decoders_are_the_models_names() {
+    use gentutor_models::vae::config::DecoderKind;
+    let names: Vec<&str> = [DecoderKind::Bernoulli, DecoderKind::Gaussian]
+        .into_iter()
+        .map(DecoderKind::name)
+        .collect();
+    assert_eq!(one_of("vae", "decoder"), names);
+}

@@ -328,6 +328,21 @@ mod tests {
         assert!(acc > 0.5, "latent nearest-centroid accuracy {acc}");
     }
 
+    /// What the lesson tells the learner to try: a larger beta lowers the KL and raises the
+    /// reconstruction term of the same run.
+    #[test]
+    fn raising_beta_trades_reconstruction_for_kl() {
+        let mut base = VaeTrainer::new(&VaeConfig::default(), data()).expect("data");
+        base.step(1500).expect("trains");
+        let mut high = base.clone();
+        high.set_beta(4.0);
+        base.step(1000).expect("trains");
+        high.step(1000).expect("trains");
+        let (b, h) = (base.test_terms(3), high.test_terms(3));
+        assert!(h.kl < 0.8 * b.kl, "KL: beta 1 {b:?}, beta 4 {h:?}");
+        assert!(h.recon > b.recon, "recon: beta 1 {b:?}, beta 4 {h:?}");
+    }
+
     #[test]
     fn same_seed_same_run_and_views_have_their_shapes() {
         let cfg = VaeConfig {
