@@ -224,7 +224,16 @@ fn without_expectations<'a>(words: impl Iterator<Item = &'a str>) -> Vec<String>
             after_e = true;
             continue;
         }
-        if after_e && matches!(w, "x" | "y" | "z" | "p" | "q") {
+        if after_e && matches!(w, "x" | "y" | "z" | "p" | "q" | "pdata" | "pz" | "pg") {
+            continue;
+        }
+        // Parameters are notation: D_phi(x) is D(x), G_theta(z) is G(z).
+        if matches!(w, "theta" | "phi")
+            && matches!(
+                out.last().map(String::as_str),
+                Some("discriminator" | "generator")
+            )
+        {
             continue;
         }
         // Likewise a divergence's arguments: "2 JSD(p* || q) - log 4" is "2 JSD - log 4".

@@ -157,6 +157,7 @@ const IGNORED: &[&str] = &[
     "how",
     "why",
     "who",
+    "=",
 ];
 
 /// Words that end a clause (and a negation's scope) but are not content.
@@ -275,6 +276,12 @@ fn pieces(text: &str) -> Vec<Piece> {
                     out.push(Piece::Op(OP_MINUS));
                 }
             }
+            // Kept as a word until the word rules have run, so "V = 2" is not read as "V2"
+            // (as "x_0" is "x0"); dropped after them.
+            '=' => {
+                flush(&mut word, &mut out);
+                out.push(Piece::Word("=".into()));
+            }
             '/' | '÷' => {
                 flush(&mut word, &mut out);
                 out.push(Piece::Op(OP_OVER));
@@ -383,7 +390,12 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             // The argument x of D(x), p(x), ... is dropped.
             (Some("discriminator" | "generator" | "p" | "q" | "r" | "f"), "x") => {}
             // x_0, x 0 -> x0; w1 -> wasserstein 1.
-            (Some(l), d) if l.len() == 1 && d.len() == 1 && digit(d.chars().next()) => {
+            (Some(l), d)
+                if l.len() == 1
+                    && letter(l.chars().next())
+                    && d.len() == 1
+                    && digit(d.chars().next()) =>
+            {
                 words.pop();
                 if l == "w" && d == "1" {
                     words.push(Piece::Word("wasserstein".into()));
@@ -456,7 +468,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 if IGNORED.contains(&w.as_str()) {
                     continue;
                 }
-                let s = stem(&w);
+                let s = concept(stem(&w));
                 let weak = s.len() == 1 && !s.chars().all(|c| c.is_ascii_digit());
                 out.push(Tok {
                     w: s,
@@ -469,6 +481,16 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// One name per concept where the deck's notation and plain words differ: the injected noise
+/// of a diffusion model is epsilon, whichever way it is said ("predict the noise" = "predict
+/// eps"). Applied to answers and key points alike.
+fn concept(s: String) -> String {
+    match s.as_str() {
+        "nois" => "epsilon".to_string(),
+        _ => s,
+    }
 }
 
 /// Light stemmer: UK/US spellings to one form, then plural, -ing, -ed, -ly and a final -e
@@ -659,6 +681,8 @@ mod tests {
         assert_eq!(words("D(x)/(1 - D(x))"), words("D/(1-D)"));
         assert_ne!(words("D/(1-D)"), words("(1-D)/D"));
         assert_eq!(words("non-saturating"), vec!["non", "saturat"]);
+        assert_eq!(words("V = 2 JSD"), vec!["v", "2", "jsd"]);
+        assert_eq!(words("x_0 = x0"), vec!["x0", "x0"]);
     }
 
     #[test]
