@@ -105,7 +105,8 @@ fn draw_image<DB: DrawingBackend>(
         pal.frame.stroke_width(1),
     ))?;
     for (k, &p) in pixels.iter().enumerate().take(SIDE * SIDE) {
-        if !(p > BLANK) {
+        // NaN counts as blank too.
+        if p.is_nan() || p <= BLANK {
             continue;
         }
         let (r, c) = ((k / SIDE) as i32, (k % SIDE) as i32);
