@@ -369,7 +369,8 @@ pub fn DiffusionReverseDemo(
                 </div>
             </Show>
             <canvas node_ref=lp.canvas width="760" height="360" class="demo-canvas" aria-label="Training loss, and samples against the data"></canvas>
-            <p class="demo-readout" aria-live="polite">{move || match readout() {
+            // Not a live region: it changes many times a second while training.
+            <p class="demo-readout">{move || match readout() {
                 Some((steps, sampling, distance)) => {
                     let s = match sampling {
                         Some((_, true)) => "sampling done".to_string(),

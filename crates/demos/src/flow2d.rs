@@ -3,12 +3,12 @@
 //! All logic is in `core::models::flow2d`.
 
 use super::shared::{
-    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, set_hash_state,
-    slider_to_lr, Animator, Live,
+    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, lr_valuetext,
+    set_hash_state, slider_to_lr, Animator, Live,
 };
 use gentutor_models::datasets2d::Dataset2d;
 use gentutor_models::flow2d::{self, Config, Flow2d};
-use gentutor_plot::flow2d::{draw_flow2d, draw_flow_warp, draw_pad, pad_to_data};
+use gentutor_plot::flow2d::{draw_flow2d, draw_flow_warp, draw_pad, pad_to_data, Pad};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -68,31 +68,37 @@ pub fn Flow2dDemo(
     let warp_canvas = NodeRef::<Canvas>::new();
     let hash_id = StoredValue::new(id.clone());
     let pad = NodeRef::<Canvas>::new();
-    let drawn = RwSignal::new(Vec::<[f32; 2]>::new());
-    Effect::new(move |_| {
-        let pts = drawn.get();
-        if let Some(c) = pad.get() {
-            if let Err(e) = draw_on_canvas(&c, |area| draw_pad(area, &pts, PAD_HALF)) {
-                lp.error.set(Some(e));
-            }
-        }
+    // A drawing from the link is shown (and counted) on the pad after a reload.
+    let drawn = RwSignal::new(match &config.get_untracked().dataset {
+        Dataset2d::Custom(points) => Pad::with_points(points.clone()),
+        _ => Pad::default(),
     });
-    let add_point = move |ev: leptos::ev::MouseEvent| {
-        let Some(c) = pad.get_untracked() else { return };
+    // The keyboard cursor is drawn only while the pad has focus.
+    let pad_focus = RwSignal::new(false);
+    Effect::new(move |_| {
+        let focus = pad_focus.get();
+        drawn.with(|d| {
+            if let Some(c) = pad.get() {
+                let cursor = focus.then_some(d.cursor);
+                if let Err(e) =
+                    draw_on_canvas(&c, |area| draw_pad(area, &d.points, PAD_HALF, cursor))
+                {
+                    lp.error.set(Some(e));
+                }
+            }
+        });
+    });
+    let pad_point = move |ev: &leptos::ev::PointerEvent| -> Option<[f32; 2]> {
+        let c = pad.get_untracked()?;
         // The canvas may be scaled by CSS: map through its displayed size.
         let (w, h) = (f64::from(c.client_width()), f64::from(c.client_height()));
-        let p = pad_to_data(
+        Some(pad_to_data(
             f64::from(ev.offset_x()),
             f64::from(ev.offset_y()),
             w,
             h,
             PAD_HALF,
-        );
-        drawn.update(|v| {
-            if v.len() < 2000 {
-                v.push(p)
-            }
-        });
+        ))
     };
 
     let draw_warp = move || {
@@ -172,7 +178,8 @@ pub fn Flow2dDemo(
                     </label>
                 </div>
             </div>
-            <p class="demo-readout" aria-live="polite">
+            // Not a live region: it changes many times a second while training.
+            <p class="demo-readout">
                 {move || match lp.read(|m| (m.step_count(), m.eval_nll())) {
                     Some((step, nll)) => view! {
                         <span data-testid="flow-step">{format!("step {step}")}</span>
@@ -209,7 +216,8 @@ pub fn Flow2dDemo(
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.hidden = v as usize) } />
                 </label>
                 <label>{move || format!("Learning rate = {:.0e}", config.get().lr)}
-                    <input type="range" min="-5" max="-1" step="0.1"
+                    <input type="range" min="-5" max="-1" step="0.1" data-testid="flow-lr"
+                        aria-valuetext=move || lr_valuetext(config.get().lr)
                         prop:value=move || lr_to_slider(config.get().lr).to_string()
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.lr = slider_to_lr(v)) } />
                 </label>
@@ -226,17 +234,42 @@ pub fn Flow2dDemo(
             </div>
             <details class="draw-data">
                 <summary>"Draw your own data"</summary>
-                <p class="demo-help">"Click to place points (at least 3), then train the flow on them."</p>
+                <p class="demo-help" id=format!("{id}-pad-help")>"Click or drag to place points (at least 3), then train the flow on them. With the keyboard: focus the pad, move the cross with the arrow keys (Shift: bigger steps) and press Enter or Space to add a point."</p>
                 <canvas node_ref=pad width="300" height="300" class="demo-canvas pad" data-testid="flow-pad"
-                    aria-label="Drawing pad: click to add data points" on:click=add_point></canvas>
+                    tabindex="0" role="application" aria-label="Drawing pad for your own data points"
+                    aria-describedby=format!("{id}-pad-help")
+                    on:pointerdown=move |ev| {
+                        if let Some(p) = pad_point(&ev) {
+                            drawn.update(|d| d.press(p));
+                            // Keep receiving moves when the pointer leaves the pad mid-drag.
+                            if let Some(c) = pad.get_untracked() {
+                                let _ = c.set_pointer_capture(ev.pointer_id());
+                            }
+                        }
+                    }
+                    on:pointermove=move |ev| {
+                        if let Some(p) = pad_point(&ev) {
+                            drawn.update(|d| d.drag(p));
+                        }
+                    }
+                    on:pointerup=move |_| drawn.update(Pad::release)
+                    on:pointercancel=move |_| drawn.update(Pad::release)
+                    on:focus=move |_| pad_focus.set(true)
+                    on:blur=move |_| pad_focus.set(false)
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        let used = drawn.try_update(|d| d.key(&ev.key(), ev.shift_key(), PAD_HALF)).unwrap_or(false);
+                        if used {
+                            ev.prevent_default();
+                        }
+                    }></canvas>
                 <div class="demo-buttons">
                     <button data-testid="flow-train-drawing" on:click=move |_| {
-                        match Dataset2d::custom(drawn.get_untracked()) {
+                        match Dataset2d::custom(drawn.with_untracked(|d| d.points.clone())) {
                             Ok(d) => set_cfg(&|c| c.dataset = d.clone()),
                             Err(e) => lp.error.set(Some(e.to_string())),
                         }
-                    }>{move || format!("Train on my {} points", drawn.get().len())}</button>
-                    <button class="secondary" on:click=move |_| drawn.set(Vec::new())>"Clear"</button>
+                    }>{move || format!("Train on my {} points", drawn.with(|d| d.points.len()))}</button>
+                    <button class="secondary" data-testid="flow-pad-clear" on:click=move |_| drawn.update(|d| d.points.clear())>"Clear"</button>
                 </div>
             </details>
             <p class="demo-note">"Changing a setting restarts training; the page address holds the current settings."</p>

@@ -2,13 +2,16 @@
 //! generator's gradient, and reports mode coverage. All logic is in `core::models::gan1d`.
 
 use super::shared::{
-    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, seed_from_state,
-    set_hash_state, slider_to_lr, Animator, Live,
+    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, lr_valuetext,
+    seed_from_state, set_hash_state, slider_to_lr, Animator, Live,
 };
 use gentutor_models::gan1d::{self, Config, Gan1d, LossKind, Preset};
 use gentutor_plot::gan1d::draw_gan1d;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
+
+/// The preset selector's entry once a setting differs from every preset.
+const CUSTOM: &str = "custom";
 
 /// Steps per animation frame: the default meets the "10 steps per frame" goal (see BENCHMARKS.md).
 const DEFAULT_STEPS_PER_FRAME: usize = 10;
@@ -46,7 +49,13 @@ fn initial(id: &str, options: &BTreeMap<String, String>) -> (Config, u64, String
             }
         }
     }
-    (config.clamped(), seed, preset.name().to_string(), notice)
+    let config = config.clamped();
+    let name = if config == preset.config() {
+        preset.name()
+    } else {
+        CUSTOM
+    };
+    (config, seed, name.to_string(), notice)
 }
 
 impl Live for Gan1d {
@@ -92,12 +101,27 @@ pub fn Gan1dDemo(
         lp.replace(Gan1d::new(c.clone(), s).map_err(|e| e.to_string()));
         hash_id.with_value(|h| set_hash_state(h, &format!("{}&seed={s}", c.to_hash())));
     };
+    // A training setting (learning rates, k, batch, loss, ...) changes the live run, so the
+    // learner can raise a learning rate and watch the run diverge; data or networks start anew.
     let set_cfg = move |f: &dyn Fn(&mut Config)| {
-        let mut c = config.get_untracked();
+        let old = config.get_untracked();
+        let mut c = old.clone();
         f(&mut c);
         let c = c.clamped();
         config.set(c.clone());
-        rebuild(c, seed.get_untracked());
+        // The preset's name stays only while its settings do.
+        let still = Preset::from_name(&preset.get_untracked()).is_ok_and(|p| p.config() == c);
+        if !still {
+            preset.set(CUSTOM.to_string());
+        }
+        let s = seed.get_untracked();
+        if old.same_run(&c) {
+            let next = c.clone();
+            lp.modify_remote(move |m| m.retune(next).map_err(|e| e.to_string()));
+            hash_id.with_value(|h| set_hash_state(h, &format!("{}&seed={s}", c.to_hash())));
+        } else {
+            rebuild(c, s);
+        }
     };
     // First draw once the canvas exists.
     Effect::new(move |_| {
@@ -132,7 +156,7 @@ pub fn Gan1dDemo(
     let preset_text = move || {
         Preset::from_name(&preset.get())
             .map(|p| p.description())
-            .unwrap_or("")
+            .unwrap_or("Your own settings (changed from a preset).")
     };
 
     view! {
@@ -141,7 +165,8 @@ pub fn Gan1dDemo(
             <p class="demo-help">{preset_text}</p>
             <canvas node_ref=lp.canvas width="760" height="560" class="demo-canvas"
                 aria-label="Real density p*(x) and generated density q(x); discriminator D(x) and optimal D*(x); losses and generator gradient over training"></canvas>
-            <p class="demo-readout" aria-live="polite">
+            // Not a live region: it changes many times a second while training.
+            <p class="demo-readout">
                 {move || match readout() {
                     Some((step, cap, total, js, grad)) => view! {
                         <span data-testid="gan-step">{format!("step {step}")}</span>
@@ -176,7 +201,7 @@ pub fn Gan1dDemo(
                             seed.set(p.seed());
                             rebuild(p.config(), p.seed());
                         }
-                    }>{presets}</select>
+                    }>{presets}<option value=CUSTOM disabled=true>"custom"</option></select>
                 </label>
                 <label>"Loss"
                     <select data-testid="gan-loss" prop:value=move || config.get().loss.name() on:change=move |ev| {
@@ -187,7 +212,7 @@ pub fn Gan1dDemo(
                     }>{losses}</select>
                 </label>
                 <label>{move || format!("Modes K = {}", config.get().modes)}
-                    <input type="range" min=*gan1d::MODES.start() max=*gan1d::MODES.end() step="1"
+                    <input type="range" min=*gan1d::MODES.start() max=*gan1d::MODES.end() step="1" data-testid="gan-modes"
                         prop:value=move || config.get().modes.to_string()
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.modes = v as usize) } />
                 </label>
@@ -207,17 +232,20 @@ pub fn Gan1dDemo(
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.d_steps = v as usize) } />
                 </label>
                 <label>{move || format!("Generator lr = {:.0e}", config.get().lr_g)}
-                    <input type="range" min="-5" max="-1" step="0.1"
+                    <input type="range" min="-5" max="-1" step="0.1" data-testid="gan-lr-g"
+                        aria-valuetext=move || lr_valuetext(config.get().lr_g)
                         prop:value=move || lr_to_slider(config.get().lr_g).to_string()
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.lr_g = slider_to_lr(v)) } />
                 </label>
                 <label>{move || format!("Discriminator lr = {:.0e}", config.get().lr_d)}
-                    <input type="range" min="-5" max="-1" step="0.1"
+                    <input type="range" min="-5" max="-1" step="0.1" data-testid="gan-lr-d"
+                        aria-valuetext=move || lr_valuetext(config.get().lr_d)
                         prop:value=move || lr_to_slider(config.get().lr_d).to_string()
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.lr_d = slider_to_lr(v)) } />
                 </label>
                 <label>{move || format!("Batch = {}", config.get().batch)}
                     <input type="range" min="3" max="10" step="1"
+                        aria-valuetext=move || config.get().batch.to_string()
                         prop:value=move || (config.get().batch.max(1) as f64).log2().round().to_string()
                         on:change=move |ev| if let Some(v) = event_number(&ev) { set_cfg(&|c| c.batch = 1usize << (v.clamp(0.0, 10.0) as u32)) } />
                 </label>
@@ -241,7 +269,7 @@ pub fn Gan1dDemo(
                         } />
                 </label>
             </div>
-            <p class="demo-note">"Changing a setting restarts training; the page address always holds the current settings, so you can share it."</p>
+            <p class="demo-note">"Learning rates, k, batch and loss change the running model; the data and network settings start a new run. The page address always holds the current settings, so you can share it."</p>
         </figure>
     }
 }

@@ -60,6 +60,12 @@ pub fn slider_to_lr(v: f64) -> f32 {
     10f64.powf(v) as f32
 }
 
+/// What a screen reader says for a log10 slider at `v`: the value itself ("5e-3"), not its
+/// logarithm ("-2.3").
+pub fn lr_valuetext(v: f32) -> String {
+    format!("{v:.0e}")
+}
+
 /// Reads a number from an input event; `None` for anything that is not a finite number.
 pub fn event_number(ev: &leptos::ev::Event) -> Option<f64> {
     use wasm_bindgen::JsCast;
@@ -153,6 +159,18 @@ impl<M: Live> Animator<M> {
         self.redraw();
     }
 
+    /// Changes the model in place (a setting that keeps the run: learning rate, batch, ...),
+    /// without stopping it; an error is shown and stops the loop.
+    pub fn modify(self, f: impl FnOnce(&mut M) -> Result<(), String>) {
+        self.local_change_on_page();
+        let result = self.model.try_update_value(|m| m.as_mut().map(f));
+        if let Some(Some(Err(e))) = result {
+            self.running.set(false);
+            self.error.set(Some(e));
+        }
+        self.redraw();
+    }
+
     /// Trains `n` steps, then redraws. A diverged run stops and shows its message.
     pub fn advance(self, n: usize) {
         if self.in_worker.get_untracked() && self.running.get_untracked() {
@@ -225,6 +243,11 @@ impl<M: Live> Animator<M> {
         }
     }
 
+    /// A change to a run that trains on the page: only the epoch moves (no worker to stop).
+    fn local_change_on_page(self) {
+        let _ = self.epoch.try_update_value(|e| *e = e.wrapping_add(1));
+    }
+
     /// A change made on the page: reports from a worker run started before it are stale.
     fn local_change(self) {
         let _ = self.epoch.try_update_value(|e| *e = e.wrapping_add(1));
@@ -285,6 +308,19 @@ impl<M: super::worker::Remote> Animator<M> {
         self.in_worker.set(true);
         self.running.set(true);
         self.remote_tick();
+    }
+
+    /// Like [`Animator::modify`] for a run that may be in the worker: the worker hands its
+    /// newest state back, the change is applied, and the run goes on in the worker.
+    pub fn modify_remote(self, f: impl FnOnce(&mut M) -> Result<(), String>) {
+        let resume = self.running.get_untracked() && self.in_worker.get_untracked();
+        if resume {
+            self.pause();
+        }
+        self.modify(f);
+        if resume && self.error.get_untracked().is_none() {
+            self.toggle_prefer_worker();
+        }
     }
 
     /// Stops training (on the page or in the worker) and keeps the newest state shown; a later

@@ -442,13 +442,112 @@ mod tests {
     }
 }
 
+/// Most points a drawing may hold.
+pub const PAD_MAX_POINTS: usize = 2000;
+/// A drag adds a point each time the pointer has moved this far (data units) from the last.
+pub const PAD_SPACING: f32 = 0.12;
+/// One arrow-key press moves the keyboard cursor this far (data units); Shift moves 5 times.
+pub const PAD_KEY_STEP: f32 = 0.1;
+
+/// The drawing pad's state: points, a drag in progress, and a cursor for the keyboard.
+/// Pointer: press adds a point, dragging adds points along the path every [`PAD_SPACING`].
+/// Keyboard: arrows move the cursor (Shift: 5 steps), Enter or Space adds a point at it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pad {
+    /// The drawn points, in data coordinates inside `[-half, half]²`.
+    pub points: Vec<[f32; 2]>,
+    /// The keyboard cursor.
+    pub cursor: [f32; 2],
+    /// The last point of a drag in progress.
+    drag_from: Option<[f32; 2]>,
+}
+
+impl Pad {
+    /// A pad holding `points` (e.g. a drawing read back from the link).
+    pub fn with_points(points: Vec<[f32; 2]>) -> Pad {
+        Pad {
+            points,
+            ..Pad::default()
+        }
+    }
+
+    fn add(&mut self, p: [f32; 2]) {
+        if self.points.len() < PAD_MAX_POINTS && p.iter().all(|v| v.is_finite()) {
+            self.points.push(p);
+        }
+    }
+
+    /// The pointer went down at `p`: one point there, and a drag starts.
+    pub fn press(&mut self, p: [f32; 2]) {
+        self.add(p);
+        self.cursor = p;
+        self.drag_from = Some(p);
+    }
+
+    /// The pointer moved to `p`: while dragging, points along the way every [`PAD_SPACING`]
+    /// (a fast move between two events still leaves an evenly spaced line).
+    pub fn drag(&mut self, p: [f32; 2]) {
+        let Some(mut from) = self.drag_from else {
+            return;
+        };
+        let (dx, dy) = (p[0] - from[0], p[1] - from[1]);
+        let dist = (dx * dx + dy * dy).sqrt();
+        if !dist.is_finite() {
+            return;
+        }
+        let steps = (dist / PAD_SPACING).floor() as usize;
+        for _ in 0..steps.min(PAD_MAX_POINTS) {
+            from = [
+                from[0] + dx / dist * PAD_SPACING,
+                from[1] + dy / dist * PAD_SPACING,
+            ];
+            self.add(from);
+        }
+        self.drag_from = Some(from);
+        self.cursor = from;
+    }
+
+    /// The pointer went up or left the pad.
+    pub fn release(&mut self) {
+        self.drag_from = None;
+    }
+
+    /// A key on the focused pad (`KeyboardEvent.key`); true when it was used (so the page
+    /// should not scroll). The cursor stays inside `[-half, half]²`.
+    pub fn key(&mut self, key: &str, shift: bool, half: f32) -> bool {
+        let step = if shift {
+            5.0 * PAD_KEY_STEP
+        } else {
+            PAD_KEY_STEP
+        };
+        let (dx, dy) = match key {
+            "ArrowLeft" => (-step, 0.0),
+            "ArrowRight" => (step, 0.0),
+            "ArrowUp" => (0.0, step),
+            "ArrowDown" => (0.0, -step),
+            "Enter" | " " => {
+                self.add(self.cursor);
+                return true;
+            }
+            _ => return false,
+        };
+        self.cursor = [
+            (self.cursor[0] + dx).clamp(-half, half),
+            (self.cursor[1] + dy).clamp(-half, half),
+        ];
+        true
+    }
+}
+
 /// The drawing pad where learners place their own data points: the square `[-half, half]²`
 /// mapped onto the whole area with no margins, so a click at pixel (px, py) of a `w × h` area
-/// is the point [`pad_to_data`] returns.
+/// is the point [`pad_to_data`] returns. `cursor`, if any, is drawn as a cross (the keyboard's
+/// position).
 pub fn draw_pad<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     points: &[[f32; 2]],
     half: f32,
+    cursor: Option<[f32; 2]>,
 ) -> Result<(), PlotError> {
     area.fill(&WHITE)?;
     let (w, h) = area.dim_in_pixel();
@@ -476,6 +575,12 @@ pub fn draw_pad<DB: DrawingBackend>(
     {
         area.draw(&Circle::new(to_px(*p), 4, RGBColor(31, 119, 180).filled()))?;
     }
+    if let Some(c) = cursor.filter(|c| c.iter().all(|v| v.is_finite())) {
+        let (x, y) = to_px(c);
+        let ink = RGBColor(213, 94, 0).stroke_width(2);
+        area.draw(&PathElement::new(vec![(x - 9, y), (x + 9, y)], ink))?;
+        area.draw(&PathElement::new(vec![(x, y - 9), (x, y + 9)], ink))?;
+    }
     Ok(())
 }
 
@@ -491,6 +596,61 @@ pub fn pad_to_data(px: f64, py: f64, w: f64, h: f64, half: f32) -> [f32; 2] {
 mod pad_tests {
     use super::*;
     use plotters::backend::SVGBackend;
+
+    /// Issue 18: a drag added one point. Now it adds points along its path, evenly spaced.
+    #[test]
+    fn a_drag_adds_points_along_its_path() {
+        let mut pad = Pad::default();
+        pad.press([-1.0, 0.0]);
+        pad.drag([-0.5, 0.0]);
+        pad.drag([1.0, 0.0]); // a fast move: one event for 1.5 units
+        pad.release();
+        let n = pad.points.len();
+        assert_eq!(
+            n,
+            1 + (2.0 / PAD_SPACING).floor() as usize,
+            "{:?}",
+            pad.points
+        );
+        for w in pad.points.windows(2) {
+            let d = ((w[1][0] - w[0][0]).powi(2) + (w[1][1] - w[0][1]).powi(2)).sqrt();
+            assert!((d - PAD_SPACING).abs() < 1e-3, "gap {d}");
+        }
+        // Moving without a press draws nothing.
+        pad.drag([2.0, 2.0]);
+        assert_eq!(pad.points.len(), n);
+        // Never more than the cap, never a NaN.
+        pad.press([0.0, 0.0]);
+        pad.drag([f32::NAN, 0.0]);
+        for i in 0..5000 {
+            pad.drag([(i % 2) as f32 * 2.0, 0.0]);
+        }
+        assert_eq!(pad.points.len(), PAD_MAX_POINTS);
+    }
+
+    /// The keyboard path: arrows move the cursor inside the pad, Enter and Space add points.
+    #[test]
+    fn the_keyboard_moves_a_cursor_and_adds_points() {
+        let mut pad = Pad::with_points(vec![[0.5, 0.5]]);
+        assert!(pad.key("ArrowRight", false, 3.0));
+        assert!(pad.key("ArrowUp", true, 3.0));
+        assert!(pad.key("Enter", false, 3.0));
+        assert!(pad.key(" ", false, 3.0));
+        assert!(!pad.key("a", false, 3.0));
+        assert_eq!(pad.points.len(), 3);
+        let c = pad.points[1];
+        assert!((c[0] - PAD_KEY_STEP).abs() < 1e-6 && (c[1] - 5.0 * PAD_KEY_STEP).abs() < 1e-6);
+        for _ in 0..100 {
+            pad.key("ArrowLeft", true, 3.0);
+        }
+        assert_eq!(pad.cursor[0], -3.0);
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (300, 300)).into_drawing_area();
+            draw_pad(&area, &pad.points, 3.0, Some(pad.cursor)).expect("draws");
+        }
+        assert!(svg.contains("#D55E00"), "the cursor is drawn");
+    }
 
     #[test]
     fn pad_pixels_map_to_data_and_back() {
@@ -509,7 +669,13 @@ mod pad_tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (300, 300)).into_drawing_area();
-            draw_pad(&area, &[[0.0, 0.0], [1.0, -1.0], [f32::NAN, 0.0]], 3.0).expect("draws");
+            draw_pad(
+                &area,
+                &[[0.0, 0.0], [1.0, -1.0], [f32::NAN, 0.0]],
+                3.0,
+                None,
+            )
+            .expect("draws");
         }
         assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
     }
