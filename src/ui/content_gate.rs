@@ -53,10 +53,10 @@ pub fn ContentGate(
     } else {
         Load::Loading
     });
-    let owner = StoredValue::new(Owner::current());
+    let owner = gentutor_web::scoped::OwnerRef::current();
     let start = move || {
         state.set(Load::Loading);
-        let owner = owner.try_get_value().flatten();
+        let owner = owner.get();
         gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
             state.try_set(load().await);
         });

@@ -7,6 +7,7 @@
 //! current when it starts (the component, or the owner passed in), as leptos-use does.
 
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 use std::future::Future;
 use std::time::Duration;
 
@@ -37,6 +38,25 @@ pub fn interval(cb: impl Fn() + 'static, ms: u32) -> bool {
 /// owner is cleaned up, so no code after an `await` runs for an unmounted component.
 pub fn spawn(task: impl Future<Output = ()> + 'static) {
     leptos::task::spawn_local_scoped_with_cancellation(task);
+}
+
+/// The owner of the component being built, for timers and tasks started later from its event
+/// handlers (where no owner is current). Held weakly: a component that kept its own `Owner` in
+/// its state (say a `StoredValue<Option<Owner>>`) would keep itself alive, and its cleanup (which
+/// stops its timers, tasks and intervals) would never run once the learner leaves the page.
+#[derive(Clone, Copy)]
+pub struct OwnerRef(StoredValue<Option<WeakOwner>>);
+
+impl OwnerRef {
+    /// The owner current now (call it in the component's body).
+    pub fn current() -> OwnerRef {
+        OwnerRef(StoredValue::new(Owner::current().map(|o| o.downgrade())))
+    }
+
+    /// The owner, unless it has been cleaned up (the component is gone).
+    pub fn get(&self) -> Option<Owner> {
+        self.0.try_get_value().flatten().and_then(|w| w.upgrade())
+    }
 }
 
 /// Like [`spawn`], but tied to `owner` (for tasks started from an event handler, where no owner

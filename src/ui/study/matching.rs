@@ -24,7 +24,7 @@ pub fn Matching() -> impl IntoView {
     let wrong = RwSignal::new(None::<(usize, usize)>);
     let flash_id = StoredValue::new(0u64);
     // Clicks run with no reactive owner; timers started there are tied to this component's.
-    let owner = StoredValue::new(Owner::current());
+    let owner = gentutor_web::scoped::OwnerRef::current();
 
     let scope = RwSignal::new(DeckFilter::All);
     let deal = move |ids: Vec<u32>| match MatchingGame::new(&lib.cards, &ids, fresh_seed()) {
@@ -61,17 +61,18 @@ pub fn Matching() -> impl IntoView {
             flash_id.set_value(id);
             // The timer is cancelled if the learner leaves within FLASH_MS, and reads through
             // `try_` accessors in case it was started outside this component's owner.
-            let owner = owner.try_get_value().flatten().unwrap_or_default();
-            owner.with(|| {
-                gentutor_web::scoped::timeout(
-                    move || {
-                        if flash_id.try_get_value() == Some(id) {
-                            wrong.try_set(None);
-                        }
-                    },
-                    FLASH_MS,
-                )
-            });
+            if let Some(owner) = owner.get() {
+                owner.with(|| {
+                    gentutor_web::scoped::timeout(
+                        move || {
+                            if flash_id.try_get_value() == Some(id) {
+                                wrong.try_set(None);
+                            }
+                        },
+                        FLASH_MS,
+                    )
+                });
+            }
         }
         now.set(t);
     };

@@ -94,15 +94,17 @@ pub fn LazyDemo(
     let host = NodeRef::<Div>::new();
     let state = RwSignal::new(State::Loading);
     let wire = encode_options(&options);
-    // The load is a task of this component: leaving the page while the module is still loading
-    // cancels it, so nothing after the `await` touches disposed signals (Retry runs from a click
-    // handler, where no owner is current, hence the captured one).
-    let owner = StoredValue::new(Owner::current());
+    // The load is a task of this component (Retry runs from a click handler, where no owner is
+    // current, hence the captured one). Leaving the page while the module is still loading: the
+    // pending task holds the page's owner, so the page is cleaned up (and the demo, mounted into
+    // the detached host meanwhile, unmounted) when the load ends; once cleaned up, nothing after
+    // the `await` runs, and what runs reads through `try_*` accessors.
+    let owner = gentutor_web::scoped::OwnerRef::current();
 
     let start = move || {
         state.set(State::Loading);
         let (wire, id) = (wire.clone(), id.clone());
-        let owner = owner.try_get_value().flatten();
+        let owner = owner.get();
         gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
             let result = match demos_module().await {
                 Ok(module) => match host.try_get_untracked().flatten() {

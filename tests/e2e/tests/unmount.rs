@@ -56,7 +56,7 @@ async fn assert_no_crash(s: &Session, when: &str) {
             "const c = document.querySelector('[data-testid=crash]'); \
              return { watch: window.__gentutorWatch === true, \
                       errors: window.__gentutorErrors || [], \
-                      crash: c ? c.innerText : null };",
+                      crash: c ? c.textContent : null };",
             vec![],
         )
         .await
@@ -331,5 +331,99 @@ async fn leaving_demos_while_they_train_does_not_crash() {
         )
         .await;
     }
+    s.close().await;
+}
+
+/// Counts the page's live intervals (`window.__liveIntervals`) and animation-frame requests
+/// (`window.__frameRequests`), to see what keeps running after a page is left.
+const CENSUS_JS: &str = r#"
+if (!window.__census) {
+  window.__census = true;
+  const live = new Set();
+  window.__liveIntervals = () => live.size;
+  const si = window.setInterval.bind(window), ci = window.clearInterval.bind(window);
+  window.setInterval = (...a) => { const id = si(...a); live.add(id); return id; };
+  window.clearInterval = (id) => { live.delete(id); ci(id); };
+  window.__frameRequests = 0;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => { window.__frameRequests += 1; return raf(cb); };
+}
+"#;
+
+async fn live_intervals(s: &Session) -> u64 {
+    s.client
+        .execute("return window.__liveIntervals()", vec![])
+        .await
+        .expect("count intervals")
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+async fn frame_requests(s: &Session) -> u64 {
+    s.client
+        .execute("return window.__frameRequests", vec![])
+        .await
+        .expect("count frame requests")
+        .as_u64()
+        .unwrap_or(u64::MAX)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_a_page_stops_its_timers_and_frame_loops() {
+    let s = Session::start().await;
+    open_watched(&s, "/", "[data-testid=lesson-card]").await;
+    s.client
+        .execute(CENSUS_JS, vec![])
+        .await
+        .expect("install the census");
+
+    // Matching's stopwatch is an interval: it must end with the page.
+    click_link_to(&s, "/study/matching").await;
+    s.wait_for("[data-testid=match-term-0]").await;
+    assert!(
+        live_intervals(&s).await >= 1,
+        "the stopwatch runs while Matching is shown"
+    );
+    click_link_to(&s, "/study").await;
+    s.wait_for("[data-testid=mode-matching]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        live_intervals(&s).await,
+        0,
+        "Matching's stopwatch still runs after leaving the page"
+    );
+
+    // A training demo draws every animation frame: its loop must end with the lesson.
+    click_link_to(&s, "/lesson/gan-objective").await;
+    s.wait_for("[data-testid=gan-play]")
+        .await
+        .click()
+        .await
+        .expect("press play");
+    s.wait_text("[data-testid=gan-step]", |t| {
+        t.trim_start_matches("step ")
+            .trim()
+            .parse::<u64>()
+            .is_ok_and(|n| n > 0)
+    })
+    .await;
+    let training = frame_requests(&s).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        frame_requests(&s).await > training,
+        "the demo requests frames while it trains"
+    );
+    click_link_to(&s, "/study").await;
+    s.wait_for("[data-testid=mode-matching]").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let left = frame_requests(&s).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let later = frame_requests(&s).await;
+    assert!(
+        later - left <= 2,
+        "{} animation frames requested in the second after leaving the lesson: the demo still runs",
+        later - left
+    );
+    assert_no_crash(&s, "after leaving the pages").await;
     s.close().await;
 }
