@@ -4,6 +4,7 @@ pub mod bench;
 pub mod datasets2d;
 pub mod density_ratio;
 pub mod diffusion;
+pub mod digit_classifier;
 pub mod digits;
 pub mod divergences;
 pub mod error;
