@@ -216,8 +216,8 @@ struct Engine {
     /// Bumped on every new speech batch or cancel, so a late `end` of old speech is ignored.
     speech_epoch: u32,
     recognition: Option<speech::Recognition>,
-    /// The component's owner: timers started from browser callbacks end with it.
-    owner: Option<Owner>,
+    /// The component's owner (held weakly): timers started from browser callbacks end with it.
+    owner: gentutor_web::scoped::OwnerRef,
 }
 
 /// Signals the view reads.
@@ -400,7 +400,7 @@ fn speak(engine: &Shared, ui: Ui, texts: Vec<String>) {
     // Some browsers never end an utterance without a voice: don't wait forever.
     let limit = 3_000 + (total_chars as f32 * 90.0 / rate) as u32;
     let eng = engine.clone();
-    let owner = engine.borrow().owner.clone();
+    let owner = engine.borrow().owner.get();
     gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
         gentutor_web::scoped::sleep(limit).await;
         let stuck = {
@@ -434,7 +434,7 @@ fn interrupt(engine: &Shared, ui: Ui) {
 /// Runs `input` after `ms` (0: on the next task), outside the current dispatch.
 fn queue_input(engine: &Shared, ui: Ui, input: Input, ms: u32) {
     let eng = engine.clone();
-    let owner = engine.borrow().owner.clone();
+    let owner = engine.borrow().owner.get();
     gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
         gentutor_web::scoped::sleep(ms).await;
         dispatch(&eng, ui, input);
@@ -586,7 +586,7 @@ pub fn CallMode(
         speaking: 0,
         speech_epoch: 0,
         recognition: None,
-        owner: Owner::current(),
+        owner: gentutor_web::scoped::OwnerRef::current(),
     }));
     // Closures in the view must be Send: they hold this handle, not the Rc.
     let handle_outer = StoredValue::new_local(engine.clone());
@@ -649,9 +649,10 @@ pub fn CallMode(
             voice_list.try_set(voices());
         });
     }
+    let owner_ref = gentutor_web::scoped::OwnerRef::current();
     let install = move |_| {
         installing.set(true);
-        gentutor_web::scoped::spawn_in(Owner::current().as_ref(), async move {
+        gentutor_web::scoped::spawn_in(owner_ref.get().as_ref(), async move {
             let class: Option<speech::RecognitionClass> =
                 speech::recognition_class().map(JsCast::unchecked_into);
             let ok = match class.map(|c| c.install(&speech::local_options())) {
@@ -734,7 +735,6 @@ pub fn CallMode(
     };
     let answer_text = RwSignal::new(String::new());
     let submit = {
-        let send = send;
         move || {
             let text = answer_text.get_untracked();
             if text.trim().is_empty() {
@@ -769,8 +769,6 @@ pub fn CallMode(
     };
 
     let keys = {
-        let send = send;
-        let talk = talk;
         let handle = handle_outer;
         window_event_listener(leptos::ev::keydown, move |ev| {
             let Some(engine) = handle.try_get_value() else {
@@ -935,7 +933,7 @@ pub fn CallMode(
             </Show>
             <fieldset class="call-ear" data-testid="call-ear">
                 <legend>"Answer by"</legend>
-                <label><input type="radio" name="ear" prop:checked=move || ui.ear.get() == Ear::Typing on:change=move |_| ui.ear.set(Ear::Typing) />" typing"</label>
+                <label><input type="radio" name="ear" data-testid="call-ear-typing" prop:checked=move || ui.ear.get() == Ear::Typing on:change=move |_| ui.ear.set(Ear::Typing) />" typing"</label>
                 <Show when=move || local>
                     <label><input type="radio" name="ear" data-testid="call-ear-local" prop:checked=move || ui.ear.get() == Ear::OnDevice on:change=move |_| ui.ear.set(Ear::OnDevice) />" voice, on this device"</label>
                 </Show>
@@ -967,10 +965,7 @@ pub fn CallMode(
     };
 
     let start_btn = start.clone();
-    let cmd = move |c: Command| {
-        let send = send;
-        move |_| send(Input::Command(c))
-    };
+    let cmd = move |c: Command| move |_| send(Input::Command(c));
     let talk_btn = talk;
 
     view! {
@@ -1015,7 +1010,6 @@ pub fn CallMode(
             {explanation_view}
             <Show when=in_call>
                 <form class="call-answer" on:submit={
-                    let submit = submit;
                     move |ev| {
                         ev.prevent_default();
                         submit();
