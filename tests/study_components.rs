@@ -582,6 +582,74 @@ async fn a_test_says_when_it_is_short_and_asks_before_scoring_open_questions() {
 }
 
 #[wasm_bindgen_test]
+async fn typed_feedback_names_the_missing_and_reversed_key_points() {
+    use gentutor::ui::study::question::Feedback;
+    use gentutor_study::display::{key_point_lines, KeyPointStatus};
+    use gentutor_study::questions::{check_answer, Answer, Question};
+    common::install_content();
+    let lib = library();
+    let card = lib.card(2).expect("card 2 (the GAN objective)").clone();
+    let question = Question::Typed {
+        card_id: card.id,
+        prompt: card.front.clone(),
+    };
+    // Roles swapped: both role points are stated the wrong way round, the formula is missing.
+    let answer =
+        Answer::Text("the generator maximises V and the discriminator minimises it".into());
+    let checked = check_answer(&card, &question, &answer);
+    let grade = checked.grade.clone().expect("a typed answer is graded");
+    let lines = key_point_lines(&card, &grade);
+    assert!(lines
+        .iter()
+        .any(|l| l.status == KeyPointStatus::Contradicted));
+    assert!(lines.iter().any(|l| l.status == KeyPointStatus::Missing));
+    let root = container();
+    let (q, c) = (question.clone(), checked.clone());
+    let mounted = mount_to(root.clone(), move || {
+        view! { <Feedback question=q.clone() checked=c.clone() testid="fb".to_string() /> }
+    });
+    tick().await;
+    let shown: Vec<String> = {
+        let list = root
+            .query_selector_all("[data-testid=key-points] li")
+            .expect("selector");
+        (0..list.length())
+            .filter_map(|i| list.item(i).and_then(|n| n.text_content()))
+            .collect()
+    };
+    let expected: Vec<String> = lines.iter().map(|l| l.text()).collect();
+    assert_eq!(shown, expected, "every key point is listed with its status");
+    let reversed = text(&root, "[data-testid=kp-contradicted]");
+    assert!(
+        reversed.starts_with("Stated the wrong way round: discriminator maximises"),
+        "{reversed}"
+    );
+    let missing = text(&root, "[data-testid=kp-missed]");
+    assert!(missing.starts_with("Missing: "), "{missing}");
+    drop(mounted);
+
+    // A found point quotes the learner's own words.
+    let answer = Answer::Text("D maximizes V".into());
+    let checked = check_answer(&card, &question, &answer);
+    let root = container();
+    let (q, c) = (question.clone(), checked);
+    let mounted = mount_to(root.clone(), move || {
+        view! { <Feedback question=q.clone() checked=c.clone() testid="fb".to_string() /> }
+    });
+    tick().await;
+    let found = text(&root, "[data-testid=kp-found]");
+    assert!(
+        found.starts_with("discriminator maximises V: you wrote"),
+        "{found}"
+    );
+    assert!(
+        exists(&root, "[data-testid=kp-missed]"),
+        "the points still needed are named"
+    );
+    drop(mounted);
+}
+
+#[wasm_bindgen_test]
 async fn the_study_overview_lists_lessons_in_reading_order() {
     use gentutor::ui::study::mastery::MasteryTable;
     save(&Progress::fresh());

@@ -157,6 +157,89 @@ pub fn key_points(card: &Card, grade: &Grade) -> (Vec<String>, Vec<String>) {
     )
 }
 
+/// How the answer fared on one key point, for the typed-answer feedback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyPointStatus {
+    /// Found; `quote` is the learner's own words that made it.
+    Found { quote: String },
+    /// All its words are there, but stated the wrong way round (roles swapped, negated).
+    Contradicted,
+    /// Not found, and a correct answer needs it (the card's own answer makes it).
+    Missing,
+    /// Not found, but only worth extra credit.
+    Optional,
+}
+
+/// One key point with its status, in the order the feedback lists them: what the learner
+/// got, what they stated the wrong way round, what is missing, then the optional extras.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPointLine {
+    pub point: String,
+    pub status: KeyPointStatus,
+}
+
+impl KeyPointLine {
+    /// The line as the learner reads it.
+    pub fn text(&self) -> String {
+        match &self.status {
+            KeyPointStatus::Found { quote } if !quote.is_empty() => {
+                format!("{}: you wrote \u{201c}{quote}\u{201d}", self.point)
+            }
+            KeyPointStatus::Found { .. } => self.point.clone(),
+            KeyPointStatus::Contradicted => format!("Stated the wrong way round: {}", self.point),
+            KeyPointStatus::Missing => format!("Missing: {}", self.point),
+            KeyPointStatus::Optional => format!("Also worth saying: {}", self.point),
+        }
+    }
+}
+
+/// The grade's key points as feedback lines (see [`KeyPointLine`]).
+pub fn key_point_lines(card: &Card, grade: &Grade) -> Vec<KeyPointLine> {
+    let point = |i: usize| card.key_points.get(i).map(|k| k.point.clone());
+    let mut lines: Vec<KeyPointLine> = grade
+        .found
+        .iter()
+        .enumerate()
+        .filter_map(|(n, &i)| {
+            Some(KeyPointLine {
+                point: point(i)?,
+                status: KeyPointStatus::Found {
+                    quote: grade.quotes.get(n).cloned().unwrap_or_default(),
+                },
+            })
+        })
+        .collect();
+    let missed = |pred: &dyn Fn(usize) -> bool, status: KeyPointStatus| {
+        grade
+            .missed
+            .iter()
+            .copied()
+            .filter(|&i| pred(i))
+            .filter_map(|i| {
+                Some(KeyPointLine {
+                    point: point(i)?,
+                    status: status.clone(),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    // A grade saved before `core` existed has none: every missed point then counts as needed.
+    let needed = |i: usize| grade.core.is_empty() || grade.core.contains(&i);
+    lines.extend(missed(
+        &|i| grade.contradicted.contains(&i),
+        KeyPointStatus::Contradicted,
+    ));
+    lines.extend(missed(
+        &|i| !grade.contradicted.contains(&i) && needed(i),
+        KeyPointStatus::Missing,
+    ));
+    lines.extend(missed(
+        &|i| !grade.contradicted.contains(&i) && !needed(i),
+        KeyPointStatus::Optional,
+    ));
+    lines
+}
+
 /// A due time as an interval from `now_ms` for a rating button: "1m", "10m", "3h", "4d",
 /// "2.5mo", "1.2y" ("now" when already due).
 pub fn interval_label(due_ms: i64, now_ms: i64) -> String {
@@ -303,6 +386,52 @@ mod tests {
         let (found, missed) = key_points(&c, &g);
         assert_eq!(found, vec!["keyword1"]);
         assert_eq!(missed, vec!["other"]);
+    }
+
+    #[test]
+    fn key_point_lines_name_what_is_missing_and_what_is_reversed() {
+        use gentutor_content::cards::KeyPoint;
+        let mut c = card(1, &[], "x#y");
+        c.key_points = vec![
+            KeyPoint {
+                point: "discriminator maximises V".into(),
+                synonyms: vec![],
+            },
+            KeyPoint {
+                point: "generator minimises V".into(),
+                synonyms: vec![],
+            },
+            KeyPoint {
+                point: "optimum at D = 1/2".into(),
+                synonyms: vec![],
+            },
+        ];
+        c.answer = "The discriminator maximises V and the generator minimises V.".into();
+        let g = grade_answer(&c, "G maximizes V, and D minimizes it");
+        let lines = key_point_lines(&c, &g);
+        let texts: Vec<String> = lines.iter().map(KeyPointLine::text).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "Stated the wrong way round: discriminator maximises V",
+                "Stated the wrong way round: generator minimises V",
+                "Also worth saying: optimum at D = 1/2",
+            ],
+            "{g:?}"
+        );
+        let g = grade_answer(&c, "D maximizes V");
+        let lines = key_point_lines(&c, &g);
+        assert_eq!(
+            lines[0].status,
+            KeyPointStatus::Found {
+                quote: "discriminator maximizes".into()
+            }
+        );
+        assert_eq!(
+            lines[0].text(),
+            "discriminator maximises V: you wrote \u{201c}discriminator maximizes\u{201d}"
+        );
+        assert_eq!(lines[1].status, KeyPointStatus::Missing);
     }
 
     #[test]

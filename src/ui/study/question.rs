@@ -168,20 +168,29 @@ pub fn Feedback(
     };
     let right = display::right_answer_html(&question, html);
     let points = checked.grade.as_ref().map(|g| {
-        let (found, missed) = display::key_points(card, g);
-        let list = |items: Vec<String>, class: &'static str, id: &'static str| {
-            items
-                .into_iter()
-                .map(|p| view! { <li class=class data-testid=id>{p}</li> })
-                .collect_view()
-        };
+        use display::KeyPointStatus as S;
+        let lines = display::key_point_lines(card, g);
+        let found = lines
+            .iter()
+            .filter(|l| matches!(l.status, S::Found { .. }))
+            .count();
+        // Found points quote the learner's words; the rest say what is missing or reversed.
+        let items = lines
+            .iter()
+            .map(|l| {
+                let (class, id) = match l.status {
+                    S::Found { .. } => ("kp found", "kp-found"),
+                    S::Contradicted => ("kp missed contradicted", "kp-contradicted"),
+                    S::Missing => ("kp missed", "kp-missed"),
+                    S::Optional => ("kp optional", "kp-optional"),
+                };
+                view! { <li class=class data-testid=id>{l.text()}</li> }
+            })
+            .collect_view();
         view! {
             <div class="key-points" data-testid="key-points">
-                <p>{format!("Key points found: {} of {}", found.len(), found.len() + missed.len())}</p>
-                <ul>
-                    {list(found, "kp found", "kp-found")}
-                    {list(missed, "kp missed", "kp-missed")}
-                </ul>
+                <p>{format!("Key points found: {} of {}", found, lines.len())}</p>
+                <ul>{items}</ul>
             </div>
         }
     });

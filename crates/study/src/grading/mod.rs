@@ -108,6 +108,11 @@ const ROLE_GROUPS: &[&[&str]] = &[
     &["imagen", "dalle", "stable"],
     &["cgan", "cyclegan", "stylegan"],
     &["early", "late"],
+    // Comparisons: "a lower bound" is not "an upper bound", "increases" not "decreases".
+    &["upper", "lower"],
+    &["increase", "decrease"],
+    &["more", "less"],
+    &["before", "after"],
 ];
 
 fn role_group(w: &str) -> Option<usize> {
@@ -747,6 +752,18 @@ mod tests {
         assert!(grade_answer(&card, "D takes k steps, then G takes one step").is_correct());
         let g = grade_answer(&card, "G takes k steps, then D takes one step");
         assert!(!g.is_correct(), "{g:?}");
+    }
+
+    #[test]
+    fn comparisons_are_roles_too() {
+        let card = card_with_points(&[("critic gives a lower bound", &[])]);
+        assert!(grade_answer(&card, "the critic only gives a lower bound").is_correct());
+        let g = grade_answer(&card, "the critic gives an upper bound");
+        assert!(g.found.is_empty(), "{g:?}");
+        assert_eq!(g.verdict, Verdict::Incorrect);
+        let more = card_with_points(&[("more weight on large t", &[])]);
+        assert!(grade_answer(&more, "puts more weight on large t").is_correct());
+        assert!(!grade_answer(&more, "puts less weight on large t, more on small t").is_correct());
     }
 
     #[test]
