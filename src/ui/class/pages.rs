@@ -77,7 +77,7 @@ pub fn NewClassPage() -> impl IntoView {
                 view! {
                     <section data-testid="class-created">
                         <h2>{j["name"].as_str().unwrap_or_default().to_string()}</h2>
-                        <p class="notice" role="note"><strong>"Your teacher link is the key to this class. "</strong>
+                        <p class="notice-inline" role="note"><strong>"Your teacher link is the key to this class. "</strong>
                             "Anyone who has it sees your students' names and results. Bookmark it and keep it private; if it leaks, open it and make a new one."</p>
                         <p>"Teacher link: "<a href=teacher_path.clone() data-testid="teacher-link">{teacher}</a></p>
                         <p>"Send this to your students: "<code data-testid="join-link">{join}</code>" (join code "<strong data-testid="join-code">{code}</strong>")"</p>
@@ -267,7 +267,7 @@ pub fn TeacherPage() -> impl IntoView {
         };
         view! {
             <th aria-sort=aria>
-                <button class="link-button" data-testid=format!("sort-{i}")
+                <button class="sort-button" data-testid=format!("sort-{i}")
                     on:click=move |_| sort.update(|s| *s = if s.0 == i { (i, !s.1) } else { (i, i != 0) })>
                     {label}{mark}
                 </button>
@@ -313,6 +313,8 @@ pub fn TeacherPage() -> impl IntoView {
                     .cloned()
                     .unwrap_or_default()
                     .iter()
+                    // Only cards someone got wrong are "hard".
+                    .filter(|h| h["tally"]["correct"].as_u64() < h["tally"]["answers"].as_u64())
                     .map(|h| {
                         let id = h["card"].as_u64().unwrap_or(0) as u32;
                         let term = lib
@@ -400,7 +402,7 @@ pub fn TeacherPage() -> impl IntoView {
                     .collect_view();
                 view! {
                     <h1 data-testid="class-title">{j["name"].as_str().unwrap_or_default().to_string()}</h1>
-                    <p class="notice" role="note"><strong>"This page's address is the key to your class: "</strong>
+                    <p class="notice-inline" role="note"><strong>"This page's address is the key to your class: "</strong>
                         "no account or password protects it. Keep it private; if it leaks, make a new one."</p>
                     <p>"Students join with this link: "<code data-testid="join-link">{join}</code>
                         " (code "<strong data-testid="join-code">{j["join_code"].as_str().unwrap_or_default().to_string()}</strong>")"</p>
