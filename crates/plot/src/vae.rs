@@ -389,8 +389,8 @@ mod tests {
         // Every test digit is a dot in its digit's colour.
         let dots = svg.matches("<circle").count();
         assert!(dots >= 300 && dots <= v.latent.len(), "{dots} dots");
-        for d in 0..10 {
-            assert!(svg.contains(&hex(DIGIT_COLORS[d])), "no colour for {d}");
+        for (d, &c) in DIGIT_COLORS.iter().enumerate() {
+            assert!(svg.contains(&hex(c)), "no colour for {d}");
         }
         // Images: 144 grid tiles and 30 reconstruction tiles, each with a frame and pixels.
         assert!(svg.matches("<rect").count() > 174 * 5);
