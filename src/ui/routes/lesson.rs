@@ -78,6 +78,10 @@ pub fn LessonView(
                 <h1>{lesson.front.title.clone()}</h1>
                 <p class="lesson-lede">{lesson.front.summary.clone()}</p>
                 <ul class="tags" aria-label="Tags">{tags}</ul>
+                {(!lesson.front.cards.is_empty()).then(|| {
+                    let href = format!("/study/call?lesson={}", lesson.slug);
+                    view! { <p class="lesson-call"><a href=href data-testid="lesson-call">"Quiz me on this lesson aloud (Call)"</a></p> }
+                })}
             </header>
             <div class="lesson-layout">
                 <nav class="toc" aria-label="On this page" data-testid="toc">
