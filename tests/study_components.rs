@@ -800,3 +800,44 @@ async fn home_offers_to_continue_and_marks_lessons_with_live_demos() {
     assert_eq!(marks, with_demos);
     drop(mounted);
 }
+
+#[wasm_bindgen_test]
+async fn matching_can_be_limited_to_one_lesson() {
+    use gentutor::ui::study::matching::Matching;
+    save(&Progress::fresh());
+    let root = container();
+    let lib = library();
+    // A lesson with at least two cards.
+    let lesson = lib
+        .lessons
+        .iter()
+        .map(|l| l.slug.clone())
+        .find(|s| lib.cards.iter().filter(|c| c.lesson_slug() == s).count() >= 2)
+        .expect("a lesson with two cards");
+    let terms: Vec<String> = lib
+        .cards
+        .iter()
+        .filter(|c| c.lesson_slug() == lesson)
+        .map(|c| c.term.clone())
+        .collect();
+    let mounted = mount_to(root.clone(), || view! { <Matching /> });
+    tick().await;
+    set_value(
+        &root,
+        "[data-testid=match-scope]",
+        &format!("lesson:{lesson}"),
+    );
+    tick().await;
+    let tiles = root
+        .query_selector_all("[data-testid^=match-term-]")
+        .expect("q");
+    assert_eq!(tiles.length() as usize, terms.len().min(6));
+    for i in 0..tiles.length() {
+        let t = tiles
+            .item(i)
+            .and_then(|n| n.text_content())
+            .unwrap_or_default();
+        assert!(terms.contains(&t), "{t} is a term of {lesson}");
+    }
+    drop(mounted);
+}

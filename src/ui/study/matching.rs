@@ -27,15 +27,21 @@ pub fn Matching() -> impl IntoView {
     let owner = gentutor_web::scoped::OwnerRef::current();
 
     let scope = RwSignal::new(DeckFilter::All);
-    let deal = move |ids: Vec<u32>| match MatchingGame::new(&lib.cards, &ids, fresh_seed()) {
-        Ok(g) => {
-            game.set(Some(g));
-            error.set(None);
+    // Bumped whenever a board is dealt: the columns are rebuilt then (their size may change),
+    // not on every pick (so focus stays on the tiles).
+    let deals = RwSignal::new(0u32);
+    let deal = move |ids: Vec<u32>| {
+        match MatchingGame::new(&lib.cards, &ids, fresh_seed()) {
+            Ok(g) => {
+                game.set(Some(g));
+                error.set(None);
+            }
+            Err(e) => {
+                game.set(None);
+                error.set(Some(e.to_string()));
+            }
         }
-        Err(e) => {
-            game.set(None);
-            error.set(Some(e.to_string()));
-        }
+        deals.update(|n| *n = n.wrapping_add(1));
     };
     deal(super::all_card_ids());
     let set_scope = move |v: String| {
@@ -83,6 +89,7 @@ pub fn Matching() -> impl IntoView {
                 g.next_board();
             }
         });
+        deals.update(|n| *n = n.wrapping_add(1));
     };
 
     let column = move |side: Side| {
@@ -132,17 +139,10 @@ pub fn Matching() -> impl IntoView {
             .collect_view()
     };
 
-    // Changes only when a board is dealt, not on every pick (so focus stays on the tiles).
-    let board = Memo::new(move |_| {
-        game.with(|g| {
-            g.as_ref()
-                .map(|g| g.terms.iter().map(|t| t.card_id).collect::<Vec<_>>())
-        })
-    });
     // Effects run once the board is in the DOM; the next animation frame is when it is painted
     // (and never while the tab is hidden), so that is when its clock starts.
     Effect::new(move |_| {
-        board.track();
+        deals.track();
         request_animation_frame(move || {
             let t = now_ms();
             game.try_update(|g| {
@@ -183,7 +183,7 @@ pub fn Matching() -> impl IntoView {
             <p class="hint">"Pick a term, then its definition. Tab moves between tiles; Enter or Space picks one."</p>
             // Rebuild the columns when a new board is dealt (its size may change).
             {move || {
-                board.track();
+                deals.track();
                 view! {
                     <div class="board" data-testid="match-board">
                         <div class="column" role="group" aria-label="Terms">{column(Side::Term)}</div>
