@@ -307,6 +307,10 @@ fn perform(engine: &Shared, ui: Ui, effect: Effect, said: &mut Vec<String>) {
                 let s = Scheduler::new(p.settings.desired_retention);
                 outcome.record(p, &s);
             });
+            // The class sees the call as its own mode, not only as a spaced review.
+            if let Some(ev) = outcome.event() {
+                crate::ui::class::sync::record_drafts(vec![ev]);
+            }
             ui.recorded.try_update(|n| *n += 1);
         }
         Effect::Show(screen) => match screen {
