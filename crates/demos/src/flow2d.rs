@@ -161,7 +161,7 @@ pub fn Flow2dDemo(
     view! {
         <figure class="demo demo-flow2d" data-testid="demo-flow2d" id=id.clone()>
             <figcaption>"A 2D normalizing flow, live"</figcaption>
-            <p class="demo-help">"Affine coupling layers trained by exact maximum likelihood. Left: the learned density log q(x) with data (white) and model samples (orange); below it, the negative log-likelihood. Right: drag the layer slider to watch the base Gaussian warp into the data."</p>
+            <p class="demo-help">"Affine coupling layers trained by exact maximum likelihood. First plot: the learned density log q(x) with data (white) and model samples (orange), on equal axis scales; below it, the negative log-likelihood. Second plot: drag the layer slider to watch the base Gaussian warp into the data."</p>
             <div class="demo-canvases">
                 <canvas node_ref=lp.canvas width="560" height="620" class="demo-canvas"
                     aria-label="Heatmap of the learned density with data and samples, and the NLL curve"></canvas>
