@@ -308,27 +308,34 @@ pub fn draw_vae_recons<DB: DrawingBackend>(
     let pal = Palette::new(dark);
     area.fill(&pal.bg)?;
     let (w, h) = area.dim_in_pixel();
-    let label_w = 78;
     let n = v.recons.labels.len().max(1) as i32;
     let rows = [
         ("original", &v.recons.originals),
-        ("decoder mean", &v.recons.means),
-        ("a sample", &v.recons.samples),
+        ("decoder mean mu(z), z = mu(x)", &v.recons.means),
+        (
+            "a sample of p(x|z): the decoder's noise added",
+            &v.recons.samples,
+        ),
     ];
-    let by_w = (w as i32 - label_w - 4) / n - 4;
-    let by_h = (h as i32 - 8) / rows.len() as i32 - 6;
+    // Each row: a label line above a strip of images, as wide as the area allows.
+    let label_h = 16;
+    let by_w = (w as i32 - 4) / n - 4;
+    let by_h = (h as i32 - 4) / rows.len() as i32 - label_h - 6;
     let cell = (by_w.min(by_h) / SIDE as i32).max(1);
     let tile = cell * SIDE as i32 + 4;
+    let x0 = (w as i32 - tile * n).max(0) / 2;
     for (ri, (name, imgs)) in rows.iter().enumerate() {
-        let y = 6 + ri as i32 * (tile + 4);
-        area.draw(&Text::new(
-            name.to_string(),
-            (4, y + tile / 2 - 8),
-            pal.font(12),
-        ))?;
+        let y = 4 + ri as i32 * (label_h + tile + 4);
+        area.draw(&Text::new(name.to_string(), (x0 + 1, y), pal.font(13)))?;
         for (ci, img) in imgs.rows().into_iter().enumerate() {
             let px: Vec<f32> = img.iter().copied().collect();
-            draw_image(area, (label_w + ci as i32 * tile + 2, y), cell, &px, &pal)?;
+            draw_image(
+                area,
+                (x0 + ci as i32 * tile + 2, y + label_h),
+                cell,
+                &px,
+                &pal,
+            )?;
         }
     }
     Ok(())
