@@ -169,7 +169,8 @@ async fn sampling_does_not_restart_paused_training() {
     })
     .await;
     train.click().await.expect("pause");
-    s.wait_text("[data-testid=rev-train]", |t| t == "Train").await;
+    s.wait_text("[data-testid=rev-train]", |t| t == "Train")
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let paused_at = rev_steps(&s).await;
     c.find(Locator::Css("[data-testid=rev-sample]"))
@@ -181,7 +182,12 @@ async fn sampling_does_not_restart_paused_training() {
     s.wait_text("[data-testid=rev-status]", |t| t.contains("sampling done"))
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    assert_eq!(rev_steps(&s).await, paused_at, "sampling restarted training");
-    s.wait_text("[data-testid=rev-train]", |t| t == "Train").await;
+    assert_eq!(
+        rev_steps(&s).await,
+        paused_at,
+        "sampling restarted training"
+    );
+    s.wait_text("[data-testid=rev-train]", |t| t == "Train")
+        .await;
     s.close().await;
 }
