@@ -139,7 +139,7 @@ pub fn DensityRatioDemo(
 
     view! {
         <div class="demo" data-testid="demo-density-ratio">
-            <div class="controls">
+            <div class="demo-buttons">
                 <button data-testid="ratio-play" data-demo-train="" on:click=toggle>
                     {move || if running.get() { "Pause" } else { "Train" }}
                 </button>
@@ -151,6 +151,8 @@ pub fn DensityRatioDemo(
                     error.set(None);
                     redraw();
                 }>"Reset"</button>
+            </div>
+            <div class="demo-controls">
                 <label>"Scoring rule "
                     <select data-testid="ratio-loss" on:change=move |ev| {
                         if let Some(k) = Scoring::from_name(&event_string(&ev)) {
@@ -193,10 +195,10 @@ pub fn DensityRatioDemo(
                     <output>{move || format!("{:.4}", settings.get().lr)}</output>
                 </label>
             </div>
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert" data-testid="ratio-error">{e}</p> })}
-            <canvas node_ref=canvas width="720" height="360" class="plot"
+            {move || error.get().map(|e| view! { <p class="demo-error" role="alert" data-testid="ratio-error">{e}</p> })}
+            <canvas node_ref=canvas width="720" height="360" class="demo-canvas"
                 aria-label="The two densities with the classifier's D(x), and the true log density ratio against the classifier's estimate"></canvas>
-            <p class="readout" data-testid="ratio-readout">{move || readout.get()}</p>
+            <p class="demo-readout" data-testid="ratio-readout">{move || readout.get()}</p>
         </div>
     }
 }

@@ -127,7 +127,7 @@ pub fn DivergencesDemo(
 
     view! {
         <div class="demo" data-testid="demo-divergences">
-            <div class="controls">
+            <div class="demo-controls">
                 <label>"Family "
                     <select data-testid="div-family" on:change=move |ev| {
                         let name = event_string(&ev);
@@ -171,8 +171,8 @@ pub fn DivergencesDemo(
                     <output>{move || settings.get().n}</output>
                 </label>
             </div>
-            {move || error.get().map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <canvas node_ref=canvas width="720" height="520" class="plot"
+            {move || error.get().map(|e| view! { <p class="demo-error" role="alert">{e}</p> })}
+            <canvas node_ref=canvas width="720" height="520" class="demo-canvas"
                 aria-label="P and Q on a line, and each divergence and its gradient against the shift"></canvas>
             <div class="table-wrap">
                 <table data-testid="div-table">
@@ -185,7 +185,7 @@ pub fn DivergencesDemo(
                     </tbody>
                 </table>
             </div>
-            <p class="caption">"Exact values come from closed forms (KL, TV, W₁, MMD for point masses and Gaussians) or fine numerical integration (JSD for Gaussians, MMD for uniforms); gradients of W₁ and the Gaussians' KL are exact, the others central differences. The sample column uses histograms (KL, JSD, TV), sorted samples (W₁) and the unbiased MMD² estimate."</p>
+            <p class="demo-note">"Exact values come from closed forms (KL, TV, W₁, MMD for point masses and Gaussians) or fine numerical integration (JSD for Gaussians, MMD for uniforms); gradients of W₁ and the Gaussians' KL are exact, the others central differences. The sample column uses histograms (KL, JSD, TV), sorted samples (W₁) and the unbiased MMD² estimate."</p>
         </div>
     }
 }

@@ -139,7 +139,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
 
     // 2. Divergences and gradients against the shift.
     let (left, right) = bottom.split_horizontally(w / 2);
-    let y_cap = 2.5;
+    let y_cap = 3.0;
     for (panel, title, grads) in [
         (&left, "divergence against the shift θ", false),
         (&right, "its gradient d/dθ", true),
@@ -148,7 +148,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
         let mut chart = ChartBuilder::on(panel)
             .margin(8)
             .caption(title, font(label_px))
-            .x_label_area_size(30)
+            .x_label_area_size(36)
             .y_label_area_size(36)
             .build_cartesian_2d(0.0..theta_max, y_lo..y_hi)?;
         chart
@@ -167,13 +167,11 @@ pub fn draw_divergences<DB: DrawingBackend>(
             let pts: Vec<(f64, f64)> = view
                 .curves
                 .iter()
+                // Values off the top are left out (not drawn along the edge), so the curves
+                // leave the upper right free for the legend.
                 .filter_map(|(t, v, g)| {
                     let y = values(if grads { g } else { v })[k];
-                    if y.is_nan() {
-                        None
-                    } else {
-                        Some((*t, y.clamp(y_lo, y_hi)))
-                    }
+                    (y.is_finite() && y <= y_hi).then(|| (*t, y.max(y_lo)))
                 })
                 .collect();
             let style = ShapeStyle::from(&color).stroke_width(2);
@@ -191,7 +189,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
         if !grads {
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
+                .position(SeriesLabelPosition::UpperRight)
                 .background_style(bg.mix(0.85))
                 .border_style(fg.mix(0.4))
                 .label_font(font(label_px - 1))
