@@ -2,7 +2,7 @@
 //! the ratio read off D(x) with the truth, for a proper scoring rule or the hinge loss, with
 //! equal or unequal class sizes.
 
-use super::divergences::page_is_dark;
+use super::shared::page_is_dark;
 use super::shared::{draw_on_canvas, event_number, event_string, hash_state, set_hash_state};
 use gentutor_models::density_ratio::{RatioClassifier, Scoring, Settings};
 use gentutor_plot::density_ratio::draw_density_ratio;

@@ -2,7 +2,9 @@
 //! gradients) side by side. Nothing trains: every change redraws from the exact formulas in
 //! `gentutor_models::divergences`, with sample estimates beside them.
 
-use super::shared::{draw_on_canvas, event_number, event_string, hash_state, set_hash_state};
+use super::shared::{
+    draw_on_canvas, event_number, event_string, hash_state, page_is_dark, set_hash_state,
+};
 use gentutor_models::divergences::{
     estimate, exact, gradients, Divergences, Settings, FAMILIES, THETA_MAX,
 };
@@ -13,27 +15,6 @@ use std::collections::BTreeMap;
 
 /// Points along the shift axis for the curves.
 const CURVE_POINTS: usize = 200;
-
-/// Whether the page shows its dark theme: an explicit `data-theme` on `<html>` wins over the
-/// system setting.
-pub fn page_is_dark() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let explicit = window
-        .document()
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("data-theme"));
-    match explicit.as_deref() {
-        Some("dark") => true,
-        Some("light") => false,
-        _ => window
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches()),
-    }
-}
 
 fn fmt(v: f64) -> String {
     if v.is_infinite() {

@@ -374,3 +374,24 @@ impl<M: super::worker::Remote> Animator<M> {
         self.redraw();
     }
 }
+
+/// Whether the page shows its dark theme: an explicit `data-theme` on `<html>` wins over the
+/// system setting.
+pub fn page_is_dark() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let explicit = window
+        .document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("data-theme"));
+    match explicit.as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => window
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches()),
+    }
+}

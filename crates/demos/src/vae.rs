@@ -5,7 +5,7 @@
 //! The digits (74 KB) are fetched from this site the first time a VAE demo is shown and kept for
 //! the page's lifetime; they are in no WASM module and not in the first load.
 
-use super::divergences::page_is_dark;
+use super::shared::page_is_dark;
 use super::shared::{
     draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, set_hash_state,
     slider_to_lr, Animator, Live,

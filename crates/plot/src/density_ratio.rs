@@ -26,11 +26,7 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
     model: &RatioClassifier,
     dark: bool,
 ) -> Result<(), PlotError> {
-    let (bg, fg) = if dark {
-        (RGBColor(24, 26, 31), RGBColor(220, 222, 228))
-    } else {
-        (WHITE, RGBColor(40, 40, 40))
-    };
+    let (bg, fg) = crate::page_colors(dark);
     area.fill(&bg)?;
     let (w, h) = area.dim_in_pixel();
     let narrow = w < 560;

@@ -47,11 +47,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &DivergencesView,
 ) -> Result<(), PlotError> {
-    let (bg, fg) = if view.dark {
-        (RGBColor(24, 26, 31), RGBColor(220, 222, 228))
-    } else {
-        (WHITE, RGBColor(40, 40, 40))
-    };
+    let (bg, fg) = crate::page_colors(view.dark);
     area.fill(&bg)?;
     let (w, h) = area.dim_in_pixel();
     let font = |px: u32| ("sans-serif", px).into_font().color(&fg);

@@ -22,3 +22,14 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotE
         PlotError::Draw(e.to_string())
     }
 }
+
+/// Background and foreground of the plots on a light or a dark page (one pair for every plot
+/// that follows the page's theme).
+pub fn page_colors(dark: bool) -> (plotters::style::RGBColor, plotters::style::RGBColor) {
+    use plotters::style::RGBColor;
+    if dark {
+        (RGBColor(24, 26, 31), RGBColor(220, 222, 228))
+    } else {
+        (RGBColor(255, 255, 255), RGBColor(40, 40, 40))
+    }
+}
