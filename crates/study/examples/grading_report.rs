@@ -1,8 +1,8 @@
 //! How the typed-answer grader agrees with the labelled answers, and how fast it is.
 //!
 //! `cargo run --release -p gentutor-study --example grading_report` prints the figures on the
-//! train and test splits; add `train` to also list the train answers it disagrees with (the test
-//! split's answers are never listed: tuning must not see them).
+//! train split and the two held-out sets (`test`, `test2`); add `train` to also list the train
+//! answers it disagrees with (held-out answers are never listed: tuning must not see them).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -32,8 +32,9 @@ fn main() {
     let cards = common::deck();
     let train = common::split("train");
     let test = common::split("test");
+    let test2 = common::split("test2");
     let verdict = |c: &_, a: &str| grade_answer(c, a).verdict;
-    for (name, set) in [("train", &train), ("test", &test)] {
+    for (name, set) in [("train", &train), ("test", &test), ("test2", &test2)] {
         let f = measure(&cards, set, verdict).expect("labelled cards are in the deck");
         row(name, &f);
     }
