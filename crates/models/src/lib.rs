@@ -1,11 +1,13 @@
 //! Toy generative models that train live in the browser: pure Rust on ndarray, f32.
 
 pub mod bench;
+pub mod checkpoint;
 pub mod datasets2d;
 pub mod density_ratio;
 pub mod diffusion;
 pub mod digit_classifier;
 pub mod digits;
+pub mod digits_gan;
 pub mod divergences;
 pub mod error;
 pub mod flow2d;

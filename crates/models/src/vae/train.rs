@@ -83,6 +83,25 @@ impl VaeTrainer {
         })
     }
 
+    /// A trainer that continues from trained weights (a shipped checkpoint) as if it had taken
+    /// `steps` steps; the optimiser's moments start fresh. `config` should be the checkpoint's.
+    pub fn from_weights(
+        config: &VaeConfig,
+        data: Digits,
+        vae: Vae,
+        steps: u64,
+    ) -> Result<VaeTrainer, VaeError> {
+        let mut t = VaeTrainer::new(config, data)?;
+        if vae.encoder.in_dim() != PIXELS || vae.decoder.out_dim() != PIXELS {
+            return Err(VaeError::BadState(
+                "the weights do not fit the digits".into(),
+            ));
+        }
+        t.vae = vae;
+        t.step = steps;
+        Ok(t)
+    }
+
     /// The next minibatch of training indices (sampling without replacement within an epoch).
     fn next_batch(&mut self) {
         let b = self.config.batch.min(self.order.len()).max(1);

@@ -1,0 +1,53 @@
+//! A GAN (Goodfellow et al. 2014) on the 8x8 digits: an MLP generator and an MLP
+//! discriminator trained with the non-saturating loss and Adam, with a per-digit coverage
+//! read-out from the shared digit classifier, so a learner sees both claims of the lessons:
+//! the samples are sharp (no averaging over a posterior, unlike a VAE's mean), and the
+//! generator may drop digits (nothing in its loss asks it to cover every one).
+//!
+//! ```text
+//! min_G max_D  E_x[log D(x)] + E_z[log(1 - D(G(z)))]     (D trained on this)
+//! G minimises  -E_z[log D(G(z))]                          (non-saturating, Sec. 3 of the paper)
+//! ```
+//! Submodules:
+//! - [`config`]: settings, ranges, the settings link.
+//! - [`model`]: the networks, the losses and their backward passes (formulas and shapes there).
+//! - [`train`]: the demo's state machine and its saved bytes.
+//! - [`coverage`]: which digits the classifier finds among the samples.
+//! - [`checkpoint`]: the shipped weights and the recipe that trains them.
+
+pub mod checkpoint;
+pub mod config;
+pub mod coverage;
+pub mod model;
+pub mod train;
+
+pub use checkpoint::{GanWeights, SHIPPED_STEPS};
+pub use config::DigitsGanConfig;
+pub use coverage::Coverage;
+pub use model::Nets;
+pub use train::DigitsGan;
+
+#[cfg(test)]
+mod tests;
+
+/// Everything that can go wrong in the digits GAN. Messages say what the user can do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DigitsGanError {
+    /// A configuration field is outside its valid range or not a number.
+    #[error("invalid setting `{field}`: {reason}")]
+    InvalidConfig { field: &'static str, reason: String },
+    /// A settings link could not be read.
+    #[error("{0}")]
+    BadHash(String),
+    /// Training produced NaN or infinite values.
+    #[error(
+        "training diverged at step {step}: {what}. Lower the learning rates (2e-4 is safe) and press Reset."
+    )]
+    Diverged { step: u64, what: String },
+    /// There are no images to train on.
+    #[error("the digits data set is empty; reload the page")]
+    NoData,
+    /// Saved training state or a checkpoint could not be used.
+    #[error("the saved training state could not be used ({0}); press Reset to start over")]
+    BadState(String),
+}

@@ -1,0 +1,1 @@
+//! Fixed-seed tests of the digits GAN as a whole.
