@@ -5,9 +5,11 @@ pub mod diffusion;
 pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
+pub mod theme;
 pub mod vae;
 
 use plotters::drawing::DrawingAreaErrorKind;
+pub use theme::{Hue, Theme};
 
 /// A plot could not be drawn.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -23,13 +25,8 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for PlotE
     }
 }
 
-/// Background and foreground of the plots on a light or a dark page (one pair for every plot
-/// that follows the page's theme).
+/// Background and foreground of the plots on a light or a dark page (the [`Theme`]'s).
 pub fn page_colors(dark: bool) -> (plotters::style::RGBColor, plotters::style::RGBColor) {
-    use plotters::style::RGBColor;
-    if dark {
-        (RGBColor(24, 26, 31), RGBColor(220, 222, 228))
-    } else {
-        (RGBColor(255, 255, 255), RGBColor(40, 40, 40))
-    }
+    let t = Theme::new(dark);
+    (t.bg, t.fg)
 }

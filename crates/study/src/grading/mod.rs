@@ -22,8 +22,8 @@
 //! answer, so the key points found in it are the card's core points (all points if it has
 //! none). The verdict is `Correct` when the found core points, plus half a point for each other
 //! point found, reach [`PASS_FRACTION`] of the core points and nothing is contradicted;
-//! `Incorrect` when nothing is found (or contradictions outweigh what was found); `Partial`
-//! otherwise. The learner may override a verdict ("I was right"): see
+//! `Incorrect` when nothing is found or a core point is contradicted (a role swap, an
+//! inverted relation: wrong, not half right); `Partial` otherwise. The learner may override a verdict ("I was right"): see
 //! [`Grade::overridden_correct`].
 
 use gentutor_content::cards::Card;
@@ -548,11 +548,12 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
     let credit = core_found as f64 + EXTRA_CREDIT * extra_found as f64;
     let needed = PASS_FRACTION * core.len() as f64;
     let score = (credit / needed.max(1e-9)).min(1.0);
-    // A core point stated the wrong way round (roles swapped, negated) blocks `Correct`.
+    // A core point stated the wrong way round (roles swapped, negated) makes the answer wrong,
+    // not half right, whatever else it gets right: a teacher marks "G maximises V" wrong.
     let core_contradicted = contradicted.iter().any(|i| core.contains(i));
-    let verdict = if found_idx.is_empty() || (core_contradicted && core_found == 0) {
+    let verdict = if found_idx.is_empty() || core_contradicted {
         Verdict::Incorrect
-    } else if credit + 1e-9 >= needed && !core_contradicted {
+    } else if credit + 1e-9 >= needed {
         Verdict::Correct
     } else {
         Verdict::Partial
@@ -791,6 +792,18 @@ mod tests {
         let swapped = grade_answer(&card, "G maximises V and D minimises it");
         assert_ne!(swapped.verdict, Verdict::Correct, "{swapped:?}");
         assert_eq!(swapped.contradicted, vec![0, 1]);
+        // A swap is wrong, not half right, even next to a point stated correctly.
+        let three = card_with_points(&[
+            ("discriminator maximises V", &[]),
+            ("generator minimises V", &[]),
+            ("binary cross-entropy", &[]),
+        ]);
+        let g = grade_answer(
+            &three,
+            "binary cross-entropy; G maximises V and D minimises it",
+        );
+        assert_eq!(g.found, vec![2], "{g:?}");
+        assert_eq!(g.verdict, Verdict::Incorrect, "{g:?}");
 
         let ratio = card_with_points(&[("ratio equals D/(1-D)", &[])]);
         assert!(grade_answer(&ratio, "the ratio r = D(x)/(1 - D(x))").is_correct());
