@@ -197,6 +197,39 @@ fn alias(w: &str) -> Option<&'static str> {
         "emd" => "wasserstein",
         "later" => "late",
         "earlier" => "early",
+        // A bag of concept aliases: everyday words for the deck's notions, and comparatives
+        // (the stemmer leaves -er alone), folded on both sides so "tricks the net" says
+        // "fools the network" and "blurrier" says "blurry".
+        "trick" | "tricks" | "tricked" | "deceive" | "deceives" | "fooling" | "fooled" => "fool",
+        "blurrier" | "blurred" | "blurry" | "fuzzy" | "blurriness" => "blur",
+        "sharper" | "crisp" | "crisper" | "sharpness" => "sharp",
+        "tiny" | "slight" | "little" | "smaller" => "small",
+        "larger" | "bigger" => "large",
+        "easier" => "easy",
+        "harder" => "hard",
+        "noisy" | "noisier" | "noised" => "noise",
+        "invisible" | "unnoticeable" | "imperceptibly" => "imperceptible",
+        "learnt" | "learnable" | "trainable" | "trained" | "train" | "trains" | "training" => {
+            "learn"
+        }
+        "frozen" | "freeze" | "freezes" => "fixed",
+        "picture" | "pictures" | "photo" | "photos" => "image",
+        "produce" | "produces" | "produced" | "generates" | "generate" | "create" | "creates"
+        | "creating" | "synthesise" | "synthesize" => "generating",
+        "inject" | "injects" | "injected" | "injecting" => "add",
+        "strip" | "strips" | "subtract" | "subtracts" | "undo" | "undoes" => "remove",
+        "roughly" | "nearly" | "almost" | "approx" | "approximately" => "approximate",
+        "distinguish" | "distinguishes" | "discriminate" | "discriminates" | "separate"
+        | "separates" => "classify",
+        "spread" | "spaced" | "spacing" => "space",
+        "evenly" | "equally" => "even",
+        "shift" | "shifts" | "shifted" | "shifting" | "offset" | "offsets" | "nudge" | "nudges" => {
+            "shift"
+        }
+        "monotone" | "monotonic" | "monotonically" | "increasing" => "monotonic",
+        "normal" => "gaussian",
+        "attn" => "attention",
+        "sampler" | "simulator" => "sampler",
         _ => return None,
     })
 }
@@ -230,6 +263,22 @@ fn pieces(text: &str) -> Vec<Piece> {
         .replace("square root", " sqrt ")
         .replace("reproducing kernel hilbert space", " rkhs ")
         .replace("kernel hilbert space", " rkhs ")
+        .replace("signal-to-noise ratio", " snr ")
+        .replace("signal to noise ratio", " snr ")
+        .replace("signal-to-noise", " snr ")
+        .replace("evidence lower bound", " elbo ")
+        .replace("variational lower bound", " elbo ")
+        .replace("kullback-leibler", " kl ")
+        .replace("kullback leibler", " kl ")
+        .replace("jensen-shannon", " jsd ")
+        .replace("jensen shannon", " jsd ")
+        .replace("earth mover's", " wasserstein ")
+        .replace("earth movers", " wasserstein ")
+        .replace("earth mover", " wasserstein ")
+        .replace("earth-mover", " wasserstein ")
+        .replace("u-net", " unet ")
+        .replace("dall-e", " dalle ")
+        .replace("dall·e", " dalle ")
         .replace("->", " ")
         .replace("=>", " ");
     let chars: Vec<char> = lower.chars().collect();
