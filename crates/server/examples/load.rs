@@ -97,6 +97,8 @@ async fn main() {
                                 correct: true,
                                 overridden: false,
                                 response: None,
+                                rating: None,
+                                state_after: None,
                             },
                         }
                         .into_event(format!("s{s}b{b}k{k}"), &id, "abc123")

@@ -5,25 +5,37 @@
 //! - `id` is made by the client (128 random bits in hex in the app) so that sending a batch twice
 //!   stores it once;
 //! - `kind` + `payload` say what happened ([`EventBody`]); nothing is edited in place: "I was right"
-//!   is an [`EventBody::Override`] pointing at the answer it overrides (by its `at_ms`);
+//!   is an [`EventBody::Override`] pointing at the answer it overrides (by its `at_ms`), and an
+//!   undone Spaced rating is an [`EventBody::Undo`] pointing at the review it takes back;
 //! - `content_hash` is the content version the card was shown from.
 //!
 //! The browser turns each change of its saved [`Progress`] into events with [`events_from_diff`];
 //! [`replay`] rebuilds a `Progress` from events with the same `record_*` code, so mastery computed
 //! from a learner's events equals the mastery their own browser shows (tested below).
 //!
+//! A Call outcome is one event of mode `call` and kind `answer` that also carries the FSRS
+//! `rating` and `state_after`: the Call column counts it and the memory model sees it once.
+//! (Older clients sent a `spaced` review plus a `call` answer without rating at the same time;
+//! the figures count such a pair once, as the call.)
+//!
+//! Answers carry the learner's `response` when known (older events have none): for a
+//! multiple-choice question the option id (`answer` for the right one, `d1`..`d3` for the
+//! card's distractors in card order), for true/false `true` or `false`, for a matching question
+//! the term picked, and for a typed question the text typed (see [`clean_response`]). Only the
+//! class's teacher sees responses, aggregated per card ([`crate::insights`]).
+//!
 //! Wire format (JSON, a promise: the server stores `payload` as text and old events stay readable):
 //! ```json
 //! {"id":"5f0c…","learner":"l_ab12…","at_ms":1750000000000,"content_hash":"00c0ffee00c0ffee",
 //!  "card":3,"mode":"test","kind":"answer",
-//!  "payload":{"question":"Typed","score":0.5,"correct":false}}
+//!  "payload":{"question":"Typed","score":0.5,"correct":false,"response":"the generator"}}
 //! ```
 
 use super::learn::LearnStage;
 use super::mastery::card_mastery;
-use super::progress::{LearnAnswerRecord, Progress, ResultRecord};
+use super::progress::{LearnAnswerRecord, Progress, ResultRecord, MAX_REVIEW_LOG};
 use super::questions::QuestionKind;
-use super::scheduler::{CardState, Rating, Scheduler};
+use super::scheduler::{CallGrade, CardState, Rating, ReviewLogEntry, Scheduler};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -104,6 +116,9 @@ pub enum EventBody {
         /// Already overridden when sent (history sent on joining).
         #[serde(default)]
         overridden: bool,
+        /// The option id or the text typed, when known (see the module docs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        response: Option<String>,
     },
     /// A graded answer in Test, a lesson quiz or a call.
     Answer {
@@ -112,12 +127,22 @@ pub enum EventBody {
         correct: bool,
         #[serde(default)]
         overridden: bool,
-        /// The option picked or the text typed or heard, when known.
+        /// The option id, or the text typed or heard, when known (see the module docs).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         response: Option<String>,
+        /// Calls only: the FSRS rating the outcome earned (absent in events of older clients,
+        /// which sent the review separately).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rating: Option<Rating>,
+        /// Calls only: the memory state after that review, as in [`EventBody::Review`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state_after: Option<CardState>,
     },
     /// "I was right": the answer of the same card and mode made at `of_at_ms` counts as correct.
     Override { of_at_ms: i64 },
+    /// The review of the same card and mode (`spaced`, or `call`) made at `of_at_ms` is taken
+    /// back (Review's undo): replay and every figure leave it out.
+    Undo { of_at_ms: i64 },
     /// A finished full Matching board.
     Board { elapsed_ms: u64 },
     /// A card starred or unstarred.
@@ -132,6 +157,7 @@ impl EventBody {
             EventBody::LearnAnswer { .. } => "learn_answer",
             EventBody::Answer { .. } => "answer",
             EventBody::Override { .. } => "override",
+            EventBody::Undo { .. } => "undo",
             EventBody::Board { .. } => "board",
             EventBody::Star { .. } => "star",
         }
@@ -144,13 +170,14 @@ impl EventBody {
             EventBody::LearnAnswer { .. } => mode == Mode::Learn,
             EventBody::Answer { .. } => matches!(mode, Mode::Test | Mode::Quiz | Mode::Call),
             EventBody::Override { .. } => matches!(mode, Mode::Learn | Mode::Test | Mode::Call),
+            EventBody::Undo { .. } => matches!(mode, Mode::Spaced | Mode::Call),
             EventBody::Board { .. } => mode == Mode::Matching,
             EventBody::Star { .. } => true,
         }
     }
 
     /// Whether the answer counts as right, for answer-like kinds.
-    fn outcome(&self) -> Option<bool> {
+    pub(crate) fn outcome(&self) -> Option<bool> {
         match self {
             EventBody::Review { rating, .. } => Some(*rating != Rating::Again),
             EventBody::LearnAnswer {
@@ -272,36 +299,67 @@ impl StudyEvent {
                 what: what.to_string(),
             })
         };
+        let response_ok = |r: &Option<String>| match r {
+            Some(r) if r.chars().count() > MAX_RESPONSE_CHARS => {
+                Err("response is longer than 500 characters")
+            }
+            // Older clients kept line breaks; anything else is refused.
+            Some(r) if r.chars().any(|c| c.is_control() && c != '\n') => {
+                Err("response contains control characters")
+            }
+            _ => Ok(()),
+        };
+        let state_ok = |s: &Option<CardState>| match s {
+            Some(s)
+                if !(s.stability.is_finite() && s.difficulty.is_finite())
+                    || s.stability <= 0.0
+                    || !(1.0..=10.0).contains(&s.difficulty) =>
+            {
+                Err("state_after has an impossible stability or difficulty")
+            }
+            _ => Ok(()),
+        };
         match &self.body {
             EventBody::Answer {
-                score, response, ..
+                score,
+                response,
+                rating,
+                state_after,
+                ..
             } => {
                 if !score.is_finite() || !(0.0..=1.0).contains(score) {
                     return bad("score must be a number from 0 to 1");
                 }
-                if let Some(r) = response {
-                    if r.chars().count() > MAX_RESPONSE_CHARS {
-                        return bad("response is longer than 500 characters");
-                    }
-                    if r.chars().any(|c| c.is_control() && c != '\n') {
-                        return bad("response contains control characters");
-                    }
+                if let Err(what) = response_ok(response).and(state_ok(state_after)) {
+                    return bad(what);
+                }
+                if (rating.is_some() || state_after.is_some()) && self.mode != Mode::Call {
+                    return bad("only a call's answer carries a rating");
+                }
+                if state_after.is_some() && rating.is_none() {
+                    return bad("state_after needs the rating that led to it");
                 }
             }
-            EventBody::Review {
-                state_after: Some(s),
-                ..
+            EventBody::Review { state_after, .. } => {
+                if let Err(what) = state_ok(state_after) {
+                    return bad(what);
+                }
+            }
+            EventBody::LearnAnswer {
+                round, response, ..
             } => {
-                let finite = s.stability.is_finite() && s.difficulty.is_finite();
-                if !finite || s.stability <= 0.0 || !(1.0..=10.0).contains(&s.difficulty) {
-                    return bad("state_after has an impossible stability or difficulty");
+                if *round > 1_000_000 {
+                    return bad("round is too large");
                 }
-            }
-            EventBody::LearnAnswer { round, .. } if *round > 1_000_000 => {
-                return bad("round is too large");
+                if let Err(what) = response_ok(response) {
+                    return bad(what);
+                }
             }
             EventBody::Override { of_at_ms } if *of_at_ms > self.at_ms => {
                 return bad("an override cannot point at a later answer");
+            }
+            EventBody::Undo { of_at_ms } if *of_at_ms > self.at_ms => {
+                return bad("an undo cannot point at a later review");
             }
             EventBody::Board { elapsed_ms } if *elapsed_ms == 0 || *elapsed_ms > 86_400_000 => {
                 return bad("elapsed_ms must be between 1 ms and one day");
@@ -312,15 +370,101 @@ impl StudyEvent {
     }
 }
 
+/// A learner's answer as kept in an event: control characters (line breaks and tabs too)
+/// become spaces, runs of spaces one space, the ends trimmed, at most [`MAX_RESPONSE_CHARS`]
+/// characters; `None` when nothing is left.
+pub fn clean_response(raw: &str) -> Option<String> {
+    let spaced: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let text: String = spaced
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_RESPONSE_CHARS)
+        .collect();
+    let text = text.trim_end().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The event of one new review log entry: a Spaced self-rating, or a Call outcome (the entry
+/// carries the call's grade) as one call answer with its rating.
+fn review_draft(card: u32, e: &ReviewLogEntry, state_after: Option<CardState>) -> EventDraft {
+    let (mode, body) = match &e.call {
+        Some(g) => (
+            Mode::Call,
+            EventBody::Answer {
+                question: QuestionKind::Typed,
+                score: if g.score.is_finite() {
+                    g.score.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                },
+                correct: g.correct,
+                overridden: false,
+                response: g.response.as_deref().and_then(clean_response),
+                rating: Some(e.rating),
+                state_after,
+            },
+        ),
+        None => (
+            Mode::Spaced,
+            EventBody::Review {
+                rating: e.rating,
+                state_after,
+            },
+        ),
+    };
+    EventDraft {
+        at_ms: e.reviewed_ms,
+        card,
+        mode,
+        body,
+    }
+}
+
 /// The events that turn `before` into `after` (one `ProgressStore` update, or the whole saved
-/// history when `before` is fresh). Changes without a time of their own (an override, a star, a
-/// Matching best) are stamped `now_ms`.
+/// history when `before` is fresh). Changes without a time of their own (an override, an undo,
+/// a star, a Matching best) are stamped `now_ms`.
+///
+/// Review logs only grow, except in two ways: Review's undo removes the entry it takes back
+/// (sent as an [`EventBody::Undo`] of it, so the server's copy stays append-only), and a full
+/// log ([`MAX_REVIEW_LOG`]) drops its oldest entries to make room (nothing to send).
 pub fn events_from_diff(before: &Progress, after: &Progress, now_ms: i64) -> Vec<EventDraft> {
     let mut out = Vec::new();
     let empty = Default::default();
+    for (&card, b) in &before.cards {
+        let a = after.cards.get(&card).unwrap_or(&empty);
+        let kept: BTreeSet<(i64, Rating)> = a
+            .review_log
+            .iter()
+            .map(|e| (e.reviewed_ms, e.rating))
+            .collect();
+        let full = a.review_log.len() >= MAX_REVIEW_LOG;
+        let oldest = a.review_log.first().map(|e| e.reviewed_ms);
+        for e in &b.review_log {
+            let dropped_for_room = full && oldest.is_some_and(|o| e.reviewed_ms <= o);
+            if !kept.contains(&(e.reviewed_ms, e.rating)) && !dropped_for_room {
+                out.push(EventDraft {
+                    at_ms: now_ms.max(e.reviewed_ms),
+                    card,
+                    mode: if e.call.is_some() {
+                        Mode::Call
+                    } else {
+                        Mode::Spaced
+                    },
+                    body: EventBody::Undo {
+                        of_at_ms: e.reviewed_ms,
+                    },
+                });
+            }
+        }
+    }
     for (&card, a) in &after.cards {
         let b = before.cards.get(&card).unwrap_or(&empty);
-        // Spaced reviews: entries whose (time, rating) is new.
+        // Reviews (Spaced or Call): entries whose (time, rating) is new.
         let seen: BTreeSet<(i64, Rating)> = b
             .review_log
             .iter()
@@ -329,15 +473,8 @@ pub fn events_from_diff(before: &Progress, after: &Progress, now_ms: i64) -> Vec
         let last = a.review_log.len().saturating_sub(1);
         for (i, e) in a.review_log.iter().enumerate() {
             if !seen.contains(&(e.reviewed_ms, e.rating)) {
-                out.push(EventDraft {
-                    at_ms: e.reviewed_ms,
-                    card,
-                    mode: Mode::Spaced,
-                    body: EventBody::Review {
-                        rating: e.rating,
-                        state_after: if i == last { a.fsrs.clone() } else { None },
-                    },
-                });
+                let state_after = if i == last { a.fsrs.clone() } else { None };
+                out.push(review_draft(card, e, state_after));
             }
         }
         // Learn answers; the stage after an answer is the next answer's stage before.
@@ -363,6 +500,7 @@ pub fn events_from_diff(before: &Progress, after: &Progress, now_ms: i64) -> Vec
                             stage_after,
                             correct: e.correct && !e.overridden,
                             overridden: e.overridden,
+                            response: None,
                         },
                     });
                 }
@@ -393,6 +531,8 @@ pub fn events_from_diff(before: &Progress, after: &Progress, now_ms: i64) -> Vec
                             correct: e.correct,
                             overridden: e.overridden,
                             response: None,
+                            rating: None,
+                            state_after: None,
                         },
                     }),
                     Some(o) if e.overridden && !o.overridden => out.push(EventDraft {
@@ -428,23 +568,111 @@ pub fn events_from_diff(before: &Progress, after: &Progress, now_ms: i64) -> Vec
     out
 }
 
+/// (learner, mode, card, at_ms) of a review some [`EventBody::Undo`] takes back.
+type ReviewKey<'a> = (&'a str, Mode, u32, i64);
+
+/// The reviews taken back by undo events.
+fn undone(events: &[StudyEvent]) -> BTreeSet<ReviewKey<'_>> {
+    events
+        .iter()
+        .filter_map(|e| match e.body {
+            EventBody::Undo { of_at_ms } => Some((e.learner.as_str(), e.mode, e.card, of_at_ms)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `e` is a review (a Spaced rating or a call's rated answer).
+fn is_review(e: &StudyEvent) -> bool {
+    match &e.body {
+        EventBody::Review { .. } => true,
+        EventBody::Answer { rating, .. } => e.mode == Mode::Call && rating.is_some(),
+        _ => false,
+    }
+}
+
+/// Older clients' call answers (no rating) by (learner, card, at_ms): the Spaced review sent
+/// with each at the same time is that call's, not a self-rating.
+fn legacy_calls(events: &[StudyEvent]) -> BTreeMap<(&str, u32, i64), CallGrade> {
+    events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Answer {
+                score,
+                correct,
+                response,
+                rating: None,
+                ..
+            } if e.mode == Mode::Call => Some((
+                (e.learner.as_str(), e.card, e.at_ms),
+                CallGrade {
+                    score: *score,
+                    correct: *correct,
+                    response: response.clone(),
+                },
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The events the figures count (summaries, hardest cards, [`crate::insights`]): undo events
+/// and the reviews they take back are left out, and so is the Spaced review an older client
+/// sent next to each call answer (the call answer counts for it).
+pub fn countable(events: &[StudyEvent]) -> Vec<&StudyEvent> {
+    let undone = undone(events);
+    let legacy = legacy_calls(events);
+    events
+        .iter()
+        .filter(|e| {
+            let who = e.learner.as_str();
+            match e.body {
+                EventBody::Undo { .. } => false,
+                _ if is_review(e) && undone.contains(&(who, e.mode, e.card, e.at_ms)) => false,
+                EventBody::Review { .. } => !legacy.contains_key(&(who, e.card, e.at_ms)),
+                _ => true,
+            }
+        })
+        .collect()
+}
+
 /// Rebuilds a learner's saved progress from their events (in time order, ties by id), with the
-/// same `record_*` code the browser used. Call answers are not part of `Progress`.
+/// same `record_*` code the browser used. Undone reviews are skipped; a call's rated answer is
+/// a review marked as the call's, as `call::Outcome::record` saves it.
 pub fn replay(events: &[StudyEvent]) -> Progress {
-    let mut sorted: Vec<&StudyEvent> = events.iter().collect();
+    let undone = undone(events);
+    let legacy = legacy_calls(events);
+    let mut sorted: Vec<&StudyEvent> = events
+        .iter()
+        .filter(|e| {
+            !(is_review(e) && undone.contains(&(e.learner.as_str(), e.mode, e.card, e.at_ms)))
+        })
+        .collect();
     sorted.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
     let mut p = Progress::fresh();
     let scheduler = Scheduler::default();
+    let review = |p: &mut Progress,
+                  e: &StudyEvent,
+                  rating: Rating,
+                  state_after: &Option<CardState>,
+                  call: Option<CallGrade>| {
+        p.record_review(e.card, rating, &scheduler, e.at_ms);
+        let c = p.card_mut(e.card);
+        if let Some(s) = state_after {
+            c.fsrs = Some(s.clone().sanitized());
+        }
+        if let Some(last) = c.review_log.last_mut() {
+            last.call = call;
+        }
+    };
     for e in sorted {
         match &e.body {
             EventBody::Review {
                 rating,
                 state_after,
             } => {
-                p.record_review(e.card, *rating, &scheduler, e.at_ms);
-                if let Some(s) = state_after {
-                    p.card_mut(e.card).fsrs = Some(s.clone().sanitized());
-                }
+                let call = legacy.get(&(e.learner.as_str(), e.card, e.at_ms)).cloned();
+                review(&mut p, e, *rating, state_after, call);
             }
             EventBody::LearnAnswer {
                 round,
@@ -452,6 +680,7 @@ pub fn replay(events: &[StudyEvent]) -> Progress {
                 stage_after,
                 correct,
                 overridden,
+                ..
             } => {
                 p.learn_round = p.learn_round.max(*round);
                 let c = p.card_mut(e.card);
@@ -477,7 +706,9 @@ pub fn replay(events: &[StudyEvent]) -> Progress {
                 score,
                 correct,
                 overridden,
-                ..
+                response,
+                rating,
+                state_after,
             } => match e.mode {
                 Mode::Test => {
                     p.record_test_result(e.card, *question, *score, *correct, *overridden, e.at_ms)
@@ -486,6 +717,16 @@ pub fn replay(events: &[StudyEvent]) -> Progress {
                     p.record_quiz_answer(e.card, *question, *correct, *overridden, e.at_ms);
                     if let Some(r) = p.card_mut(e.card).quiz_results.last_mut() {
                         r.score = *score;
+                    }
+                }
+                Mode::Call => {
+                    if let Some(rating) = rating {
+                        let grade = CallGrade {
+                            score: *score,
+                            correct: *correct,
+                            response: response.clone(),
+                        };
+                        review(&mut p, e, *rating, state_after, Some(grade));
                     }
                 }
                 _ => {}
@@ -515,6 +756,7 @@ pub fn replay(events: &[StudyEvent]) -> Progress {
                 }
                 _ => {}
             },
+            EventBody::Undo { .. } => {}
             EventBody::Board { elapsed_ms } => {
                 p.record_matching_time(*elapsed_ms);
             }
@@ -643,7 +885,7 @@ pub fn summarize(events: &[StudyEvent], card_ids: &[u32], now_ms: i64) -> Learne
             s.learn_seen += 1;
             s.learn_learned += u32::from(c.learn_stage == LearnStage::Learned);
         }
-        s.spaced_cards += u32::from(!c.review_log.is_empty());
+        s.spaced_cards += u32::from(c.review_log.iter().any(|e| e.call.is_none()));
     }
     let latest: Vec<f64> = progress
         .cards
@@ -653,7 +895,7 @@ pub fn summarize(events: &[StudyEvent], card_ids: &[u32], now_ms: i64) -> Learne
         .collect();
     s.test_score = (!latest.is_empty()).then(|| latest.iter().sum::<f64>() / latest.len() as f64);
     let overridden = overridden_answers(events);
-    for e in events {
+    for e in countable(events) {
         let right = e
             .body
             .outcome()
@@ -671,17 +913,19 @@ pub fn summarize(events: &[StudyEvent], card_ids: &[u32], now_ms: i64) -> Learne
     s
 }
 
-/// (mode, card, at_ms) of an answer.
-fn key_of(e: &StudyEvent) -> (Mode, u32, i64) {
-    (e.mode, e.card, e.at_ms)
+/// (learner, mode, card, at_ms) of an answer.
+fn key_of(e: &StudyEvent) -> (&str, Mode, u32, i64) {
+    (e.learner.as_str(), e.mode, e.card, e.at_ms)
 }
 
 /// The answers some Override event points at.
-fn overridden_answers(events: &[StudyEvent]) -> BTreeSet<(Mode, u32, i64)> {
+pub(crate) fn overridden_answers(events: &[StudyEvent]) -> BTreeSet<(&str, Mode, u32, i64)> {
     events
         .iter()
         .filter_map(|e| match e.body {
-            EventBody::Override { of_at_ms } => Some((e.mode, e.card, of_at_ms)),
+            EventBody::Override { of_at_ms } => {
+                Some((e.learner.as_str(), e.mode, e.card, of_at_ms))
+            }
             _ => None,
         })
         .collect()
@@ -702,7 +946,7 @@ pub struct CardDifficulty {
 pub fn hardest_cards(events: &[StudyEvent], min_answers: u32) -> Vec<CardDifficulty> {
     let overridden = overridden_answers(events);
     let mut by_card: BTreeMap<u32, (Tally, BTreeSet<&str>)> = BTreeMap::new();
-    for e in events {
+    for e in countable(events) {
         if let Some(r) = e.body.outcome() {
             let entry = by_card.entry(e.card).or_default();
             entry.0.add(r || overridden.contains(&key_of(e)));
@@ -921,6 +1165,166 @@ mod tests {
         assert_eq!(cells[5], "", "Call stays empty without call events");
     }
 
+    /// A Call outcome as the browser saves it: `Outcome::record` inside one store update,
+    /// which the class sync turns into events with `events_from_diff`.
+    fn call_outcome_through_the_store(p: &mut Progress, at_ms: i64) -> Vec<EventDraft> {
+        let o = crate::call::Outcome {
+            card_id: 2,
+            how: crate::call::How::FirstTry,
+            rating: Some(Rating::Good),
+            score: 0.75,
+            answers: vec!["the generator\u{7} is fooled".into()],
+            at_ms,
+            next_due_ms: None,
+        };
+        let before = p.clone();
+        o.record(p, &Scheduler::default());
+        events_from_diff(&before, p, at_ms)
+    }
+
+    #[test]
+    fn a_call_outcome_is_one_call_event_counted_once_and_fed_to_fsrs_once() {
+        let mut p = Progress::fresh();
+        let drafts = call_outcome_through_the_store(&mut p, T0);
+        assert_eq!(drafts.len(), 1, "one event per outcome: {drafts:#?}");
+        assert_eq!(drafts[0].mode, Mode::Call, "its source is the call");
+        let events = stamp(drafts, 0);
+        assert!(events[0].validate(|c| c <= 6, T0).is_ok());
+        let s = summarize(&events, &deck(), T0);
+        assert_eq!((s.call.answers, s.call.correct), (1, 1));
+        assert_eq!(
+            (s.spaced.answers, s.spaced_cards),
+            (0, 0),
+            "not a spaced review"
+        );
+        let hard = hardest_cards(&events, 1);
+        assert_eq!(hard[0].tally.answers, 1, "counted once per card");
+        // FSRS saw it once: the replayed memory state is the browser's.
+        let back = replay(&events);
+        assert_eq!(back.cards[&2].fsrs, p.cards[&2].fsrs);
+        assert_eq!(back.cards[&2].review_log.len(), 1);
+        assert_eq!(
+            card_mastery(&back, 2, T0 + DAY_MS),
+            card_mastery(&p, 2, T0 + DAY_MS)
+        );
+        assert_eq!(
+            events_from_diff(&Progress::fresh(), &back, T0),
+            events_from_diff(&Progress::fresh(), &p, T0),
+            "history sent on joining is the same call event"
+        );
+    }
+
+    #[test]
+    fn call_results_sent_twice_by_older_clients_count_once() {
+        // Before the fix the page sent a spaced review (from the diff) and a call answer
+        // (without rating) for each outcome, at the same time and card.
+        let old = [
+            r#"{"id":"a","learner":"l1","at_ms":1750000000000,"content_hash":"abc","card":2,"mode":"spaced","kind":"review","payload":{"rating":"Good"}}"#,
+            r#"{"id":"b","learner":"l1","at_ms":1750000000000,"content_hash":"abc","card":2,"mode":"call","kind":"answer","payload":{"question":"Typed","score":0.75,"correct":true,"overridden":false,"response":"the generator is fooled"}}"#,
+        ];
+        let events: Vec<StudyEvent> = old
+            .iter()
+            .map(|j| serde_json::from_str(j).expect("old events parse"))
+            .collect();
+        let s = summarize(&events, &deck(), T0);
+        assert_eq!(
+            (s.call.answers, s.spaced.answers, s.spaced_cards),
+            (1, 0, 0)
+        );
+        assert_eq!(hardest_cards(&events, 1)[0].tally.answers, 1);
+        assert!(
+            replay(&events).cards[&2].fsrs.is_some(),
+            "FSRS still fed once"
+        );
+    }
+
+    #[test]
+    fn an_undone_review_is_an_undo_event_the_computations_respect() {
+        let s = Scheduler::default();
+        let mut p = Progress::fresh();
+        let mut session = crate::session::ReviewSession::new(&deck());
+        let mut events = Vec::new();
+        fn step(
+            events: &mut Vec<StudyEvent>,
+            p: &mut Progress,
+            t: i64,
+            f: &mut dyn FnMut(&mut Progress),
+        ) -> usize {
+            let before = p.clone();
+            f(p);
+            let d = events_from_diff(&before, p, t);
+            let n = events.len();
+            events.extend(stamp(d, n));
+            events.len() - n
+        }
+        let ev = &mut events;
+        assert_eq!(
+            step(ev, &mut p, T0, &mut |p| {
+                session.rate(p, 1, Rating::Good, &s, T0);
+            }),
+            1
+        );
+        assert_eq!(
+            step(ev, &mut p, T0 + 10, &mut |p| {
+                session.rate(p, 1, Rating::Easy, &s, T0 + 10);
+            }),
+            1
+        );
+        // Undo the Easy: the log shrinks, and one new event says so.
+        assert_eq!(
+            step(ev, &mut p, T0 + 20, &mut |p| {
+                session.undo(p);
+            }),
+            1,
+            "an undo is one new event"
+        );
+        let undo = ev.last().expect("undo").clone();
+        assert_eq!(undo.body.kind(), "undo");
+        assert_eq!(undo.at_ms, T0 + 20);
+        assert!(undo.validate(|c| c <= 6, T0 + 20).is_ok());
+        // Rated again: Hard this time.
+        assert_eq!(
+            step(ev, &mut p, T0 + 30, &mut |p| {
+                session.rate(p, 1, Rating::Hard, &s, T0 + 30);
+            }),
+            1
+        );
+        assert_eq!(events.len(), 4, "nothing lost, nothing duplicated");
+        let sum = summarize(&events, &deck(), T0 + 40);
+        assert_eq!(
+            (sum.spaced.answers, sum.spaced_cards),
+            (2, 1),
+            "the undone review is not counted"
+        );
+        let back = replay(&events);
+        assert_eq!(back.cards[&1].review_log, p.cards[&1].review_log);
+        assert_eq!(back.cards[&1].fsrs, p.cards[&1].fsrs);
+        for now in [T0 + 40, T0 + 30 * DAY_MS] {
+            assert_eq!(card_mastery(&back, 1, now), card_mastery(&p, 1, now));
+        }
+        // Arrival order does not matter, and an undo of the last review leaves the one before.
+        let mut rev = events.clone();
+        rev.reverse();
+        assert_eq!(replay(&rev), back);
+        let back3 = replay(&events[..3]);
+        assert_eq!(back3.cards[&1].review_log.len(), 1);
+        assert_eq!(back3.cards[&1].review_log[0].rating, Rating::Good);
+    }
+
+    #[test]
+    fn a_full_review_log_dropping_its_oldest_entry_is_no_undo() {
+        let s = Scheduler::default();
+        let mut p = Progress::fresh();
+        for i in 0..crate::progress::MAX_REVIEW_LOG as i64 {
+            p.record_review(1, Rating::Good, &s, T0 + i * 1000);
+        }
+        let before = p.clone();
+        p.record_review(1, Rating::Again, &s, T0 + DAY_MS);
+        let d = events_from_diff(&before, &p, T0 + DAY_MS);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].body.kind(), "review");
+    }
+
     #[test]
     fn call_answers_count_in_the_call_column_only() {
         let e = EventDraft {
@@ -933,6 +1337,8 @@ mod tests {
                 correct: true,
                 overridden: false,
                 response: Some("a discriminator".into()),
+                rating: None,
+                state_after: None,
             },
         }
         .into_event("c1".into(), "l1", "abc");
@@ -955,6 +1361,8 @@ mod tests {
                 correct: false,
                 overridden: false,
                 response: None,
+                rating: None,
+                state_after: None,
             },
         }
         .into_event("e1".into(), "l_1", "00c0ffee");
@@ -990,6 +1398,8 @@ mod tests {
                 correct: true,
                 overridden: false,
                 response: None,
+                rating: None,
+                state_after: None,
             },
         }
         .into_event("ok-1_A".into(), "l", "abc");
@@ -1063,6 +1473,77 @@ mod tests {
         let mut on_card = board.clone();
         on_card.card = 3;
         assert!(on_card.validate(is_card, T0).is_err());
+    }
+
+    #[test]
+    fn responses_are_cleaned_and_new_fields_validated() {
+        assert_eq!(clean_response("  a\tb\n\u{7}c  "), Some("a b c".into()));
+        assert_eq!(clean_response(" \n\u{0} "), None);
+        let long = "é".repeat(MAX_RESPONSE_CHARS + 40);
+        let kept = clean_response(&long).expect("kept");
+        assert_eq!(kept.chars().count(), MAX_RESPONSE_CHARS);
+        let is_card = |c: u32| (1..=6).contains(&c);
+        let call = |rating: Option<Rating>, mode: Mode| {
+            EventDraft {
+                at_ms: T0,
+                card: 2,
+                mode,
+                body: EventBody::Answer {
+                    question: QuestionKind::Typed,
+                    score: 0.5,
+                    correct: true,
+                    overridden: false,
+                    response: Some("x".into()),
+                    rating,
+                    state_after: None,
+                },
+            }
+            .into_event("c".into(), "l", "abc")
+        };
+        assert_eq!(
+            call(Some(Rating::Good), Mode::Call).validate(is_card, T0),
+            Ok(())
+        );
+        assert!(matches!(
+            call(Some(Rating::Good), Mode::Test).validate(is_card, T0),
+            Err(EventError::BadPayload { .. })
+        ));
+        let learn = |response: &str| {
+            EventDraft {
+                at_ms: T0,
+                card: 2,
+                mode: Mode::Learn,
+                body: EventBody::LearnAnswer {
+                    round: 1,
+                    stage_before: LearnStage::Typed,
+                    stage_after: LearnStage::TrueFalse,
+                    correct: false,
+                    overridden: false,
+                    response: Some(response.into()),
+                },
+            }
+            .into_event("l1".into(), "l", "abc")
+        };
+        assert_eq!(learn("a generator").validate(is_card, T0), Ok(()));
+        assert!(learn(&"x".repeat(MAX_RESPONSE_CHARS + 1))
+            .validate(is_card, T0)
+            .is_err());
+        assert!(learn("a\u{1b}[31m").validate(is_card, T0).is_err());
+        let undo = |of_at_ms: i64, mode: Mode| {
+            EventDraft {
+                at_ms: T0,
+                card: 2,
+                mode,
+                body: EventBody::Undo { of_at_ms },
+            }
+            .into_event("u".into(), "l", "abc")
+        };
+        assert_eq!(undo(T0 - 5, Mode::Spaced).validate(is_card, T0), Ok(()));
+        assert!(undo(T0 + 5, Mode::Spaced).validate(is_card, T0).is_err());
+        assert!(matches!(
+            undo(T0 - 5, Mode::Test).validate(is_card, T0),
+            Err(EventError::KindModeMismatch { .. })
+        ));
     }
 
     #[test]

@@ -118,6 +118,22 @@ pub struct ReviewLogEntry {
     pub scheduled_days: i64,
     /// The next due date that this review set (Unix ms).
     pub due_ms: i64,
+    /// Set when a Call made this review from a graded answer (not a self-rating in Spaced
+    /// review), so the class sees it once, as a call (see `events::events_from_diff`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallGrade>,
+}
+
+/// How a Call graded the answer behind a review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallGrade {
+    /// Fraction of key points covered, in [0, 1].
+    pub score: f64,
+    /// Went well (first try or after a hint); false when the tutor had to explain.
+    pub correct: bool,
+    /// The learner's last words on the card (cleaned, at most `events::MAX_RESPONSE_CHARS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
 }
 
 /// Counts of a due queue.
@@ -239,6 +255,7 @@ impl Scheduler {
             elapsed_days: next.elapsed_days,
             scheduled_days: next.scheduled_days,
             due_ms: next.due_ms,
+            call: None,
         };
         (next, log)
     }

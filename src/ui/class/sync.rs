@@ -116,13 +116,6 @@ pub fn record(before: &Progress, after: &Progress) {
     }
 }
 
-/// Queues events a mode made itself (a Call's graded answers, mode "call"; no-op outside a class).
-pub fn record_drafts(drafts: Vec<EventDraft>) {
-    if let Some(m) = member() {
-        queue(&m, drafts);
-    }
-}
-
 /// Whether changes need recording (the store skips the copy of progress otherwise).
 pub fn active() -> bool {
     storage().is_some_and(|s| s.get_item(MEMBER_KEY).ok().flatten().is_some())

@@ -126,6 +126,8 @@ pub fn answer(learner: &str, id: &str, card: u32, at_ms: i64, correct: bool) -> 
             correct,
             overridden: false,
             response: None,
+            rating: None,
+            state_after: None,
         },
     }
     .into_event(id.to_string(), learner, "abc123")

@@ -26,12 +26,11 @@ pub use select::choose_cards;
 pub use summary::Summary;
 pub use words::{hint_for, negation_decides, parse_command, plain_text};
 
-use crate::events::{EventBody, EventDraft, Mode, MAX_RESPONSE_CHARS};
+use crate::events::clean_response;
 use crate::grading::{grade_answer, Grade, Verdict, PASS_FRACTION};
 use crate::progress::Progress;
-use crate::questions::QuestionKind;
 use crate::rng::SplitMix64;
-use crate::scheduler::{CardState, Rating, ReviewLogEntry, Scheduler};
+use crate::scheduler::{CallGrade, CardState, Rating, ReviewLogEntry, Scheduler};
 use crate::StudyError;
 use gentutor_content::cards::Card;
 use gentutor_content::compiled::CardSpeech;
@@ -212,34 +211,31 @@ pub struct Outcome {
 
 impl Outcome {
     /// Saves the outcome through the progress API: an FSRS review with [`Outcome::rating`] at
-    /// [`Outcome::at_ms`]. Returns the review log entry (None for a skip, which changes nothing).
+    /// [`Outcome::at_ms`], marked as the call's ([`CallGrade`]: score, went well, last words).
+    /// Returns the review log entry (None for a skip, which changes nothing).
+    ///
+    /// This is the only record of a call: the class sync turns the marked review into one
+    /// event of mode "call" that also carries the rating and memory state, so the Call column
+    /// counts it and FSRS sees it once (`events::events_from_diff`).
     pub fn record(&self, progress: &mut Progress, scheduler: &Scheduler) -> Option<ReviewLogEntry> {
         let rating = self.rating?;
-        Some(progress.record_review(self.card_id, rating, scheduler, self.at_ms))
+        progress.record_review(self.card_id, rating, scheduler, self.at_ms);
+        let last = progress.card_mut(self.card_id).review_log.last_mut()?;
+        last.call = Some(CallGrade {
+            score: if self.score.is_finite() {
+                self.score.clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+            correct: self.how.went_well(),
+            response: self.response(),
+        });
+        Some(last.clone())
     }
 
-    /// The study event of this outcome (mode "call"): a graded answer with the learner's last
-    /// words as the response. None for a skip (nothing was answered).
-    pub fn event(&self) -> Option<EventDraft> {
-        self.rating?;
-        let response = self
-            .answers
-            .iter()
-            .rev()
-            .find(|a| !a.trim().is_empty())
-            .map(|a| a.chars().take(MAX_RESPONSE_CHARS).collect());
-        Some(EventDraft {
-            at_ms: self.at_ms,
-            card: self.card_id,
-            mode: Mode::Call,
-            body: EventBody::Answer {
-                question: QuestionKind::Typed,
-                score: self.score.clamp(0.0, 1.0),
-                correct: self.how.went_well(),
-                overridden: false,
-                response,
-            },
-        })
+    /// The learner's last words on the card (commands excluded), cleaned for an event.
+    pub fn response(&self) -> Option<String> {
+        self.answers.iter().rev().find_map(|a| clean_response(a))
     }
 }
 

@@ -626,7 +626,7 @@ fn hints_over_the_real_deck_never_give_the_point_away() {
 }
 
 #[test]
-fn outcomes_become_valid_call_events() {
+fn outcomes_become_one_valid_call_event_each() {
     let (cards, opts) = only(1);
     let mut f = Fake::new(&cards, Progress::fresh(), opts);
     f.run(vec![
@@ -634,15 +634,25 @@ fn outcomes_become_valid_call_events() {
         typed("the discriminator is updated k steps"),
     ]);
     let o = &f.outcomes()[0];
-    let draft = o.event().expect("a rated outcome is an event");
+    // The store's diff of the recorded outcome is what the class receives.
+    let drafts = crate::events::events_from_diff(&Progress::fresh(), &f.progress, f.now);
+    assert_eq!(drafts.len(), 1, "{drafts:#?}");
+    let draft = drafts.into_iter().next().expect("one");
     assert_eq!(draft.mode, crate::events::Mode::Call);
+    assert_eq!(draft.at_ms, o.at_ms);
     let e = draft.into_event("ev-1".into(), "l_1", "00c0ffee00c0ffee");
     e.validate(|id| id == 1, f.now).expect("valid event");
     match &e.body {
         crate::events::EventBody::Answer {
-            correct, response, ..
+            correct,
+            response,
+            rating,
+            state_after,
+            ..
         } => {
             assert!(!correct, "explained counts as wrong");
+            assert_eq!(*rating, Some(Rating::Again));
+            assert_eq!(state_after, &f.progress.cards[&1].fsrs);
             assert_eq!(
                 response.as_deref(),
                 Some("the discriminator is updated k steps")
@@ -655,5 +665,7 @@ fn outcomes_become_valid_call_events() {
         rating: None,
         ..o.clone()
     };
-    assert!(skipped.event().is_none());
+    let mut p = Progress::fresh();
+    assert!(skipped.record(&mut p, &Scheduler::default()).is_none());
+    assert!(crate::events::events_from_diff(&Progress::fresh(), &p, f.now).is_empty());
 }
