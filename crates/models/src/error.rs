@@ -10,6 +10,8 @@ pub enum Model {
     Flow,
     Diffusion,
     DensityRatio,
+    /// The RealNVP on the 8x8 digits (ActNorm is always on there).
+    DigitsFlow,
 }
 
 impl Model {
@@ -26,6 +28,9 @@ impl Model {
             }
             Model::Diffusion => "Lower the learning rate and press Reset.",
             Model::DensityRatio => "Lower the learning rate and press Reset.",
+            Model::DigitsFlow => {
+                "Lower the learning rate (1e-3 is safe) or use fewer coupling layers, then press Reset."
+            }
         }
     }
 }
