@@ -398,6 +398,9 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
     let allowed_miss = usize::from(n >= long && plain_misses_only);
     let mut ok =
         present + free + allowed_miss >= n && present > free && (!p.negated || negated_hit);
+    // Every word of a ratio or square-root formula is there but in another order: `(1-D)/D`
+    // for `D/(1-D)`, `sqrt(beta) x + sqrt(1 - beta) eps` for the other way round.
+    let mut misordered = false;
     if ok && p.formula {
         // Each run of neighbouring maths tokens must appear, in order, in the answer.
         let mut j = 0;
@@ -414,6 +417,7 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
                         .any(|w| w.iter().zip(&run).all(|(t, r)| t == r));
                 if !found {
                     ok = false;
+                    misordered = run.iter().any(|w| w == "op/" || w == "sqrt");
                     break;
                 }
             }
@@ -427,6 +431,8 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
             .map(|&i| a.toks[i].raw.clone())
             .collect();
         Match::Found
+    } else if misordered && n >= 4 {
+        Match::Contradicted
     } else if loose == n && n >= 2 && !p.formula && good.iter().any(|g| g.is_empty()) {
         // Every word is there but some only with the other role or polarity.
         Match::Contradicted
@@ -807,7 +813,17 @@ mod tests {
 
         let ratio = card_with_points(&[("ratio equals D/(1-D)", &[])]);
         assert!(grade_answer(&ratio, "the ratio r = D(x)/(1 - D(x))").is_correct());
-        assert!(!grade_answer(&ratio, "the ratio r = (1-D)/D").is_correct());
+        let inverted = grade_answer(&ratio, "the ratio r = (1-D)/D");
+        assert_eq!(inverted.verdict, Verdict::Incorrect, "{inverted:?}");
+        assert_eq!(inverted.contradicted, vec![0]);
+        // Same for a swapped square root: the variance is beta, not 1 - beta.
+        let step = card_with_points(&[
+            ("sqrt(1 - beta) x + sqrt(beta) eps", &[]),
+            ("gaussian", &[]),
+        ]);
+        let swapped = grade_answer(&step, "gaussian: sqrt(beta) x + sqrt(1 - beta) eps");
+        assert_eq!(swapped.verdict, Verdict::Incorrect, "{swapped:?}");
+        assert!(grade_answer(&step, "gaussian, sqrt(1-beta) x + sqrt(beta) eps").is_correct());
 
         let sym = card_with_points(&[("not symmetric", &[]), ("forward fixed", &[])]);
         assert!(grade_answer(&sym, "forward is fixed, they are not symmetric").is_correct());

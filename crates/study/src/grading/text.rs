@@ -438,6 +438,8 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             }
             // The argument x of D(x), p(x), ... is dropped.
             (Some("discriminator" | "generator" | "p" | "q" | "r" | "f"), "x") => {}
+            // Parameters are notation: D_phi(x) is D(x), G_theta(z) is G(z).
+            (Some("discriminator" | "generator"), "phi" | "theta") => {}
             // x_0, x 0 -> x0; w1 -> wasserstein 1.
             (Some(l), d)
                 if l.len() == 1
