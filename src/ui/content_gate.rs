@@ -14,6 +14,17 @@ enum Load {
     Failed(String),
 }
 
+thread_local! {
+    /// The fetched bytes, kept (in the JS heap) for the lazily loaded pages, which decode their
+    /// own copy of the lessons: the two WASM modules share no memory.
+    static BYTES: std::cell::RefCell<Option<js_sys::Uint8Array>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The compiled content's bytes as fetched, once the gate has loaded them.
+pub fn content_bytes() -> Option<js_sys::Uint8Array> {
+    BYTES.with_borrow(Clone::clone)
+}
+
 async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let resp = JsFuture::from(window.fetch_with_str(url))
@@ -31,7 +42,9 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
     let buf = JsFuture::from(buf)
         .await
         .map_err(|_| "the response could not be read".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+    let bytes = js_sys::Uint8Array::new(&buf);
+    BYTES.with_borrow_mut(|b| *b = Some(bytes.clone()));
+    Ok(bytes.to_vec())
 }
 
 async fn load() -> Load {

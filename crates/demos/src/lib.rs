@@ -12,6 +12,7 @@ pub mod diffusion;
 pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
+pub mod pages;
 pub mod registry;
 pub mod shared;
 pub mod vae;

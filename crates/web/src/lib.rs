@@ -1,8 +1,11 @@
 //! Browser plumbing shared by the app's module and the lazily loaded demos module: the panic
-//! screen, the demos module's URL, and timers and tasks that end with the component that
-//! started them. No models, no plots: the first load depends on this crate.
+//! screen, the demos module's URL, timers and tasks that end with the component that started
+//! them, `fetch` for the class API and the keyboard-shortcut filter. No models, no plots: the
+//! first load depends on this crate.
 #![cfg(target_arch = "wasm32")]
 
+pub mod keys;
+pub mod net;
 pub mod panic;
 pub mod scoped;
 

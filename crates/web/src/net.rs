@@ -1,4 +1,5 @@
 //! `fetch` for the class API: JSON in, status and text out. Errors are sentences for the page.
+//! Shared by the app (the student's sync) and the lazily loaded pages (the teacher's pages).
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

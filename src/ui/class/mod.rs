@@ -2,11 +2,13 @@
 //! with a code and their study results reach the server as events (see `gentutor_study::events`).
 //! The server is the same origin that served the app (`crates/server`).
 //!
-//! - [`net`]: `fetch` for the JSON API;
+//! - [`net`]: `fetch` for the JSON API (in `gentutor_web`, shared with the lazily loaded pages);
 //! - [`sync`]: the membership, the outbox in localStorage and the sender with retry/backoff;
-//! - [`pages`]: `/class/new`, `/class/<teacher token>`, `/join/<code>`, `/resume/<token>`.
+//! - [`pages`]: `/join/<code>`, `/resume/<token>`, and the routes of `/class/new` and
+//!   `/class/<teacher token>`, whose pages live in the lazily loaded module
+//!   (`crates/demos/src/pages/class.rs`).
 
-pub mod net;
+pub use gentutor_web::net;
 pub mod pages;
 pub mod sync;
 

@@ -30,7 +30,9 @@ thread_local! {
     static LOADED: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
-async fn demos_module() -> Result<JsValue, String> {
+/// The lazily loaded module (imported once per page load; shared with
+/// [`super::lazy_page`]).
+pub(crate) async fn demos_module() -> Result<JsValue, String> {
     let url = gentutor_web::demos_module_url()?;
     let promise = MODULE.with_borrow_mut(|m| m.get_or_insert_with(|| import_module(&url)).clone());
     match JsFuture::from(promise).await {
@@ -41,7 +43,7 @@ async fn demos_module() -> Result<JsValue, String> {
         Err(e) => {
             MODULE.with_borrow_mut(|m| *m = None);
             Err(format!(
-                "the live demo could not be loaded ({}); check your connection and try again",
+                "it could not be downloaded ({}); check your connection and try again",
                 e.as_string()
                     .or_else(|| js_sys::Reflect::get(&e, &"message".into())
                         .ok()
@@ -52,7 +54,8 @@ async fn demos_module() -> Result<JsValue, String> {
     }
 }
 
-fn call(module: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
+/// Calls the module's exported function `name`.
+pub(crate) fn call(module: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, String> {
     let f: js_sys::Function = js_sys::Reflect::get(module, &name.into())
         .ok()
         .and_then(|f| f.dyn_into().ok())
@@ -64,7 +67,8 @@ fn call(module: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, Strin
     })
 }
 
-fn unmount(handle: u32) {
+/// Unmounts what `mount_demo` or `mount_page` mounted.
+pub(crate) fn unmount(handle: u32) {
     LOADED.with_borrow(|m| {
         if let Some(m) = m {
             let _ = call(m, "unmount_demo", &[JsValue::from(handle)]);

@@ -2,6 +2,7 @@
 
 pub mod embed;
 pub mod lazy_demo;
+pub mod lazy_page;
 pub mod quiz;
 
 use leptos::prelude::*;

@@ -8,15 +8,20 @@
 //! `SpeechRecognition.available()` / `install()`, `phrases`), so the Web Speech API is bound
 //! here with wasm-bindgen directly, looked up at run time (`SpeechRecognition` or the
 //! prefixed `webkitSpeechRecognition`), so a browser without it simply gets the text box.
+//!
+//! The page lives in the lazily loaded module (the first load stays within its budget). It
+//! reads the learner's progress from the app when a call starts and hands each outcome back
+//! through the [`AppBridge`]; the app records it in its progress store (FSRS review, class
+//! event), exactly as the other study modes' results.
 
-use super::store::{fresh_seed, ignore_shortcut, now_ms, use_progress};
-use crate::content::library;
-use crate::ui::widgets::Html;
+use super::library::library;
+use super::AppBridge;
 use gentutor_study::call::{
     Activity, Call, CallCard, CallOptions, Command, Effect, Input, Screen, Summary,
 };
 use gentutor_study::display;
-use gentutor_study::scheduler::Scheduler;
+use gentutor_study::progress::Progress;
+use gentutor_web::keys::ignore_shortcut;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -174,6 +179,24 @@ mod speech {
     }
 }
 
+/// Unix milliseconds now.
+fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// A seed for the call's RNG, from the clock and `Math.random` (two calls in the same
+/// millisecond differ).
+fn fresh_seed() -> u64 {
+    (js_sys::Date::now() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ ((js_sys::Math::random() * 2f64.powi(53)) as u64)
+}
+
+/// Pre-rendered HTML + MathML from the compiled content (trusted: our own content).
+#[component]
+fn Html(#[prop(into)] html: String, #[prop(optional, into)] class: String) -> impl IntoView {
+    view! { <div class=format!("md {class}") inner_html=html></div> }
+}
+
 /// How answers are heard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ear {
@@ -239,7 +262,8 @@ struct Ui {
     slow: RwSignal<f32>,
     listening_live: RwSignal<bool>,
     error: RwSignal<Option<String>>,
-    store: super::store::ProgressStore,
+    /// The app's progress store, across the module boundary.
+    app: StoredValue<AppBridge, LocalStorage>,
 }
 
 type Shared = Rc<RefCell<Engine>>;
@@ -303,15 +327,22 @@ fn perform(engine: &Shared, ui: Ui, effect: Effect, said: &mut Vec<String>) {
             ui.slow.try_set(r);
         }
         Effect::Record(outcome) => {
-            ui.store.update(|p| {
-                let s = Scheduler::new(p.settings.desired_retention);
-                outcome.record(p, &s);
-            });
-            // The class sees the call as its own mode, not only as a spaced review.
-            if let Some(ev) = outcome.event() {
-                crate::ui::class::sync::record_drafts(vec![ev]);
+            // The app saves it (FSRS review, and the class event of mode "call").
+            let saved = serde_json::to_string(&outcome)
+                .map_err(|e| e.to_string())
+                .and_then(|json| match ui.app.try_get_value() {
+                    Some(app) => app.record_call(&json),
+                    None => Ok(()),
+                });
+            match saved {
+                Ok(()) => {
+                    ui.recorded.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    ui.error
+                        .try_set(Some(format!("This result was not saved: {e}.")));
+                }
             }
-            ui.recorded.try_update(|n| *n += 1);
         }
         Effect::Show(screen) => match screen {
             Screen::Question {
@@ -561,8 +592,9 @@ pub fn CallMode(
     /// Ask only this lesson's cards.
     #[prop(default = None)]
     lesson: Option<String>,
+    /// The app's progress store.
+    app: AppBridge,
 ) -> impl IntoView {
-    let store = use_progress();
     let lib = library();
     let ui = Ui {
         activity: RwSignal::new(Activity::Idle),
@@ -580,7 +612,7 @@ pub fn CallMode(
         slow: RwSignal::new(1.0),
         listening_live: RwSignal::new(false),
         error: RwSignal::new(None),
-        store,
+        app: StoredValue::new_local(app),
     };
     let engine: Shared = Rc::new(RefCell::new(Engine {
         call: None,
@@ -697,8 +729,16 @@ pub fn CallMode(
                 lesson: lesson.clone(),
                 max_cards: 0,
             };
-            let made =
-                store.with_untracked(|p| Call::new(&deck, p, &options, now_ms(), fresh_seed()));
+            // The progress now: results of other tabs or modes since the page opened count.
+            let progress = ui
+                .app
+                .try_get_value()
+                .ok_or_else(|| "the page is closing".to_string())
+                .and_then(|app| app.progress_json())
+                .map(|json| Progress::load(Some(&json), now_ms()).progress);
+            let made = progress.and_then(|p| {
+                Call::new(&deck, &p, &options, now_ms(), fresh_seed()).map_err(|e| e.to_string())
+            });
             match made {
                 Ok(call) => {
                     ui.lines.set(Vec::new());
@@ -713,7 +753,7 @@ pub fn CallMode(
                     }
                     dispatch(&engine, ui, Input::Started);
                 }
-                Err(e) => ui.error.set(Some(e.to_string())),
+                Err(e) => ui.error.set(Some(e)),
             }
         }
     };
