@@ -75,6 +75,9 @@ pub struct Grade {
     /// For each index in `found`, the learner's own words that matched it.
     #[serde(default)]
     pub quotes: Vec<String>,
+    /// The wrong option of the card (a distractor's clause) that the answer states, if any.
+    #[serde(default)]
+    pub misconception: Option<String>,
 }
 
 impl Grade {
@@ -136,6 +139,9 @@ struct Phrase {
     governor: Vec<Option<usize>>,
     formula: bool,
     negated: bool,
+    /// Every word must be said (a misconception's clause: missing a word may be what makes
+    /// the answer right).
+    strict: bool,
 }
 
 fn compile(text: &str) -> Vec<Phrase> {
@@ -202,6 +208,7 @@ fn compile(text: &str) -> Vec<Phrase> {
                 governor,
                 formula,
                 negated,
+                strict: false,
             }
         })
         .collect()
@@ -395,7 +402,7 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
         c.is_some() || !(t.weak || role_group(&t.w).is_some() || (p.formula && is_maths(&t.w)))
     });
     let long = if p.formula { 6 } else { 5 };
-    let allowed_miss = usize::from(n >= long && plain_misses_only);
+    let allowed_miss = usize::from(n >= long && plain_misses_only && !p.strict);
     let mut ok =
         present + free + allowed_miss >= n && present > free && (!p.negated || negated_hit);
     // Every word of a ratio or square-root formula is there but in another order: `(1-D)/D`
@@ -446,11 +453,49 @@ struct Compiled {
     /// For each key point, every variant of every phrasing (the point first).
     points: Vec<Vec<Phrase>>,
     question: Vec<String>,
+    /// Clauses of the card's wrong options (distractors, false statement): the
+    /// misconceptions the author saw, with their text.
+    wrong: Vec<(String, Phrase)>,
+}
+
+/// Clauses of at least three content words of the card's distractors and false statement,
+/// except those the card's own answer or back also states (they are not what makes the
+/// option wrong).
+fn misconceptions(card: &Card) -> Vec<(String, Phrase)> {
+    let model = [Answer::new(&card.answer), Answer::new(&card.back)];
+    let mut out = Vec::new();
+    for text in card
+        .distractors
+        .iter()
+        .chain(std::iter::once(&card.false_statement))
+    {
+        for clause in text.split([';', ',', '.', ':']).flat_map(|c| {
+            c.split(" while ")
+                .flat_map(|c| c.split(" whereas "))
+                .flat_map(|c| c.split(" but "))
+        }) {
+            let Some(mut p) = compile(clause).into_iter().next() else {
+                continue;
+            };
+            p.strict = true;
+            if p.toks.iter().filter(|t| !t.weak).count() < 3 {
+                continue;
+            }
+            let said = model
+                .iter()
+                .any(|m| match_phrase(&p, m, &[], &mut Vec::new()) == Match::Found);
+            if !said {
+                out.push((clause.trim().to_string(), p));
+            }
+        }
+    }
+    out
 }
 
 impl Compiled {
     fn new(card: &Card) -> Compiled {
         Compiled {
+            wrong: misconceptions(card),
             points: card
                 .key_points
                 .iter()
@@ -544,6 +589,7 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
             contradicted: Vec::new(),
             core: Vec::new(),
             quotes: Vec::new(),
+            misconception: None,
         };
     }
     let (compiled, core) = compiled(card);
@@ -557,10 +603,18 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
     // A core point stated the wrong way round (roles swapped, negated) makes the answer wrong,
     // not half right, whatever else it gets right: a teacher marks "G maximises V" wrong.
     let core_contradicted = contradicted.iter().any(|i| core.contains(i));
+    // So is an answer that states one of the card's wrong options.
+    let misconception = compiled
+        .wrong
+        .iter()
+        .find(|(_, p)| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
+        .map(|(text, _)| text.clone());
     let verdict = if found_idx.is_empty() || core_contradicted {
         Verdict::Incorrect
     } else if credit + 1e-9 >= needed {
         Verdict::Correct
+    } else if misconception.is_some() {
+        Verdict::Incorrect
     } else {
         Verdict::Partial
     };
@@ -574,6 +628,7 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
         contradicted,
         core,
         quotes: found.into_iter().map(|(_, q)| q).collect(),
+        misconception,
     }
 }
 
@@ -759,6 +814,31 @@ mod tests {
         assert!(grade_answer(&card, "D takes k steps, then G takes one step").is_correct());
         let g = grade_answer(&card, "G takes k steps, then D takes one step");
         assert!(!g.is_correct(), "{g:?}");
+    }
+
+    #[test]
+    fn an_answer_stating_a_wrong_option_is_wrong_not_partial() {
+        let mut card = card_with_points(&[
+            ("k discriminator steps per generator step", &[]),
+            ("generator uses fresh noise", &[]),
+            ("discriminator sees real and fake minibatches", &[]),
+        ]);
+        card.distractors[0] =
+            "The discriminator is trained to convergence once, then frozen for good.".into();
+        let g = grade_answer(
+            &card,
+            "train the discriminator to convergence once; the generator uses fresh noise",
+        );
+        assert_eq!(g.found, vec![1], "{g:?}");
+        assert_eq!(g.verdict, Verdict::Incorrect, "{g:?}");
+        assert_eq!(
+            g.misconception.as_deref(),
+            Some("The discriminator is trained to convergence once")
+        );
+        // Without the wrong option it is half right.
+        let g = grade_answer(&card, "the generator uses fresh noise");
+        assert_eq!(g.verdict, Verdict::Partial, "{g:?}");
+        assert_eq!(g.misconception, None);
     }
 
     #[test]
