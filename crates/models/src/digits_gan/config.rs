@@ -51,6 +51,50 @@ impl Default for DigitsGanConfig {
     }
 }
 
+/// Named starting points for lesson blocks (`preset = "collapse"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// [`DigitsGanConfig::default`], the shipped checkpoint's settings.
+    Default,
+    /// The generator's learning rate 25 times the discriminator's: on seed 1, every sample is
+    /// the same digit after 1,000 steps from scratch (a test checks it).
+    Collapse,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 2] = [Preset::Default, Preset::Collapse];
+
+    /// Name in lesson blocks.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Default => "default",
+            Preset::Collapse => "collapse",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.name() == s)
+    }
+
+    /// The preset's settings.
+    pub fn config(self) -> DigitsGanConfig {
+        match self {
+            Preset::Default => DigitsGanConfig::default(),
+            Preset::Collapse => DigitsGanConfig {
+                lr_g: 5e-3,
+                lr_d: 2e-4,
+                ..DigitsGanConfig::default()
+            },
+        }
+    }
+
+    /// Whether the demo starts from the shipped checkpoint (else from scratch, so the learner
+    /// watches the preset's run unfold).
+    pub fn from_checkpoint(self) -> bool {
+        self == Preset::Default
+    }
+}
+
 impl DigitsGanConfig {
     /// A copy with every field forced into its range (NaN becomes the default).
     pub fn clamped(&self) -> DigitsGanConfig {

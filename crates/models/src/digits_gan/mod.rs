@@ -14,18 +14,21 @@
 //! - [`train`]: the demo's state machine and its saved bytes.
 //! - [`coverage`]: which digits the classifier finds among the samples.
 //! - [`checkpoint`]: the shipped weights and the recipe that trains them.
+//! - [`view`]: the plain struct the plots draw.
 
 pub mod checkpoint;
 pub mod config;
 pub mod coverage;
 pub mod model;
 pub mod train;
+pub mod view;
 
 pub use checkpoint::{GanWeights, SHIPPED_STEPS};
 pub use config::DigitsGanConfig;
 pub use coverage::Coverage;
 pub use model::Nets;
 pub use train::DigitsGan;
+pub use view::GanView;
 
 #[cfg(test)]
 mod tests;

@@ -312,3 +312,26 @@ impl DigitsGan {
         Ok(g)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divergence_is_an_error_that_stays_and_survives_the_bytes() {
+        let d = Digits::shipped().expect("digits");
+        let mut g = DigitsGan::new(&DigitsGanConfig::default(), &d).expect("data");
+        g.step(2).expect("trains");
+        g.nets.g.layers[0].w[[0, 0]] = f32::INFINITY;
+        let e = g.step(5).expect_err("an infinite weight is caught");
+        assert!(matches!(e, DigitsGanError::Diverged { step: 3, .. }), "{e}");
+        assert!(e.to_string().contains("Lower the learning rates"));
+        assert_eq!(g.step(1), Err(e.clone()), "stays stopped");
+        assert_eq!(g.steps(), 3);
+        let back = DigitsGan::from_bytes(&g.to_bytes(), &d).expect("reads");
+        assert_eq!(back.error(), Some(&e));
+        assert!(
+            DigitsGan::from_weights(&DigitsGanConfig::default(), g.nets.clone(), 3, &d).is_err()
+        );
+    }
+}
