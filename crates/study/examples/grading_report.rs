@@ -38,6 +38,24 @@ fn main() {
         let f = measure(&cards, set, verdict).expect("labelled cards are in the deck");
         row(name, &f);
     }
+    // Totals only (no answer is listed): label -> verdict counts.
+    for (name, set) in [("train", &train), ("test", &test), ("test2", &test2)] {
+        let mut m = [[0usize; 3]; 3];
+        let ix = |v: Verdict| match v {
+            Verdict::Correct => 0,
+            Verdict::Partial => 1,
+            Verdict::Incorrect => 2,
+        };
+        for item in set.iter() {
+            if let Some(c) = cards.iter().find(|c| c.id == item.card) {
+                m[ix(item.label)][ix(verdict(c, &item.answer))] += 1;
+            }
+        }
+        println!(
+            "{name:<6} label -> verdict (C/P/W): C {:?}  P {:?}  W {:?}",
+            m[0], m[1], m[2]
+        );
+    }
     let all: Vec<_> = train.iter().chain(test.iter()).cloned().collect();
     row("all", &measure(&cards, &all, verdict).expect("cards known"));
 

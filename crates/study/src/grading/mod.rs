@@ -137,6 +137,9 @@ struct Phrase {
     toks: Vec<Tok>,
     /// For each token, the index of the role word that governs it.
     governor: Vec<Option<usize>>,
+    /// For each token, whether its role word comes after it (look ahead in the answer's
+    /// clause first).
+    ahead: Vec<bool>,
     formula: bool,
     negated: bool,
     /// Every word must be said (a misconception's clause: missing a word may be what makes
@@ -187,8 +190,16 @@ fn compile(text: &str) -> Vec<Phrase> {
         .filter(|v| !v.is_empty())
         .map(|toks| {
             let mut governor = Vec::with_capacity(toks.len());
+            let mut ahead = Vec::with_capacity(toks.len());
             let mut last: Option<usize> = None;
+            // A role word that ends the phrasing is said of the words before it: "global
+            // structure destroyed late", "details lost early".
+            let final_role = (!formula && toks.len() >= 2)
+                .then(|| toks.len() - 1)
+                .filter(|&e| role_group(&toks[e].w).is_some())
+                .filter(|&e| toks[..e].iter().all(|t| role_group(&t.w).is_none()));
             for (j, t) in toks.iter().enumerate() {
+                ahead.push(false);
                 if role_group(&t.w).is_some() {
                     governor.push(None);
                     last = Some(j);
@@ -198,6 +209,9 @@ fn compile(text: &str) -> Vec<Phrase> {
                 {
                     // "k discriminator steps": the letter belongs to the role after it.
                     governor.push(Some(j + 1));
+                } else if let Some(e) = final_role {
+                    governor.push(Some(e));
+                    ahead[j] = true;
                 } else {
                     governor.push(last);
                 }
@@ -206,6 +220,7 @@ fn compile(text: &str) -> Vec<Phrase> {
             Phrase {
                 toks,
                 governor,
+                ahead,
                 formula,
                 negated,
                 strict: false,
@@ -290,6 +305,19 @@ impl Answer {
     }
 
     /// The role word of `group` that governs token `i`.
+    /// Like [`Answer::subject`], but the role word after token `i` in its clause comes first
+    /// ("the global structure goes late").
+    fn subject_ahead(&self, i: usize, group: usize) -> Option<&str> {
+        let j = self.at[i];
+        let clause = self.toks[j].clause;
+        self.toks[j + 1..self.real]
+            .iter()
+            .take_while(|t| t.clause == clause)
+            .find(|t| role_group(&t.w) == Some(group))
+            .map(|t| t.w.as_str())
+            .or_else(|| self.subject(i, group))
+    }
+
     fn subject(&self, i: usize, group: usize) -> Option<&str> {
         let i = self.at[i];
         let is_role = |t: &Tok| role_group(&t.w) == Some(group);
@@ -352,6 +380,9 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
                     !a.toks[i].negated
                 };
                 let role = match gov {
+                    Some((role, Some(group))) if p.ahead[j] => {
+                        a.subject_ahead(i, group) == Some(role.as_str())
+                    }
                     Some((role, Some(group))) => a.subject(i, group) == Some(role.as_str()),
                     _ => true,
                 };
@@ -839,6 +870,21 @@ mod tests {
         let g = grade_answer(&card, "the generator uses fresh noise");
         assert_eq!(g.verdict, Verdict::Partial, "{g:?}");
         assert_eq!(g.misconception, None);
+    }
+
+    #[test]
+    fn a_role_word_at_the_end_governs_the_words_before_it() {
+        let card = card_with_points(&[("global structure destroyed late", &[])]);
+        assert!(grade_answer(
+            &card,
+            "fine detail goes early, the global structure is destroyed late"
+        )
+        .is_correct());
+        let g = grade_answer(
+            &card,
+            "early timesteps destroy the global structure and late timesteps the fine details",
+        );
+        assert!(g.found.is_empty(), "{g:?}");
     }
 
     #[test]
