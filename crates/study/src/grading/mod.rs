@@ -111,6 +111,7 @@ const ROLE_GROUPS: &[&[&str]] = &[
     &["imagen", "dalle", "stable"],
     &["cgan", "cyclegan", "stylegan"],
     &["early", "late"],
+    &["lt", "ltm1", "l0"],
     // Comparisons: "a lower bound" is not "an upper bound", "increases" not "decreases".
     &["upper", "lower"],
     &["increase", "decrease"],
@@ -321,15 +322,18 @@ impl Answer {
     fn subject(&self, i: usize, group: usize) -> Option<&str> {
         let i = self.at[i];
         let is_role = |t: &Tok| role_group(&t.w) == Some(group);
-        if let Some(t) = self.toks[..i].iter().rev().find(|t| is_role(t)) {
+        let clause = self.toks[i].clause;
+        // Nearest before it in its clause, then after it in its clause ("reconstruction
+        // term L_0"), then before it in an earlier clause.
+        let before = self.toks[..i].iter().rev().find(|t| is_role(t));
+        if let Some(t) = before.filter(|t| t.clause == clause) {
             return Some(&t.w);
         }
-        let clause = self.toks[i].clause;
-        self.toks[i + 1..self.real]
+        let after = self.toks[i + 1..self.real]
             .iter()
             .take_while(|t| t.clause == clause)
-            .find(|t| is_role(t))
-            .map(|t| t.w.as_str())
+            .find(|t| is_role(t));
+        after.or(before).map(|t| t.w.as_str())
     }
 }
 
@@ -885,6 +889,32 @@ mod tests {
             "early timesteps destroy the global structure and late timesteps the fine details",
         );
         assert!(g.found.is_empty(), "{g:?}");
+    }
+
+    #[test]
+    fn named_terms_are_roles_said_before_or_after_in_their_clause() {
+        let card = card_with_points(&[
+            ("l0 is the reconstruction term", &[]),
+            ("lt is the prior term", &[]),
+            ("ltm1 kl", &[]),
+        ]);
+        let right = grade_answer(
+            &card,
+            "L_T: prior term; L_{t-1}: KL terms; L_0 the reconstruction term",
+        );
+        assert!(right.is_correct(), "{right:?}");
+        // The name may follow what is said of it, in the same clause.
+        let after = grade_answer(
+            &card,
+            "prior term L_T, KL terms L_(t-1), reconstruction term L_0",
+        );
+        assert!(after.is_correct(), "{after:?}");
+        let swapped = grade_answer(
+            &card,
+            "L_T is the reconstruction term and L_0 is the prior term",
+        );
+        assert_eq!(swapped.verdict, Verdict::Incorrect, "{swapped:?}");
+        assert_eq!(swapped.contradicted, vec![0, 1]);
     }
 
     #[test]

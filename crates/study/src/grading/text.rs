@@ -431,6 +431,12 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             }
             // A t or s subscript after a Greek letter (beta_t, alphabar_s) is dropped.
             (Some(g), "t" | "s") if is_greek(g) => {}
+            // The DDPM bound's terms are names: L_T (prior), L_0 (reconstruction) and
+            // L_{t-1} (the KLs), so "L_T is the reconstruction term" swaps two roles.
+            (Some("l"), "t") => {
+                words.pop();
+                words.push(Piece::Word("lt".into()));
+            }
             // b_t is how people type beta_t.
             (Some("b"), "t") => {
                 words.pop();
@@ -470,6 +476,15 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             (_, "minus") => words.push(Piece::Op(OP_MINUS)),
             (_, "plus") => words.push(Piece::Op(OP_PLUS)),
             _ => words.push(Piece::Word(w)),
+        }
+    }
+    // L_{t-1}: one name, not L_T minus one.
+    for i in (0..words.len().saturating_sub(2)).rev() {
+        if words[i] == Piece::Word("lt".into())
+            && words[i + 1] == Piece::Op(OP_MINUS)
+            && words[i + 2] == Piece::Word("1".into())
+        {
+            words.splice(i..i + 3, [Piece::Word("ltm1".into())]);
         }
     }
     // "over" between two maths tokens is a fraction bar.
