@@ -135,8 +135,6 @@ const IGNORED: &[&str] = &[
     "gets",
     "become",
     "becomes",
-    "mean",
-    "means",
     "only",
     "both",
     "still",
@@ -228,6 +226,9 @@ fn alias(w: &str) -> Option<&'static str> {
         }
         "monotone" | "monotonic" | "monotonically" | "increasing" => "monotonic",
         "normal" => "gaussian",
+        // "Centred at" states a mean; "average" is one.
+        "centred" | "centered" | "centre" | "center" | "average" | "averages" => "mean",
+        "means" => "mean",
         "attn" => "attention",
         "sampler" | "simulator" => "sampler",
         _ => return None,
@@ -727,6 +728,16 @@ mod tests {
             ("samples", "sampled"),
             ("analysed", "analyze"),
             ("net", "networks"),
+            // The bag of concept aliases.
+            ("tricks", "fools"),
+            ("blurrier", "blurry"),
+            ("sharper", "sharp"),
+            ("trained", "learned"),
+            ("centred", "mean"),
+            ("signal-to-noise ratio", "SNR"),
+            ("earth mover's distance", "Wasserstein distance"),
+            ("U-Net", "unet"),
+            ("L_{t-1}", "L_(t-1)"),
         ] {
             assert_eq!(words(a), words(b), "{a} vs {b}");
         }
