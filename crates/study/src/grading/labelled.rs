@@ -1,9 +1,10 @@
 //! Labelled typed answers and the figures that compare the grader with a teacher's labels.
 //!
-//! The data lives in `crates/study/data/grading/{train,test}.txt`: one answer a line,
+//! The data lives in `crates/study/data/grading/{train,test,test2}.txt`: one answer a line,
 //! `<card id> <label> <answer>`, labels `C` (correct), `P` (partial), `W` (wrong); `#` starts a
-//! comment line. The grader's rules were tuned on `train.txt` only; `test.txt` is held out, and
-//! the crate's tests pin the figures reached on it.
+//! comment line. The grader's rules were tuned on `train.txt` only; `test.txt` and `test2.txt`
+//! (written and labelled before the grader saw them) are held out, and the crate's tests pin
+//! the figures reached on both.
 
 use super::Verdict;
 use gentutor_content::cards::Card;

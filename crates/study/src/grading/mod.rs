@@ -4,27 +4,32 @@
 //! Answer, key points and synonyms go through the same normalisation ([`text`]: word forms,
 //! UK/US spellings, the maths aliases people type or say, clauses and the reach of negations).
 //! A key point is found when one of its phrasings (the point or a synonym) is:
-//! - every content word of the phrasing occurs in the answer (phrasings of four or more words
-//!   may miss one); single letters count only inside formulas;
+//! - every content word of the phrasing occurs in the answer (phrasings of five or more words
+//!   may miss one plain word); single letters count only inside formulas;
 //! - a phrasing without a negation needs its words outside any negation's reach, and a negated
 //!   phrasing ("not symmetric") needs a negated occurrence: "they are symmetric" contradicts it;
 //! - roles: in "discriminator maximises V" the words after a role word (discriminator /
 //!   generator, forward / reverse, encoder / decoder, VAE / GAN / flow, hinge / Brier, labeled /
-//!   unlabeled / generated, ...) must be said of that role in the answer: the nearest role word
-//!   before them (or, if none, after them in the same clause) must be the same one, so "the
-//!   generator maximises V" contradicts it;
+//!   unlabeled / generated, L_T / L_{t-1} / L_0, ...) must be said of that role in the answer:
+//!   the role word nearest them in their clause (before, else after), else the nearest one in
+//!   an earlier clause, must be the same one, so "the generator maximises V" contradicts it. A
+//!   role word that ends a phrasing ("global structure destroyed late") governs the words
+//!   before it and is looked for after them first;
 //! - formulas (phrasings with `/ ( ) = ^ + _`): neighbouring maths tokens must be neighbours in
-//!   the answer too, so `r = (1-D)/D` does not match `D/(1-D)`;
+//!   the answer too, so `r = (1-D)/D` does not match `D/(1-D)`; a ratio or square root with
+//!   every term present in another order contradicts the point;
 //! - a word of the question counts as said (short answers lean on the question's wording:
 //!   "a) right class b) not fake c) fake" after "(a) labeled real data, (b) ...").
 //!
 //! Which key points an answer needs: the card's one-line `answer` is the author's model
-//! answer, so the key points found in it are the card's core points (all points if it has
-//! none). The verdict is `Correct` when the found core points, plus half a point for each other
-//! point found, reach [`PASS_FRACTION`] of the core points and nothing is contradicted;
-//! `Incorrect` when nothing is found or a core point is contradicted (a role swap, an
-//! inverted relation: wrong, not half right); `Partial` otherwise. The learner may override a verdict ("I was right"): see
-//! [`Grade::overridden_correct`].
+//! answer, so the key points found in it are the card's core (essential) points (all points if
+//! it has none); the others are optional. The verdict is `Correct` when the found core points,
+//! plus half a point for each optional point found, reach [`PASS_FRACTION`] of the core points
+//! and no core point is contradicted; `Incorrect` when nothing is found, a core point is
+//! contradicted (a role swap, an inverted relation: wrong, not half right), or a half-right
+//! answer states word for word a clause of one of the card's wrong options (its distractors
+//! and false statement, see [`Grade::misconception`]); `Partial` otherwise. The learner may
+//! override a verdict ("I was right"): see [`Grade::overridden_correct`].
 
 use gentutor_content::cards::Card;
 use serde::{Deserialize, Serialize};
