@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use gentutor_study::events::{self, LearnerSummary, StudyEvent, MAX_BATCH};
+use gentutor_study::insights;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,6 +29,10 @@ pub const JOIN_MAX_FAILURES: i64 = 10;
 pub const JOIN_WINDOW_MS: i64 = 60_000;
 /// Longest display name or class name (characters).
 pub const MAX_NAME_CHARS: usize = 60;
+/// Cards listed with their most confused answers, and (learner, card) pairs listed where
+/// self-ratings disagree with the grader, on the teacher's page.
+pub const MAX_CONFUSED_CARDS: usize = 15;
+pub const MAX_DISAGREEMENTS: usize = 50;
 
 /// What every handler gets.
 #[derive(Clone)]
@@ -375,6 +380,17 @@ async fn class_table(
     let (rows, all) = table_rows(&st.db, &class, now).await?;
     let mut hardest = events::hardest_cards(&all, 2);
     hardest.truncate(10);
+    // Beyond the table, for this class's teacher only (responses are aggregated per card,
+    // without names).
+    let ids: Vec<&str> = rows.iter().map(|r| r.learner_id.as_str()).collect();
+    let grid = insights::recall_grid(&all, &ids, CARD_IDS, now);
+    let disagreements: Vec<insights::RatingCheck> = insights::rating_disagreements(&all)
+        .into_iter()
+        .filter(|c| c.disagreements() > 0)
+        .take(MAX_DISAGREEMENTS)
+        .collect();
+    let mut confusions = insights::confusions(&all, insights::CONFUSIONS_PER_CARD);
+    confusions.truncate(MAX_CONFUSED_CARDS);
     Ok(Json(json!({
         "class_id": class.id,
         "name": class.name,
@@ -385,6 +401,9 @@ async fn class_table(
         "card_count": CARD_IDS.len(),
         "rows": rows,
         "hardest": hardest,
+        "grid": grid,
+        "disagreements": disagreements,
+        "confusions": confusions,
     })))
 }
 

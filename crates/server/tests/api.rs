@@ -6,6 +6,10 @@
 mod common;
 use common::*;
 use gentutor_server::tokens;
+use gentutor_study::events::{EventBody, EventDraft, Mode, StudyEvent};
+use gentutor_study::learn::LearnStage;
+use gentutor_study::questions::QuestionKind;
+use gentutor_study::scheduler::Rating;
 use serde_json::json;
 
 fn now() -> i64 {
@@ -436,8 +440,206 @@ async fn batches_are_idempotent_and_the_table_is_computed(backend: &str) {
     assert_eq!(lines.len(), 4);
 }
 
+/// A study event of any kind by `learner`.
+fn event(
+    learner: &str,
+    id: &str,
+    card: u32,
+    at_ms: i64,
+    mode: Mode,
+    body: EventBody,
+) -> StudyEvent {
+    EventDraft {
+        at_ms,
+        card,
+        mode,
+        body,
+    }
+    .into_event(id.to_string(), learner, "abc123")
+}
+
+/// A wrong Test answer with its response.
+fn wrong(
+    learner: &str,
+    id: &str,
+    card: u32,
+    at_ms: i64,
+    q: QuestionKind,
+    resp: &str,
+) -> StudyEvent {
+    event(
+        learner,
+        id,
+        card,
+        at_ms,
+        Mode::Test,
+        EventBody::Answer {
+            question: q,
+            score: 0.0,
+            correct: false,
+            overridden: false,
+            response: Some(resp.to_string()),
+            rating: None,
+            state_after: None,
+        },
+    )
+}
+
+async fn responses_reach_only_their_classs_teacher(backend: &str) {
+    let addr = spawn(open(backend).await).await;
+    let (teacher_a, code_a) = create_class(&addr, "Class A").await;
+    let (teacher_b, code_b) = create_class(&addr, "Class B").await;
+    let (ada, ada_t) = join(&addr, &code_a, "Ada").await;
+    let (bob, bob_t) = join(&addr, &code_a, "Bob").await;
+    let (cy, cy_t) = join(&addr, &code_b, "Cy").await;
+    let t = now() - 3_600_000;
+    let mc = QuestionKind::MultipleChoice;
+    let typed = QuestionKind::Typed;
+    let r = post_events(
+        &addr,
+        &ada_t,
+        &[
+            wrong(&ada, "a1", 1, t, typed, "ADA-SECRET-ANSWER"),
+            wrong(&ada, "a2", 2, t, mc, "d2"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Bob: the same wrong option, and an Easy self-rating an hour before a wrong answer.
+    let review = event(
+        &bob,
+        "b0",
+        3,
+        t - 3_600_000,
+        Mode::Spaced,
+        EventBody::Review {
+            rating: Rating::Easy,
+            state_after: None,
+        },
+    );
+    let r = post_events(
+        &addr,
+        &bob_t,
+        &[
+            wrong(&bob, "b1", 2, t, mc, "d2"),
+            review,
+            wrong(&bob, "b2", 3, t, typed, "bob thinks so"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post_events(
+        &addr,
+        &cy_t,
+        &[wrong(&cy, "c1", 1, t, typed, "CY-SECRET-ANSWER")],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // Class A's teacher: the confusions, the grid and the disagreement, nothing of class B.
+    let r = call(&addr, "GET", "/api/class", Some(&teacher_a), None).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("ADA-SECRET-ANSWER") && !r.body.contains("CY-SECRET-ANSWER"));
+    let j = r.json();
+    let card2 = j["confusions"]
+        .as_array()
+        .expect("confusions")
+        .iter()
+        .find(|c| c["card"] == 2)
+        .expect("card 2 is confused");
+    assert_eq!(card2["top"][0]["response"], "d2");
+    assert_eq!(
+        (
+            card2["top"][0]["count"].as_u64(),
+            card2["top"][0]["learners"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(j["grid"]["cards"], json!([1, 2, 3]));
+    assert_eq!(j["grid"]["rows"][0]["learner"], ada.as_str());
+    assert_eq!(j["grid"]["rows"][1]["learner"], bob.as_str());
+    let d = &j["disagreements"][0];
+    assert_eq!(
+        (d["learner"].as_str(), d["card"].as_u64()),
+        (Some(bob.as_str()), Some(3))
+    );
+    assert_eq!(d["overconfident"], 1);
+    assert_eq!(d["latest"]["disagreement"], "overconfident");
+    assert_eq!(j["disagreements"].as_array().map(Vec::len), Some(1));
+    // Class B's teacher sees only Cy's.
+    let r = call(&addr, "GET", "/api/class", Some(&teacher_b), None).await;
+    assert!(r.body.contains("CY-SECRET-ANSWER") && !r.body.contains("ADA-SECRET-ANSWER"));
+    assert!(!r.body.contains("d2"), "{}", r.body);
+    // No student sees another's answer: not by their own endpoints, not by the teacher's.
+    for (tok, own, other) in [
+        (&bob_t, "bob thinks so", "ADA-SECRET-ANSWER"),
+        (&ada_t, "ADA-SECRET-ANSWER", "bob thinks so"),
+        (&cy_t, "CY-SECRET-ANSWER", "ADA-SECRET-ANSWER"),
+    ] {
+        let r = call(&addr, "GET", "/api/me/events", Some(tok), None).await;
+        assert!(
+            r.body.contains(own) && !r.body.contains(other),
+            "{}",
+            r.body
+        );
+        for path in ["/api/me", "/api/class", "/api/class/export.csv"] {
+            let r = call(&addr, "GET", path, Some(tok), None).await;
+            assert!(!r.body.contains(other), "{path}: {}", r.body);
+        }
+    }
+    for tok in [None, Some(tokens::new_token())] {
+        let r = call(&addr, "GET", "/api/class", tok.as_deref(), None).await;
+        assert_eq!(r.status, 401);
+        assert!(!r.body.contains("SECRET"));
+    }
+
+    // Responses are checked on the way in: too long, control characters, a rating outside a
+    // call; the whole batch is refused and nothing stored.
+    let expect400 = |r: &gentutor_server::client::Reply, words: &str| {
+        assert_eq!(r.status, 400, "{}", r.body);
+        let e = r.json()["error"].as_str().unwrap_or_default().to_string();
+        assert!(e.contains(words), "error {e:?} should mention {words:?}");
+    };
+    let long = "x".repeat(501);
+    let learn_long = event(
+        &ada,
+        "v2",
+        1,
+        t,
+        Mode::Learn,
+        EventBody::LearnAnswer {
+            round: 1,
+            stage_before: LearnStage::Typed,
+            stage_after: LearnStage::TrueFalse,
+            correct: false,
+            overridden: false,
+            response: Some(long.clone()),
+        },
+    );
+    let mut rated_test = wrong(&ada, "v4", 1, t, typed, "ok");
+    if let EventBody::Answer { rating, .. } = &mut rated_test.body {
+        *rating = Some(Rating::Good);
+    }
+    for (bad, words) in [
+        (wrong(&ada, "v1", 1, t, typed, &long), "longer than 500"),
+        (learn_long, "longer than 500"),
+        (wrong(&ada, "v3", 1, t, typed, "a\u{1b}[2Jb"), "control"),
+        (rated_test, "rating"),
+    ] {
+        let ok = wrong(&ada, "v0", 2, t, mc, "d1");
+        expect400(&post_events(&addr, &ada_t, &[ok, bad]).await, words);
+    }
+    let r = call(&addr, "GET", "/api/me", Some(&ada_t), None).await;
+    assert_eq!(
+        r.json()["events"],
+        2,
+        "nothing of a refused batch was stored"
+    );
+}
+
 on_both!(
     authorization_for_every_endpoint,
+    responses_reach_only_their_classs_teacher,
     bad_input_is_refused_and_nothing_stored,
     joining_locking_and_rate_limit,
     batches_are_idempotent_and_the_table_is_computed,

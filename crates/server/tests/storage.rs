@@ -197,6 +197,116 @@ async fn events_are_idempotent_and_round_trip(backend: &str) {
     );
 }
 
+/// Review's undo and a call's outcome, through the browser's path (progress changes ->
+/// `events_from_diff`) into storage and back: the undo is a stored event of its own, the
+/// stored copy stays append-only, and the figures computed from it match the browser.
+async fn undo_and_call_events_are_stored_and_respected(backend: &str) {
+    use gentutor_study::events::{events_from_diff, replay, summarize, StudyEvent};
+    use gentutor_study::session::ReviewSession;
+    let db = open(backend).await;
+    let (c, _) = db.create_class("U", T0).await.expect("create");
+    let (l, _) = db.add_learner(&c.id, "Ada", T0).await.expect("join");
+    let mut p = Progress::fresh();
+    let mut session = ReviewSession::new(&[1, 2]);
+    let mut sent: Vec<StudyEvent> = Vec::new();
+    let call = gentutor_study::call::Outcome {
+        card_id: 2,
+        how: gentutor_study::call::How::AfterHint,
+        rating: Some(Rating::Hard),
+        score: 0.5,
+        answers: vec!["noise is added".into()],
+        at_ms: T0 + 50,
+        next_due_ms: None,
+    };
+    type Step = Box<dyn Fn(&mut Progress, &mut ReviewSession)>;
+    let steps: Vec<(i64, Step)> = vec![
+        (
+            T0,
+            Box::new(|p, ss| {
+                ss.rate(p, 1, Rating::Good, &Scheduler::default(), T0);
+            }),
+        ),
+        (
+            T0 + 10,
+            Box::new(|p, ss| {
+                ss.rate(p, 1, Rating::Easy, &Scheduler::default(), T0 + 10);
+            }),
+        ),
+        (
+            T0 + 20,
+            Box::new(|p, ss| {
+                ss.undo(p);
+            }),
+        ),
+        (
+            T0 + 30,
+            Box::new(|p, ss| {
+                ss.rate(p, 1, Rating::Again, &Scheduler::default(), T0 + 30);
+            }),
+        ),
+        (
+            T0 + 50,
+            Box::new(move |p, _| {
+                call.record(p, &Scheduler::default());
+            }),
+        ),
+    ];
+    for (i, (t, f)) in steps.iter().enumerate() {
+        let before = p.clone();
+        f(&mut p, &mut session);
+        let evs: Vec<StudyEvent> = events_from_diff(&before, &p, *t)
+            .into_iter()
+            .enumerate()
+            .map(|(k, d)| d.into_event(format!("u{i}-{k}"), &l.id, "abc123"))
+            .collect();
+        assert_eq!(evs.len(), 1, "step {i}: one event each");
+        for e in &evs {
+            e.validate(|c| gentutor_server::CARD_IDS.contains(&c), T0 + 60)
+                .expect("valid");
+        }
+        db.insert_events(&l, &evs, *t).await.expect("insert");
+        sent.extend(evs);
+    }
+    // Sent twice (a retry): still five rows, the undo among them.
+    db.insert_events(&l, &sent, T0 + 99).await.expect("again");
+    let back = db.learner_events(&l.id).await.expect("read");
+    assert_eq!(back.len(), 5);
+    assert_eq!(back.iter().filter(|e| e.body.kind() == "undo").count(), 1);
+    let mut want = sent.clone();
+    want.sort_by(|a, b| (a.at_ms, &a.id).cmp(&(b.at_ms, &b.id)));
+    assert_eq!(
+        back, want,
+        "every field survives storage (rating and state of the call too)"
+    );
+    let ids: Vec<u32> = gentutor_server::CARD_IDS.to_vec();
+    let sum = summarize(&back, &ids, T0 + 100);
+    assert_eq!(
+        (sum.spaced.answers, sum.spaced.correct),
+        (2, 1),
+        "the undone Easy is not counted"
+    );
+    assert_eq!(
+        (sum.call.answers, sum.call.correct),
+        (1, 1),
+        "the call once, as a call"
+    );
+    assert_eq!(sum.spaced_cards, 1);
+    let server = replay(&back);
+    for card in [1, 2] {
+        assert_eq!(
+            server.cards[&card].review_log, p.cards[&card].review_log,
+            "card {card}"
+        );
+        assert_eq!(server.cards[&card].fsrs, p.cards[&card].fsrs, "card {card}");
+    }
+    let now = T0 + 5 * 86_400_000;
+    let browser = gentutor_study::events::deck_mastery(&p, &ids, now);
+    assert!(
+        (sum.mastery - gentutor_study::events::deck_mastery(&server, &ids, T0 + 100)).abs() < 1e-12
+    );
+    assert!((summarize(&back, &ids, now).mastery - browser).abs() < 1e-12);
+}
+
 async fn join_failures_are_counted_per_client(backend: &str) {
     let db = open(backend).await;
     let client = tokens::new_id("ip-");
@@ -241,6 +351,7 @@ on_both!(
     classes_and_tokens,
     learners_rename_remove,
     events_are_idempotent_and_round_trip,
+    undo_and_call_events_are_stored_and_respected,
     join_failures_are_counted_per_client,
     reopening_keeps_data_and_migrates_once,
 );

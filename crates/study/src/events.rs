@@ -500,7 +500,7 @@ pub fn events_from_diff(before: &Progress, after: &Progress, now_ms: i64) -> Vec
                             stage_after,
                             correct: e.correct && !e.overridden,
                             overridden: e.overridden,
-                            response: None,
+                            response: e.response.as_deref().and_then(clean_response),
                         },
                     });
                 }
@@ -530,7 +530,7 @@ pub fn events_from_diff(before: &Progress, after: &Progress, now_ms: i64) -> Vec
                             score: e.score,
                             correct: e.correct,
                             overridden: e.overridden,
-                            response: None,
+                            response: e.response.as_deref().and_then(clean_response),
                             rating: None,
                             state_after: None,
                         },
@@ -680,7 +680,7 @@ pub fn replay(events: &[StudyEvent]) -> Progress {
                 stage_after,
                 correct,
                 overridden,
-                ..
+                response,
             } => {
                 p.learn_round = p.learn_round.max(*round);
                 let c = p.card_mut(e.card);
@@ -691,6 +691,7 @@ pub fn replay(events: &[StudyEvent]) -> Progress {
                     last_correct_round_before: c.learn_last_correct_round,
                     correct: *correct || *overridden,
                     overridden: *overridden,
+                    response: response.clone(),
                 });
                 if *correct || *overridden {
                     c.learn_last_correct_round = Some(*round);
@@ -711,12 +712,16 @@ pub fn replay(events: &[StudyEvent]) -> Progress {
                 state_after,
             } => match e.mode {
                 Mode::Test => {
-                    p.record_test_result(e.card, *question, *score, *correct, *overridden, e.at_ms)
+                    p.record_test_result(e.card, *question, *score, *correct, *overridden, e.at_ms);
+                    if let Some(r) = p.card_mut(e.card).test_results.last_mut() {
+                        r.response = response.clone();
+                    }
                 }
                 Mode::Quiz => {
                     p.record_quiz_answer(e.card, *question, *correct, *overridden, e.at_ms);
                     if let Some(r) = p.card_mut(e.card).quiz_results.last_mut() {
                         r.score = *score;
+                        r.response = response.clone();
                     }
                 }
                 Mode::Call => {
@@ -1544,6 +1549,63 @@ mod tests {
             undo(T0 - 5, Mode::Test).validate(is_card, T0),
             Err(EventError::KindModeMismatch { .. })
         ));
+    }
+
+    #[test]
+    fn learn_and_test_responses_reach_the_events_and_survive_replay() {
+        use crate::learn::LearnSession;
+        use crate::questions::Question;
+        use crate::test_cards::{deck as cards, wrong_answer};
+        let cards = cards(4);
+        let ids: Vec<u32> = cards.iter().map(|c| c.id).collect();
+        let mut p = Progress::fresh();
+        let mut learn = LearnSession::new(&cards, &ids, 7).expect("session");
+        learn.start_round(&mut p);
+        let q = learn.next_question(&cards, &p).expect("a question");
+        let before = p.clone();
+        let fb = learn
+            .answer(&cards, &mut p, &wrong_answer(&q), T0)
+            .expect("answered");
+        assert!(!fb.checked.correct);
+        let d = events_from_diff(&before, &p, T0);
+        let learn_event = d
+            .iter()
+            .find(|e| e.mode == Mode::Learn)
+            .expect("a learn event");
+        let want = fb.checked.response.clone().expect("a response");
+        match (&q, &learn_event.body) {
+            (Question::MultipleChoice { .. }, EventBody::LearnAnswer { response, .. }) => {
+                assert!(want.starts_with('d'), "{want}");
+                assert_eq!(response.as_deref(), Some(want.as_str()));
+            }
+            other => panic!("{other:?}"),
+        }
+        // A Test with a typed answer.
+        let paper = crate::test_mode::build_test(
+            &cards,
+            &crate::test_mode::TestConfig {
+                count: 1,
+                kinds: vec![QuestionKind::Typed],
+                tags: vec![],
+            },
+            3,
+        )
+        .expect("paper");
+        let report = crate::test_mode::grade_test(
+            &cards,
+            &paper,
+            &[Some(crate::questions::Answer::Text("no idea\n".into()))],
+        );
+        let before = p.clone();
+        report.record_into(&mut p, T0 + 5);
+        let d = events_from_diff(&before, &p, T0 + 5);
+        assert!(matches!(
+            &d[0].body,
+            EventBody::Answer { response: Some(r), .. } if r == "no idea"
+        ));
+        let events = stamp(events_from_diff(&Progress::fresh(), &p, T0 + 6), 0);
+        let back = replay(&events);
+        assert_eq!(back, p, "responses survive the server's copy");
     }
 
     #[test]

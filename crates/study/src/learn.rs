@@ -232,6 +232,9 @@ impl LearnSession {
         let checked = check_answer(card, &q, answer);
         let stage_before = progress.learn_stage(id);
         let stage_after = progress.record_learn_answer(id, self.round, checked.correct, now_ms);
+        if let Some(last) = progress.card_mut(id).learn_log.last_mut() {
+            last.response = checked.response.clone();
+        }
         self.asked += 1;
         let (mut again_this_round, mut first_next_round) = (false, false);
         if checked.correct {

@@ -9,6 +9,7 @@ pub mod display;
 pub mod events;
 pub mod flashcards;
 pub mod grading;
+pub mod insights;
 pub mod learn;
 pub mod mastery;
 pub mod matching;

@@ -116,6 +116,8 @@ pub struct Checked {
     pub given: String,
     /// The right answer as text for a report.
     pub right_answer: String,
+    /// What the learner gave, as a class event records it ([`response_for`]).
+    pub response: Option<String>,
 }
 
 /// Builds a question of `kind` about `card`. `deck` supplies other cards' terms for a
@@ -207,6 +209,36 @@ fn shuffle_with_answer(items: Vec<String>, rng: &mut SplitMix64) -> (Vec<String>
 /// Checks `answer` to `question` (about `card`). A wrong answer type or an out-of-range
 /// index counts as wrong, never panics.
 pub fn check_answer(card: &Card, question: &Question, answer: &Answer) -> Checked {
+    let mut checked = check_only(card, question, answer);
+    checked.response = response_for(card, question, answer);
+    checked
+}
+
+/// The learner's response as a class event records it (the teacher sees the most frequent
+/// wrong ones per card): multiple choice, the option's id (`answer` for the right one, `d1`..
+/// for the card's distractors in card order); true/false, `true` or `false`; matching, the term
+/// picked; typed, the text (`events::clean_response`). `None` when nothing was given.
+pub fn response_for(card: &Card, question: &Question, answer: &Answer) -> Option<String> {
+    match (question, answer) {
+        (Question::MultipleChoice { options, .. }, Answer::Choice(i)) => {
+            let picked = options.get(*i)?;
+            if picked == card.mc_answer() {
+                Some("answer".into())
+            } else {
+                let d = card.distractors.iter().position(|d| d == picked)?;
+                Some(format!("d{}", d + 1))
+            }
+        }
+        (Question::Matching { terms, .. }, Answer::Choice(i)) => {
+            crate::events::clean_response(terms.get(*i)?)
+        }
+        (Question::TrueFalse { .. }, Answer::TrueFalse(b)) => Some(b.to_string()),
+        (Question::Typed { .. }, Answer::Text(t)) => crate::events::clean_response(t),
+        _ => None,
+    }
+}
+
+fn check_only(card: &Card, question: &Question, answer: &Answer) -> Checked {
     match question {
         Question::MultipleChoice {
             options, correct, ..
@@ -250,6 +282,7 @@ pub fn check_answer(card: &Card, question: &Question, answer: &Answer) -> Checke
                 given: text.to_string(),
                 right_answer: card.back.clone(),
                 grade: Some(grade),
+                response: None,
             }
         }
     }
@@ -262,6 +295,7 @@ fn choice(ok: bool, given: String, right_answer: String) -> Checked {
         grade: None,
         given,
         right_answer,
+        response: None,
     }
 }
 
@@ -269,6 +303,58 @@ fn choice(ok: bool, given: String, right_answer: String) -> Checked {
 mod tests {
     use super::*;
     use crate::test_cards::{card, deck};
+
+    #[test]
+    fn responses_name_the_option_picked_or_the_text_typed() {
+        let cards = deck(6);
+        let c = &cards[0];
+        let mut rng = SplitMix64::new(9);
+        let mc = build_question(c, QuestionKind::MultipleChoice, &cards, &mut rng);
+        let Question::MultipleChoice { options, .. } = &mc else {
+            panic!("{mc:?}");
+        };
+        for (i, o) in options.iter().enumerate() {
+            let want = if o == c.mc_answer() {
+                "answer".to_string()
+            } else {
+                let d = c
+                    .distractors
+                    .iter()
+                    .position(|d| d == o)
+                    .expect("a distractor");
+                format!("d{}", d + 1)
+            };
+            let got = check_answer(c, &mc, &Answer::Choice(i)).response;
+            assert_eq!(got.as_deref(), Some(want.as_str()), "option {i}: {o}");
+        }
+        assert_eq!(check_answer(c, &mc, &Answer::Choice(9)).response, None);
+        let tf = build_question(c, QuestionKind::TrueFalse, &cards, &mut rng);
+        assert_eq!(
+            check_answer(c, &tf, &Answer::TrueFalse(false))
+                .response
+                .as_deref(),
+            Some("false")
+        );
+        let m = build_question(c, QuestionKind::Matching, &cards, &mut rng);
+        let Question::Matching { terms, .. } = &m else {
+            panic!("{m:?}");
+        };
+        assert_eq!(
+            check_answer(c, &m, &Answer::Choice(1)).response.as_deref(),
+            Some(terms[1].as_str())
+        );
+        let typed = build_question(c, QuestionKind::Typed, &cards, &mut rng);
+        let long = format!("  the\tgenerator\u{0}\n{}", "x".repeat(900));
+        let r = check_answer(c, &typed, &Answer::Text(long))
+            .response
+            .expect("kept");
+        assert!(r.starts_with("the generator x"), "{r}");
+        assert_eq!(r.chars().count(), crate::events::MAX_RESPONSE_CHARS);
+        assert_eq!(
+            check_answer(c, &typed, &Answer::Text("  ".into())).response,
+            None
+        );
+    }
 
     #[test]
     fn number_keys_pick_the_options_shown_with_those_numbers() {

@@ -250,6 +250,10 @@ impl TestReport {
                 item.overridden,
                 now_ms,
             );
+            let card = progress.card_mut(item.question.card_id());
+            if let Some(last) = card.test_results.last_mut() {
+                last.response = item.checked.response.clone();
+            }
         }
     }
 }
