@@ -7,6 +7,7 @@ pub mod density_ratio;
 pub mod diffusion;
 pub mod digit_classifier;
 pub mod digits;
+pub mod digits_compare;
 pub mod digits_diffusion;
 pub mod digits_flow;
 pub mod digits_gan;

@@ -57,6 +57,20 @@ pub static RECIPES: &[Recipe] = &[
         steps: crate::digits_gan::SHIPPED_STEPS,
         train: crate::digits_gan::checkpoint::train_recipe,
     },
+    Recipe {
+        kind: "digits-flow",
+        about: "the digits flow demo's default settings (RealNVP, 6 couplings, hidden 64)",
+        seed: 1,
+        steps: crate::digits_flow::checkpoint::SHIPPED_STEPS,
+        train: crate::digits_flow::checkpoint::train_recipe,
+    },
+    Recipe {
+        kind: "digits-diffusion",
+        about: "the digits diffusion demo's default settings (MLP denoiser, T = 100, cosine)",
+        seed: 1,
+        steps: crate::digits_diffusion::checkpoint::SHIPPED_STEPS,
+        train: crate::digits_diffusion::checkpoint::train_recipe,
+    },
 ];
 
 /// The recipe of `kind`.

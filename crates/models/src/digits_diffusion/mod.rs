@@ -19,6 +19,7 @@
 //! the forward process), [`sampler`] (ancestral sampling as a resumable state machine, with
 //! snapshots of the same samples at several t), [`train`] (the demo's state machine).
 
+pub mod checkpoint;
 pub mod config;
 pub mod model;
 pub mod sampler;

@@ -227,3 +227,26 @@ fn golden_link() {
     assert!(DiffusionDigitsConfig::from_hash("dsched=quadratic").is_err());
     assert!(DiffusionDigitsConfig::from_hash("T=100").is_err());
 }
+
+#[test]
+fn the_shipped_checkpoint_loads_and_states_its_test_loss_truthfully() {
+    use crate::checkpoint::Checkpoint;
+    let bytes = include_bytes!("../../../../assets/checkpoints/digits-diffusion.gtck");
+    let (c, w) = Checkpoint::load::<checkpoint::DiffusionWeights>(bytes).expect("loads");
+    assert_eq!(
+        w.config,
+        DiffusionDigitsConfig::default(),
+        "the demo's defaults start from it"
+    );
+    let stated = c.metric("test_loss").expect("stated");
+    let m = DigitsDiffusion::from_weights(w, c.steps, Digits::shipped().expect("digits"))
+        .expect("fits");
+    assert!(
+        (m.test_loss(checkpoint::TEST_LOSS_SEED) - stated).abs() < 1e-9,
+        "{stated}"
+    );
+    assert!(
+        stated < 0.25,
+        "the shipped denoiser is trained: L_simple {stated}"
+    );
+}

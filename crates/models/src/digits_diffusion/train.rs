@@ -87,6 +87,24 @@ impl DigitsDiffusion {
         Self::from_state(state, data)
     }
 
+    /// A run that continues from a trained denoiser (a shipped checkpoint) as if it had taken
+    /// `steps` steps; the optimiser's moments start fresh. The settings are the checkpoint's.
+    pub fn from_weights(
+        w: super::checkpoint::DiffusionWeights,
+        steps: u64,
+        data: Digits,
+    ) -> Result<DigitsDiffusion, ModelError> {
+        let mut m = DigitsDiffusion::new(&w.config, data)?;
+        if w.denoiser.mlp.in_dim() != m.s.net.mlp.in_dim() || w.denoiser.steps != m.s.net.steps {
+            return Err(ModelError::BadState(
+                "the checkpoint does not fit its settings".into(),
+            ));
+        }
+        m.s.net = w.denoiser;
+        m.s.step = steps;
+        Ok(m)
+    }
+
     fn from_state(mut s: State, data: Digits) -> Result<DigitsDiffusion, ModelError> {
         let split = data.standard_split();
         if split.train.is_empty() {

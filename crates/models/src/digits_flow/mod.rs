@@ -42,6 +42,7 @@
 //! Submodules: [`net`] (the bijection, its inverse and backward pass), [`config`] (settings and
 //! link), [`train`] (the demo's state machine: training, test bits/dim, samples).
 
+pub mod checkpoint;
 pub mod config;
 pub mod net;
 #[cfg(test)]

@@ -257,3 +257,24 @@ fn golden_link() {
     assert!(FlowConfig::from_hash("k=1").is_err());
     assert_eq!(c.validate(), Ok(()));
 }
+
+#[test]
+fn the_shipped_checkpoint_loads_and_states_its_test_bits_truthfully() {
+    use crate::checkpoint::Checkpoint;
+    let bytes = include_bytes!("../../../../assets/checkpoints/digits-flow.gtck");
+    let (c, w) = Checkpoint::load::<checkpoint::FlowWeights>(bytes).expect("loads");
+    assert_eq!(
+        w.config,
+        FlowConfig::default(),
+        "the demo's defaults start from it"
+    );
+    let stated = c.metric("test_bits_per_dim").expect("stated");
+    let flow =
+        DigitsFlow::from_weights(w, c.steps, Digits::shipped().expect("digits")).expect("fits");
+    assert_eq!(flow.step_count(), c.steps);
+    assert!((flow.test_bits_per_dim() - stated).abs() < 1e-9, "{stated}");
+    assert!(
+        stated < 2.3,
+        "the shipped flow is trained: {stated} bits/dim"
+    );
+}

@@ -96,6 +96,26 @@ impl DigitsFlow {
         Ok(flow)
     }
 
+    /// A run that continues from trained weights (a shipped checkpoint) as if it had taken
+    /// `steps` steps; the optimiser's moments start fresh. The settings are the checkpoint's.
+    pub fn from_weights(
+        w: super::checkpoint::FlowWeights,
+        steps: u64,
+        data: Digits,
+    ) -> Result<DigitsFlow, ModelError> {
+        let mut f = DigitsFlow::new(&w.config, data)?;
+        if w.net.couplings.len() != f.s.net.couplings.len() {
+            return Err(ModelError::BadState(
+                "the checkpoint does not fit its settings".into(),
+            ));
+        }
+        f.s.net = w.net;
+        f.s.step = steps;
+        f.s.test_bpd = History::default();
+        f.record_test();
+        Ok(f)
+    }
+
     fn record_test(&mut self) {
         let t = self.test_bits_per_dim();
         self.s.last_test = t;
