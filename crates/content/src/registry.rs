@@ -107,6 +107,14 @@ pub static DEMOS: &[DemoSpec] = &[
         options: &[one_of("decoder", &["bernoulli", "gaussian"])],
     },
     DemoSpec {
+        name: "digits-gan",
+        title: "A GAN on handwritten digits, live",
+        options: &[
+            one_of("preset", &["default", "collapse"]),
+            one_of("start", &["checkpoint", "scratch"]),
+        ],
+    },
+    DemoSpec {
         name: "timestep-sampler",
         title: "Timestep sampling: i.i.d. vs low-discrepancy",
         options: &[],

@@ -7,8 +7,10 @@
 #![cfg(target_arch = "wasm32")]
 
 pub mod bench;
+pub mod checkpoints;
 pub mod density_ratio;
 pub mod diffusion;
+pub mod digits_gan;
 pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;

@@ -4,7 +4,7 @@
 //! model a Web Worker runs.
 
 use super::worker::{Remote, WorkerModel};
-use super::{density_ratio, diffusion, divergences, flow2d, gan1d, vae};
+use super::{density_ratio, diffusion, digits_gan, divergences, flow2d, gan1d, vae};
 use gentutor_content::DemoKind;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -78,6 +78,11 @@ pub static ENTRIES: &[Entry] = &[
         name: "vae",
         mount: |options, id| view! { <vae::VaeDemo options id /> }.into_any(),
         worker: None,
+    },
+    Entry {
+        name: "digits-gan",
+        mount: |options, id| view! { <digits_gan::DigitsGanDemo options id /> }.into_any(),
+        worker: worker::<digits_gan::GanLive>(),
     },
     Entry {
         name: "timestep-sampler",

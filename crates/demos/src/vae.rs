@@ -3,13 +3,16 @@
 //! mean apart from a sample of its noise. All logic is in `gentutor_models::vae`.
 //!
 //! The digits (74 KB) are fetched from this site the first time a VAE demo is shown and kept for
-//! the page's lifetime; they are in no WASM module and not in the first load.
+//! the page's lifetime; they are in no WASM module and not in the first load. So is the shipped
+//! checkpoint (`assets/checkpoints/vae.gtck`, 68 KB): the demo starts from it when the settings
+//! match its networks, so a trained latent plane shows at once; "Train from scratch" starts anew.
 
 use super::shared::page_is_dark;
 use super::shared::{
     draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, set_hash_state,
     slider_to_lr, Animator, Live,
 };
+use gentutor_models::checkpoint::models::VaeWeights;
 use gentutor_models::digits::{Digits, ASSET_PATH};
 use gentutor_models::vae::config::{DecoderKind, BETA, HIDDEN, SPEED};
 use gentutor_models::vae::{VaeConfig, VaeTrainer};
@@ -35,7 +38,7 @@ pub fn provide_digits(bytes: &[u8]) -> Result<(), String> {
 }
 
 /// Fetches and parses [`ASSET_PATH`] (same site). Errors are sentences for the page.
-async fn fetch_digits() -> Result<Digits, String> {
+pub(crate) async fn fetch_digits() -> Result<Digits, String> {
     if let Some(d) = DIGITS.with(|c| c.borrow().clone()) {
         return Ok(d);
     }
@@ -105,6 +108,8 @@ pub fn VaeDemo(
     let config = RwSignal::new(init);
     let lp = Animator::<VaeLive>::new(None, config.get_untracked().speed, notice);
     let data = StoredValue::new(None::<Digits>);
+    let shipped = StoredValue::new(None::<(u64, VaeWeights)>);
+    let from_ckpt = RwSignal::new(false);
     let loading = RwSignal::new(true);
     let sample_seed = RwSignal::new(1u64);
     let hash_id = StoredValue::new(id.clone());
@@ -113,15 +118,26 @@ pub fn VaeDemo(
     let recon_canvas = NodeRef::<Canvas>::new();
 
     let save_link = move |c: &VaeConfig| hash_id.with_value(|h| set_hash_state(h, &c.to_hash()));
-    let rebuild = move || {
+    // A new run: from the shipped checkpoint when its networks fit the settings (beta, the
+    // learning rate and the speed may differ) and `scratch` is false, else new networks.
+    let rebuild_from = move |scratch: bool| {
         let c = config.get_untracked().clamped();
         let Some(d) = data.get_value() else { return };
-        lp.replace(
-            VaeTrainer::new(&c, d)
-                .map(VaeLive)
-                .map_err(|e| e.to_string()),
-        );
+        let ckpt = (!scratch)
+            .then(|| shipped.get_value())
+            .flatten()
+            .filter(|(_, w)| {
+                let k = &w.config;
+                (k.hidden, k.depth, k.decoder, k.seed) == (c.hidden, c.depth, c.decoder, c.seed)
+            });
+        from_ckpt.set(ckpt.is_some());
+        let run = match ckpt {
+            Some((steps, w)) => VaeTrainer::from_weights(&c, d, w.vae, steps),
+            None => VaeTrainer::new(&c, d),
+        };
+        lp.replace(run.map(VaeLive).map_err(|e| e.to_string()));
     };
+    let rebuild = move || rebuild_from(false);
     let set_cfg = move |f: &dyn Fn(&mut VaeConfig)| {
         let mut c = config.get_untracked();
         f(&mut c);
@@ -133,6 +149,10 @@ pub fn VaeDemo(
 
     gentutor_web::scoped::spawn(async move {
         let result = fetch_digits().await;
+        // Without the checkpoint the demo still works, from scratch.
+        if let Ok((c, w)) = super::checkpoints::load::<VaeWeights>().await {
+            let _ = shipped.try_set_value(Some((c.steps, w)));
+        }
         let _ = loading.try_set(false);
         match result {
             Ok(d) => {
@@ -200,6 +220,7 @@ pub fn VaeDemo(
                 {move || match lp.read(|m| (m.0.steps(), m.0.test_terms(7))) {
                     Some((step, t)) => view! {
                         <span data-testid="vae-step-count">{format!("step {step}")}</span>
+                        {move || if from_ckpt.get() { " (from the shipped checkpoint)" } else { "" }}
                         " · held-out ELBO "<strong data-testid="vae-elbo">{format!("{:.2}", t.elbo())}</strong>
                         {format!(" nats per image (reconstruction {:.2}, KL {:.2})", t.recon, t.kl)}
                     }.into_any(),
@@ -223,6 +244,7 @@ pub fn VaeDemo(
                 <button data-testid="vae-play" data-demo-train="" on:click=move |_| lp.toggle()>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
                 <button class="secondary" data-testid="vae-step" on:click=move |_| { lp.running.set(false); lp.advance(1); }>"Step"</button>
                 <button class="secondary" data-testid="vae-reset" on:click=move |_| rebuild()>"Reset"</button>
+                <button class="secondary" data-testid="vae-scratch" on:click=move |_| { rebuild_from(true); lp.toggle(); }>"Train from scratch"</button>
                 <button class="secondary" data-testid="vae-resample" on:click=move |_| sample_seed.update(|s| *s += 1)>"New decoder sample"</button>
             </div>
             <div class="demo-controls">

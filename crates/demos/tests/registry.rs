@@ -73,3 +73,11 @@ fn vae_decoders_are_the_models_names() {
         .collect();
     assert_eq!(one_of("vae", "decoder"), names);
 }
+
+#[test]
+fn digits_gan_presets_are_the_models_names() {
+    use gentutor_models::digits_gan::config::Preset;
+    let names: Vec<&str> = Preset::ALL.into_iter().map(Preset::name).collect();
+    assert_eq!(one_of("digits-gan", "preset"), names);
+    assert_eq!(one_of("digits-gan", "start"), vec!["checkpoint", "scratch"]);
+}

@@ -2,6 +2,7 @@
 
 pub mod density_ratio;
 pub mod diffusion;
+pub mod digits_gan;
 pub mod digits_models;
 pub mod divergences;
 pub mod flow2d;
