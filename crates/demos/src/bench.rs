@@ -9,7 +9,7 @@
 //! - a Web Worker that imports this same demos module and trains while the main thread only draws.
 
 use super::diffusion::Reverse;
-use super::shared::{draw_on_canvas, Live};
+use super::shared::{draw_on_canvas, page_theme, Live};
 use super::worker::{spawn_module_worker, TrainingWorker};
 use gentutor_models::bench::{bench_steps, train_within_budget, FrameStats};
 use gentutor_models::diffusion::config::LossKind;
@@ -190,7 +190,7 @@ pub fn Bench() -> impl IntoView {
         let mut gan = Gan1d::from_preset(Preset::Default);
         let gan_frames = time_frames(|| {
             let _ = gan.step(GAN_STEPS_PER_FRAME);
-            let _ = draw_on_canvas(&c, |a| draw_gan1d(a, &gan.view()));
+            let _ = draw_on_canvas(&c, |a| draw_gan1d(a, &gan.view(), &page_theme()));
         })
         .await;
         add(
@@ -252,7 +252,7 @@ pub fn Bench() -> impl IntoView {
                 }
                 if let Some(g) = &shown {
                     seen += 1;
-                    let _ = draw_on_canvas(&c, |a| draw_gan1d(a, &g.view()));
+                    let _ = draw_on_canvas(&c, |a| draw_gan1d(a, &g.view(), &page_theme()));
                 }
             })
             .await;

@@ -2,8 +2,8 @@
 //! the ratio read off D(x) with the truth, for a proper scoring rule or the hinge loss, with
 //! equal or unequal class sizes.
 
-use super::shared::page_is_dark;
 use super::shared::{draw_on_canvas, event_number, event_string, hash_state, set_hash_state};
+use super::shared::{page_is_dark, track_page_look};
 use gentutor_models::density_ratio::{RatioClassifier, Scoring, Settings};
 use gentutor_plot::density_ratio::draw_density_ratio;
 use leptos::html::Canvas;
@@ -46,6 +46,7 @@ pub fn DensityRatioDemo(
         let Some(c) = canvas.get_untracked() else {
             return;
         };
+        track_page_look();
         let dark = page_is_dark();
         let drawn = model.try_with_value(|m| {
             let (e_raw, e_fix) = (m.log_ratio_error(false, 100), m.log_ratio_error(true, 100));

@@ -2,7 +2,10 @@
 //! power spectrum), reverse sampling with a denoiser trained live, and timestep sampling.
 //! All logic is in `core::models::diffusion`.
 
-use super::shared::{draw_on_canvas, event_number, event_string, Animator, Live};
+use super::shared::{
+    draw_on_canvas, draw_on_canvas_fit, event_number, event_string, page_theme, track_page_look,
+    Animator, Live,
+};
 use gentutor_models::diffusion::config::LossKind;
 use gentutor_models::diffusion::forward::{compare_forward, Stats2};
 use gentutor_models::diffusion::image::{GrayImage, ImageForward, NoiseWins};
@@ -13,9 +16,10 @@ use gentutor_models::diffusion::{
 };
 use gentutor_models::rng::Rng;
 use gentutor_plot::diffusion::{
-    draw_image, draw_loss, draw_point_clouds, draw_schedules, draw_spectra, draw_timestep_variance,
-    ScheduleView,
+    clouds_height, draw_image, draw_loss, draw_point_clouds, draw_schedules, draw_spectra,
+    draw_timestep_variance, image_spectra_height, reverse_height, schedules_height, ScheduleView,
 };
+use gentutor_plot::theme::split_pair;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use ndarray::Array2;
@@ -90,6 +94,8 @@ pub fn DiffusionForwardDemo(
         else {
             return;
         };
+        track_page_look();
+        let theme = page_theme();
         let s = match schedule() {
             Ok(s) => s,
             Err(e) => {
@@ -108,48 +114,58 @@ pub fn DiffusionForwardDemo(
                 stats_row("iterated q(x_t | x_(t-1))", &cmp.iterated_stats),
                 stats_row("theory", &cmp.theory),
             ]);
-            let r = draw_on_canvas(&c1, |area| {
-                let (l, r) = area.split_horizontally(area.dim_in_pixel().0 / 2);
+            let r = draw_on_canvas_fit(&c1, clouds_height, |area| {
+                let (l, r) = split_pair(area, 0.5);
                 draw_point_clouds(
                     &l,
                     x0.view(),
                     cmp.closed.view(),
-                    ("x_0", "x_t"),
+                    ("x₀", "xₜ"),
                     &format!("closed form, t = {t_now}"),
+                    &theme,
                 )?;
                 draw_point_clouds(
                     &r,
                     x0.view(),
                     cmp.iterated.view(),
-                    ("x_0", "x_t"),
+                    ("x₀", "xₜ"),
                     &format!("iterated {t_now} steps"),
+                    &theme,
                 )
             });
             problems.extend(r.err());
         });
-        let r = draw_on_canvas(&c2, |area| {
-            let (l, r) = area.split_horizontally(area.dim_in_pixel().0 / 2);
+        let r = draw_on_canvas_fit(&c2, schedules_height, |area| {
+            let (l, r) = split_pair(area, 0.5);
             draw_schedules(
                 &l,
                 &[(kind.get_untracked().name(), &s)],
                 t_now,
                 ScheduleView::AlphaBar,
+                &theme,
             )?;
             draw_schedules(
                 &r,
                 &[(kind.get_untracked().name(), &s)],
                 t_now,
                 ScheduleView::Snr,
+                &theme,
             )
         });
         problems.extend(r.err());
         image.with_value(|img| {
             let spectra = img.spectra(&s, t_now);
             crossover.set(spectra.noise_wins());
-            let r = draw_on_canvas(&c3, |area| {
-                let (l, r) = area.split_horizontally(area.dim_in_pixel().1);
-                draw_image(&l, &img.x_t(&s, t_now), img.image().size())?;
-                draw_spectra(&r, &spectra)
+            let r = draw_on_canvas_fit(&c3, image_spectra_height, |area| {
+                let (w, h) = area.dim_in_pixel();
+                // The image as a square beside the spectra, or above them on a phone.
+                let (l, r) = if gentutor_plot::theme::is_narrow(w) {
+                    area.split_vertically(200)
+                } else {
+                    area.split_horizontally(h)
+                };
+                draw_image(&l, &img.x_t(&s, t_now), img.image().size(), &theme)?;
+                draw_spectra(&r, &spectra, &theme)
             });
             problems.extend(r.err());
         });
@@ -191,10 +207,10 @@ pub fn DiffusionForwardDemo(
             <Show when=move || error.get().is_some()>
                 <p class="demo-error" role="alert" data-testid="fwd-error">{move || error.get().unwrap_or_default()}</p>
             </Show>
-            <canvas node_ref=clouds width="760" height="360" class="demo-canvas" data-testid="fwd-clouds"
-                aria-label="Data x_0 and noised x_t, closed form and iterated"></canvas>
+            <canvas node_ref=clouds width="760" height="380" class="demo-canvas" data-testid="fwd-clouds"
+                aria-label="Data x₀ and noised xₜ, closed form and iterated"></canvas>
             <ul class="demo-stats" data-testid="fwd-stats">{move || stats.get().into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
-            <canvas node_ref=curves width="760" height="280" class="demo-canvas" aria-label="alpha-bar and SNR against t"></canvas>
+            <canvas node_ref=curves width="760" height="300" class="demo-canvas" aria-label="ᾱₜ and SNR against t"></canvas>
             <canvas node_ref=image_canvas width="760" height="300" class="demo-canvas" aria-label="Noised image and power spectra of signal and noise"></canvas>
             <p class="demo-readout" data-testid="fwd-crossover">{move || match crossover.get() {
                 NoiseWins::Above(f) => format!("Noise power exceeds signal power above {f:.0} cycles per image (the image is 64 pixels wide, so 32 is the finest): the fine detail is gone first."),
@@ -273,14 +289,20 @@ impl Live for Reverse {
     }
 
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
-        draw_on_canvas(canvas, |area| {
-            let (l, r) = area.split_horizontally(area.dim_in_pixel().0 / 2);
-            draw_loss(&l, self.denoiser.loss_history().points())?;
+        let theme = page_theme();
+        draw_on_canvas_fit(canvas, reverse_height, |area| {
+            let (w, _) = area.dim_in_pixel();
+            let (l, r) = if gentutor_plot::theme::is_narrow(w) {
+                area.split_vertically(230)
+            } else {
+                area.split_horizontally(w / 2)
+            };
+            draw_loss(&l, self.denoiser.loss_history().points(), &theme)?;
             match &self.sampler {
                 Some(s) => {
                     let caption = match s.t() {
-                        Some(t) if !s.is_done() => format!("sampling: x_{t}"),
-                        _ => "samples x_0 (orange) vs data".to_string(),
+                        Some(t) if !s.is_done() => format!("sampling: x at t = {t}"),
+                        _ => "samples x₀ against the data".to_string(),
                     };
                     draw_point_clouds(
                         &r,
@@ -288,6 +310,7 @@ impl Live for Reverse {
                         s.current(),
                         ("data", "samples"),
                         &caption,
+                        &theme,
                     )
                 }
                 None => draw_point_clouds(
@@ -297,6 +320,7 @@ impl Live for Reverse {
                         .slice_axis(ndarray::Axis(0), ndarray::Slice::from(0..0)),
                     ("data", ""),
                     "training data",
+                    &theme,
                 ),
             }
         })
@@ -368,7 +392,7 @@ pub fn DiffusionReverseDemo(
                     <button on:click=move |_| lp.replace(build(loss.get_untracked()))>"Reset"</button>
                 </div>
             </Show>
-            <canvas node_ref=lp.canvas width="760" height="360" class="demo-canvas" aria-label="Training loss, and samples against the data"></canvas>
+            <canvas node_ref=lp.canvas width="760" height="380" class="demo-canvas" aria-label="Training loss, and samples against the data"></canvas>
             // Not a live region: it changes many times a second while training.
             <p class="demo-readout">{move || match readout() {
                 Some((steps, sampling, distance)) => {
@@ -401,6 +425,7 @@ pub fn TimestepSamplerDemo() -> impl IntoView {
     let f = |t: f64| (-6.0 * t).exp() * 3.0 + 0.2 + 0.1 * (12.0 * t).sin();
     Effect::new(move |_| {
         let Some(c) = canvas.get() else { return };
+        track_page_look();
         let results = timestep_variance_curve(f, &[2, 4, 8, 16, 32, 64, 128], 2000, 1);
         rows.set(
             results
@@ -408,7 +433,9 @@ pub fn TimestepSamplerDemo() -> impl IntoView {
                 .map(|r| (r.k, r.iid_var, r.ld_var, r.ratio))
                 .collect(),
         );
-        if let Err(e) = draw_on_canvas(&c, |area| draw_timestep_variance(area, &results)) {
+        if let Err(e) = draw_on_canvas(&c, |area| {
+            draw_timestep_variance(area, &results, &page_theme())
+        }) {
             error.set(Some(e));
         }
     });

@@ -4,6 +4,7 @@
 
 use super::shared::{
     draw_on_canvas, event_number, event_string, hash_state, page_is_dark, set_hash_state,
+    track_page_look,
 };
 use gentutor_models::divergences::{
     estimate, exact, gradients, Divergences, Settings, FAMILIES, THETA_MAX,
@@ -88,7 +89,10 @@ pub fn DivergencesDemo(
             curves: s.curves(CURVE_POINTS),
             samples_p: p,
             samples_q: q,
-            dark: page_is_dark(),
+            dark: {
+                track_page_look();
+                page_is_dark()
+            },
         };
         if let Err(e) = draw_on_canvas(&c, |area| draw_divergences(area, &view)) {
             error.set(Some(e));

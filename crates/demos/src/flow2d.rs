@@ -3,12 +3,14 @@
 //! All logic is in `core::models::flow2d`.
 
 use super::shared::{
-    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, lr_valuetext,
-    set_hash_state, slider_to_lr, Animator, Live,
+    draw_on_canvas, draw_on_canvas_fit, event_number, event_string, hash_state, lr_to_slider,
+    lr_valuetext, page_theme, set_hash_state, slider_to_lr, track_page_look, Animator, Live,
 };
 use gentutor_models::datasets2d::Dataset2d;
 use gentutor_models::flow2d::{self, Config, Flow2d};
-use gentutor_plot::flow2d::{draw_flow2d, draw_flow_warp, draw_pad, pad_to_data, Pad};
+use gentutor_plot::flow2d::{
+    canvas_height, draw_flow2d, draw_flow_warp, draw_pad, pad_to_data, Pad,
+};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -27,7 +29,9 @@ impl Live for Flow2d {
         self.step(n).map_err(|e| e.to_string())
     }
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
-        draw_on_canvas(canvas, |area| draw_flow2d(area, &self.view(GRID, GRID)))
+        draw_on_canvas_fit(canvas, canvas_height, |area| {
+            draw_flow2d(area, &self.view(GRID, GRID), &page_theme())
+        })
     }
 }
 
@@ -76,13 +80,14 @@ pub fn Flow2dDemo(
     // The keyboard cursor is drawn only while the pad has focus.
     let pad_focus = RwSignal::new(false);
     Effect::new(move |_| {
+        track_page_look();
         let focus = pad_focus.get();
         drawn.with(|d| {
             if let Some(c) = pad.get() {
                 let cursor = focus.then_some(d.cursor);
-                if let Err(e) =
-                    draw_on_canvas(&c, |area| draw_pad(area, &d.points, PAD_HALF, cursor))
-                {
+                if let Err(e) = draw_on_canvas(&c, |area| {
+                    draw_pad(area, &d.points, PAD_HALF, cursor, &page_theme())
+                }) {
                     lp.error.set(Some(e));
                 }
             }
@@ -116,7 +121,7 @@ pub fn Flow2dDemo(
                 let lines = m.warp_grid(WARP_LINES, k);
                 let bbox = m.config().dataset.bbox();
                 draw_on_canvas(&canvas, |area| {
-                    draw_flow_warp(area, pts.view(), &lines, bbox)
+                    draw_flow_warp(area, pts.view(), &lines, bbox, &page_theme())
                 })
             })
         });
@@ -131,10 +136,21 @@ pub fn Flow2dDemo(
         hash_id.with_value(|h| set_hash_state(h, &c.to_hash()));
         draw_warp();
     };
+    // The learning rate changes the running flow (raise it and watch the run diverge); data
+    // and network settings start a new one.
     let set_cfg = move |f: &dyn Fn(&mut Config)| {
-        let mut c = config.get_untracked();
+        let old = config.get_untracked();
+        let mut c = old.clone();
         f(&mut c);
-        rebuild(c);
+        let c = c.clamped();
+        if old.same_run(&c) {
+            config.set(c.clone());
+            let next = c.clone();
+            lp.modify(move |m| m.retune(&next).map_err(|e| e.to_string()));
+            hash_id.with_value(|h| set_hash_state(h, &c.to_hash()));
+        } else {
+            rebuild(c);
+        }
     };
     Effect::new(move |_| {
         if lp.canvas.get().is_some() {
@@ -145,6 +161,7 @@ pub fn Flow2dDemo(
     Effect::new(move |_| {
         lp.frame.get();
         stage.get();
+        track_page_look();
         if warp_canvas.get().is_some() {
             draw_warp();
         }
@@ -272,7 +289,7 @@ pub fn Flow2dDemo(
                     <button class="secondary" data-testid="flow-pad-clear" on:click=move |_| drawn.update(|d| d.points.clear())>"Clear"</button>
                 </div>
             </details>
-            <p class="demo-note">"Changing a setting restarts training; the page address holds the current settings."</p>
+            <p class="demo-note">"The learning rate changes the running flow; the data and network settings start a new run. The page address holds the current settings."</p>
         </figure>
     }
 }

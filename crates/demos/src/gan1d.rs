@@ -2,11 +2,11 @@
 //! generator's gradient, and reports mode coverage. All logic is in `core::models::gan1d`.
 
 use super::shared::{
-    draw_on_canvas, event_number, event_string, hash_state, lr_to_slider, lr_valuetext,
-    seed_from_state, set_hash_state, slider_to_lr, Animator, Live,
+    draw_on_canvas_fit, event_number, event_string, hash_state, lr_to_slider, lr_valuetext,
+    page_theme, seed_from_state, set_hash_state, slider_to_lr, Animator, Live,
 };
 use gentutor_models::gan1d::{self, Config, Gan1d, LossKind, Preset};
-use gentutor_plot::gan1d::draw_gan1d;
+use gentutor_plot::gan1d::{canvas_height, draw_gan1d};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -63,7 +63,9 @@ impl Live for Gan1d {
         self.step(n).map_err(|e| e.to_string())
     }
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
-        draw_on_canvas(canvas, |area| draw_gan1d(area, &self.view()))
+        draw_on_canvas_fit(canvas, canvas_height, |area| {
+            draw_gan1d(area, &self.view(), &page_theme())
+        })
     }
 }
 

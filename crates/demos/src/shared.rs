@@ -1,8 +1,11 @@
 //! Small pieces every demo uses: the URL-hash state, canvas drawing and log-scale sliders.
 
-use gentutor_plot::PlotError;
+use gentutor_plot::{PlotError, Theme};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
+};
 use plotters_canvas::CanvasBackend;
 
 /// The demo state in the URL hash, `#<demo-id>:<config>&seed=<n>`, if the hash is for `id`.
@@ -38,16 +41,253 @@ pub fn seed_from_state(state: &str) -> Option<u64> {
         .and_then(|s| s.parse().ok())
 }
 
-/// Draws onto `canvas` with a core plot function. Returns a message instead of panicking.
+/// Draws onto `canvas` with a core plot function, at the canvas's CSS width and the height that
+/// keeps the aspect of its `width`/`height` attributes (the design size), at devicePixelRatio
+/// (see [`draw_on_canvas_fit`]). Returns a message instead of panicking.
 pub fn draw_on_canvas(
     canvas: &web_sys::HtmlCanvasElement,
-    draw: impl FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<(), PlotError>,
+    draw: impl FnOnce(&DrawingArea<HiDpiCanvas, Shift>) -> Result<(), PlotError>,
 ) -> Result<(), String> {
-    let backend =
+    let (dw, dh) = design_size(canvas);
+    draw_on_canvas_fit(canvas, move |w| aspect_height(w, dw, dh), draw)
+}
+
+/// Draws onto `canvas` at its CSS width `w` and CSS height `height_for(w)`: the backing store
+/// is that size times devicePixelRatio and the drawing is scaled to it, so the plot code works
+/// in CSS px (fonts stay their size on a phone) and the result is crisp on a 2x screen.
+pub fn draw_on_canvas_fit(
+    canvas: &web_sys::HtmlCanvasElement,
+    height_for: impl FnOnce(u32) -> u32,
+    draw: impl FnOnce(&DrawingArea<HiDpiCanvas, Shift>) -> Result<(), PlotError>,
+) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let (dw, _) = design_size(canvas);
+    // Not laid out yet (e.g. inside a closed <details>): the design width.
+    let css_w = match canvas.client_width() {
+        w if w > 0 => w as u32,
+        _ => dw,
+    };
+    let css_h = height_for(css_w).max(1);
+    let dpr = device_pixel_ratio();
+    let (bw, bh) = backing_size(css_w, css_h, dpr);
+    // Setting a size clears the canvas even when unchanged; only set it when it differs.
+    if canvas.width() != bw {
+        canvas.set_width(bw);
+    }
+    if canvas.height() != bh {
+        canvas.set_height(bh);
+    }
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .ok_or("this browser has no 2D canvas")?;
+    ctx.set_transform(
+        f64::from(bw) / f64::from(css_w),
+        0.0,
+        0.0,
+        f64::from(bh) / f64::from(css_h),
+        0.0,
+        0.0,
+    )
+    .map_err(|_| "the canvas could not be scaled")?;
+    let inner =
         CanvasBackend::with_canvas_object(canvas.clone()).ok_or("this browser has no 2D canvas")?;
-    let area = backend.into_drawing_area();
+    let area = HiDpiCanvas {
+        inner,
+        size: (css_w, css_h),
+    }
+    .into_drawing_area();
     draw(&area).map_err(|e| e.to_string())?;
     area.present().map_err(|e| e.to_string())
+}
+
+/// The canvas's design size: its `width`/`height` attributes as the markup wrote them (kept in
+/// `data-design` once the backing store has been resized).
+fn design_size(canvas: &web_sys::HtmlCanvasElement) -> (u32, u32) {
+    let stored = canvas.get_attribute("data-design").and_then(|d| {
+        let (w, h) = d.split_once('x')?;
+        Some((w.parse().ok()?, h.parse().ok()?))
+    });
+    match stored {
+        Some(s) => s,
+        None => {
+            let (w, h) = (canvas.width().max(1), canvas.height().max(1));
+            let _ = canvas.set_attribute("data-design", &format!("{w}x{h}"));
+            (w, h)
+        }
+    }
+}
+
+/// The height that keeps the design aspect `dw:dh` at width `w`, but not below 260 px (or the
+/// design height, if smaller): a wide plot shrunk to a phone's width would be a thin strip.
+pub fn aspect_height(w: u32, dw: u32, dh: u32) -> u32 {
+    let h = (f64::from(w) * f64::from(dh) / f64::from(dw.max(1))).round() as u32;
+    h.max(dh.min(260)).max(1)
+}
+
+/// Backing-store size of a `css_w x css_h` canvas at device pixel ratio `dpr`.
+pub fn backing_size(css_w: u32, css_h: u32, dpr: f64) -> (u32, u32) {
+    let s = |v: u32| ((f64::from(v) * dpr).round() as u32).max(1);
+    (s(css_w), s(css_h))
+}
+
+/// The screen's device pixels per CSS px (1 to 4; 1 when unknown).
+pub fn device_pixel_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .map_or(1.0, |r| r.clamp(1.0, 4.0))
+}
+
+/// The plots' theme for the page as it is shown now (light or dark).
+pub fn page_theme() -> Theme {
+    Theme::new(page_is_dark())
+}
+
+/// A canvas drawn in CSS px: reports the CSS size to plotters while the context's transform
+/// maps it onto a backing store of CSS size x devicePixelRatio.
+pub struct HiDpiCanvas {
+    inner: CanvasBackend,
+    size: (u32, u32),
+}
+
+impl DrawingBackend for HiDpiCanvas {
+    type ErrorType = <CanvasBackend as DrawingBackend>::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.present()
+    }
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_pixel(point, color)
+    }
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.fill_polygon(vert, style)
+    }
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.draw_text(text, style, pos)
+    }
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
+        self.inner.estimate_text_size(text, style)
+    }
+}
+
+thread_local! {
+    /// Bumped when the page's look changes (dark mode switched, viewport width changed); plots
+    /// that track it redraw. Reference-counted, so no component owns (and disposes) it.
+    static LOOK: ArcRwSignal<u32> = {
+        let signal = ArcRwSignal::new(0);
+        watch_look(signal.clone());
+        signal
+    };
+}
+
+/// Call inside an Effect that draws a plot: the Effect re-runs when the page switches between
+/// light and dark or the viewport's width changes, so the plot re-themes and re-fits.
+pub fn track_page_look() {
+    LOOK.with(|s| s.track());
+}
+
+/// Installs the page-wide listeners behind [`track_page_look`], once per page: they live as
+/// long as the page and only bump the shared signal.
+fn watch_look(signal: ArcRwSignal<u32>) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let bump = {
+        let signal = signal.clone();
+        move || signal.update(|v| *v = v.wrapping_add(1))
+    };
+    let last_width = std::cell::Cell::new(window.inner_width().ok().and_then(|w| w.as_f64()));
+    let on_resize = {
+        let bump = bump.clone();
+        let window = window.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let w = window.inner_width().ok().and_then(|w| w.as_f64());
+            // Phones fire resize when the address bar hides: only a new width re-fits.
+            if w != last_width.get() {
+                last_width.set(w);
+                bump();
+            }
+        })
+    };
+    let _ = window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+    on_resize.forget();
+    let on_theme = {
+        let bump = bump.clone();
+        Closure::<dyn Fn()>::new(move || bump())
+    };
+    if let Ok(Some(mq)) = window.match_media("(prefers-color-scheme: dark)") {
+        let _ = mq.add_event_listener_with_callback("change", on_theme.as_ref().unchecked_ref());
+    }
+    if let Some(html) = window.document().and_then(|d| d.document_element()) {
+        if let Ok(observer) = web_sys::MutationObserver::new(on_theme.as_ref().unchecked_ref()) {
+            let init = web_sys::MutationObserverInit::new();
+            init.set_attributes(true);
+            init.set_attribute_filter(&js_sys::Array::of1(&"data-theme".into()));
+            let _ = observer.observe_with_options(&html, &init);
+        }
+    }
+    on_theme.forget();
 }
 
 /// Slider position for a learning rate: log10 scale.
@@ -131,7 +371,7 @@ impl<M: Live> Copy for Animator<M> {}
 
 impl<M: Live> Animator<M> {
     pub fn new(model: Option<M>, steps_per_frame: usize, error: Option<String>) -> Self {
-        Animator {
+        let a = Animator {
             model: StoredValue::new(model),
             running: RwSignal::new(false),
             in_worker: RwSignal::new(false),
@@ -142,7 +382,15 @@ impl<M: Live> Animator<M> {
             error: RwSignal::new(error),
             steps_per_frame: RwSignal::new(steps_per_frame),
             canvas: NodeRef::new(),
-        }
+        };
+        // Re-theme and re-fit the plot when the page switches light/dark or changes width.
+        Effect::new(move |prev: Option<()>| {
+            track_page_look();
+            if prev.is_some() {
+                a.redraw();
+            }
+        });
+        a
     }
 
     /// Replaces the model (after a reset or a settings change) and redraws.

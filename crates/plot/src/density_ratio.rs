@@ -2,17 +2,18 @@
 //! log-ratio against the classifier's estimate, with and without the prior correction.
 
 use crate::divergences::trim;
+use crate::theme::{Hue, Theme};
 use crate::PlotError;
 use gentutor_models::density_ratio::RatioClassifier;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Okabe-Ito colours: p* blue, q vermillion, D(x) and the estimate black/white, the raw
-/// estimate orange (dashed in meaning: the legend says "uncorrected").
-const P_COLOR: RGBColor = RGBColor(0, 114, 178);
-const Q_COLOR: RGBColor = RGBColor(213, 94, 0);
-const RAW_COLOR: RGBColor = RGBColor(230, 159, 0);
-const TRUE_COLOR: RGBColor = RGBColor(0, 158, 115);
+/// The theme's hues: p* blue, q vermillion, D(x) and the estimate in ink, the raw estimate
+/// orange (the legend says "uncorrected"), the truth green.
+const P_HUE: Hue = Hue::Blue;
+const Q_HUE: Hue = Hue::Vermillion;
+const RAW_HUE: Hue = Hue::Orange;
+const TRUE_HUE: Hue = Hue::Green;
 
 fn normal_pdf(x: f64, mu: f64, sd: f64) -> f64 {
     let z = (x - mu) / sd;
@@ -26,12 +27,19 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
     model: &RatioClassifier,
     dark: bool,
 ) -> Result<(), PlotError> {
-    let (bg, fg) = crate::page_colors(dark);
+    let theme = Theme::new(dark);
+    let (bg, fg) = (theme.bg, theme.fg);
     area.fill(&bg)?;
     let (w, h) = area.dim_in_pixel();
-    let narrow = w < 560;
+    let narrow = crate::theme::is_narrow(w);
     let label_px = if narrow { 12 } else { 13 };
-    let font = |px: u32| ("sans-serif", px).into_font().color(&fg);
+    let font = |px: u32| theme.text(px);
+    let (p_color, q_color, raw_color, true_color) = (
+        theme.color(P_HUE),
+        theme.color(Q_HUE),
+        theme.color(RAW_HUE),
+        theme.color(TRUE_HUE),
+    );
     let (left, right) = if narrow {
         area.split_vertically(h / 2)
     } else {
@@ -53,8 +61,8 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
         .build_cartesian_2d(x_lo..x_hi, 0.0..dens_top)?;
     chart
         .configure_mesh()
-        .light_line_style(fg.mix(0.08))
-        .bold_line_style(fg.mix(0.15))
+        .light_line_style(theme.grid)
+        .bold_line_style(theme.frame.mix(0.6))
         .axis_style(fg)
         .label_style(font(label_px - 1))
         .x_labels(6)
@@ -64,8 +72,8 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
         .draw()?;
     let line = |c: RGBColor| ShapeStyle::from(&c).stroke_width(2);
     for (mu, sd, c, name) in [
-        (s.mu_p, s.sd_p, P_COLOR, "p*"),
-        (s.mu_q, s.sd_q, Q_COLOR, "q"),
+        (s.mu_p, s.sd_p, p_color, "p*"),
+        (s.mu_q, s.sd_q, q_color, "q"),
     ] {
         chart
             .draw_series(LineSeries::new(
@@ -86,7 +94,7 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
         .background_style(bg.mix(0.85))
-        .border_style(fg.mix(0.4))
+        .border_style(theme.frame)
         .label_font(font(label_px - 1))
         .draw()?;
 
@@ -106,8 +114,8 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
         .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
     chart
         .configure_mesh()
-        .light_line_style(fg.mix(0.08))
-        .bold_line_style(fg.mix(0.15))
+        .light_line_style(theme.grid)
+        .bold_line_style(theme.frame.mix(0.6))
         .axis_style(fg)
         .label_style(font(label_px - 1))
         .x_labels(6)
@@ -119,17 +127,17 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(
             truth.iter().map(|&(x, y)| (x, clip(y))),
-            line(TRUE_COLOR),
+            line(true_color),
         ))?
         .label("true log p*/q")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], line(TRUE_COLOR)));
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], line(true_color)));
     chart
         .draw_series(LineSeries::new(
             grid.iter().map(|&x| (x, clip(model.ratio(x, false).ln()))),
-            line(RAW_COLOR),
+            line(raw_color),
         ))?
         .label("log D/(1-D), uncorrected")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], line(RAW_COLOR)));
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], line(raw_color)));
     chart
         .draw_series(LineSeries::new(
             grid.iter().map(|&x| (x, clip(model.ratio(x, true).ln()))),
@@ -141,7 +149,7 @@ pub fn draw_density_ratio<DB: DrawingBackend>(
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
         .background_style(bg.mix(0.85))
-        .border_style(fg.mix(0.4))
+        .border_style(theme.frame)
         .label_font(font(label_px - 1))
         .draw()?;
     Ok(())
@@ -167,6 +175,7 @@ mod tests {
                 assert!(svg.contains(label), "{label} missing at {size:?}");
             }
             assert_eq!(svg.contains("#181A1F"), dark);
+            crate::theme::svg_checks::assert_readable(&svg);
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Plots of the diffusion demos: point clouds, schedules (log scale), the noisy image, its
 //! signal vs noise power spectra (log-log), the training loss and the timestep-sampling variance.
 
+use crate::flow2d::equal_aspect;
+use crate::theme::{fmt_log_tick, fmt_tick, legend_corner, legend_frac, Hue, Theme};
 use crate::PlotError;
 use gentutor_models::diffusion::image::{NoiseWins, Spectra};
 use gentutor_models::diffusion::schedule::Schedule;
@@ -9,23 +11,14 @@ use ndarray::ArrayView2;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Colour of data points x_0 ~ p*.
-pub const DATA_COLOR: RGBColor = RGBColor(31, 119, 180);
-/// Colour of noised / generated points.
-pub const POINTS_COLOR: RGBColor = RGBColor(255, 127, 14);
-/// Colour of the signal spectrum.
-pub const SIGNAL_COLOR: RGBColor = RGBColor(44, 160, 44);
-/// Colour of the noise spectrum.
-pub const NOISE_COLOR: RGBColor = RGBColor(214, 39, 40);
-/// Colour of the current-t marker and crossover line.
-pub const MARKER_COLOR: RGBColor = RGBColor(80, 80, 80);
-/// Colours of successive schedule curves / loss curve.
-pub const CURVE_COLORS: [RGBColor; 4] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(148, 103, 189),
-    RGBColor(44, 160, 44),
-];
+/// Hue of data points x₀ ~ p*.
+pub const DATA: Hue = Hue::Blue;
+/// Hue of noised / generated points.
+pub const POINTS: Hue = Hue::Vermillion;
+/// Hue of the signal spectrum (blue against the noise's vermillion: never red against green).
+pub const SIGNAL: Hue = Hue::Blue;
+/// Hue of the noise spectrum.
+pub const NOISE: Hue = Hue::Vermillion;
 /// Half-width of the square shown in point-cloud plots (x_T ~ N(0, I) stays well inside).
 pub const POINT_RANGE: f32 = 3.5;
 
@@ -33,14 +26,9 @@ pub const POINT_RANGE: f32 = 3.5;
 pub fn draw_message<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     lines: &[&str],
+    theme: &Theme,
 ) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
-    let (_, h) = area.dim_in_pixel();
-    let style = TextStyle::from(("sans-serif", 16).into_font()).color(&NOISE_COLOR);
-    for (i, line) in lines.iter().enumerate() {
-        let y = h as i32 / 2 - 12 * lines.len() as i32 + 24 * i as i32;
-        area.draw(&Text::new(line.to_string(), (20, y), style.clone()))?;
-    }
+    theme.message(area, &lines.join(" "))?;
     area.present()?;
     Ok(())
 }
@@ -56,28 +44,42 @@ fn finite_xy(points: ArrayView2<'_, f32>) -> Vec<(f32, f32)> {
         .collect()
 }
 
-/// Scatter of `reference` (blue, e.g. data x_0) and `points` (orange, e.g. x_t or samples), both
-/// (n, 2), on the fixed square [-3.5, 3.5]^2 so frames of an animation line up. Non-finite or
-/// off-range points are skipped.
+/// Scatter of `reference` (blue, e.g. data x₀) and `points` (vermillion, e.g. xₜ or samples),
+/// both (n, 2), on the fixed square [-3.5, 3.5]² with equal axis scales, so frames of an
+/// animation line up and a circle stays round. Non-finite or off-range points are skipped.
 pub fn draw_point_clouds<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     reference: ArrayView2<'_, f32>,
     points: ArrayView2<'_, f32>,
     labels: (&str, &str),
     caption: &str,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let r = POINT_RANGE;
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(24)
-        .y_label_area_size(32)
+    let area = if caption.is_empty() {
+        area.clone()
+    } else {
+        area.titled(caption, theme.title_font())?
+    };
+    let sizes = (6, theme.x_label_area(false), 28);
+    let square = equal_aspect(&area, 2.0 * r, 2.0 * r, sizes);
+    let mut chart = ChartBuilder::on(&square)
+        .margin(sizes.0)
+        .x_label_area_size(sizes.1)
+        .y_label_area_size(sizes.2)
         .build_cartesian_2d(-r..r, -r..r)?;
-    chart.configure_mesh().disable_mesh().draw()?;
+    theme
+        .mesh(&mut chart.configure_mesh())
+        .disable_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .x_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .y_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .draw()?;
     for (pts, color, label) in [
-        (finite_xy(reference), DATA_COLOR, labels.0),
-        (finite_xy(points), POINTS_COLOR, labels.1),
+        (finite_xy(reference), theme.color(DATA), labels.0),
+        (finite_xy(points), theme.color(POINTS), labels.1),
     ] {
         let series = chart.draw_series(
             pts.into_iter()
@@ -91,37 +93,61 @@ pub fn draw_point_clouds<DB: DrawingBackend>(
         }
     }
     // The corner is empty for every data set here (they live inside radius ~2.5).
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
+    theme
+        .legend(
+            &mut chart.configure_series_labels(),
+            SeriesLabelPosition::UpperLeft,
+        )
         .draw()?;
-    area.present()?;
+    square.present()?;
     Ok(())
+}
+
+/// Height of the forward demo's clouds canvas `w` px wide: two squares side by side, or
+/// stacked on a phone.
+pub fn clouds_height(w: u32) -> u32 {
+    let square = w.saturating_sub(40) + 50;
+    crate::theme::pair_height(w, (760, 380), (square, square))
+}
+
+/// Height of the schedules canvas (ᾱₜ and SNR, side by side or stacked).
+pub fn schedules_height(w: u32) -> u32 {
+    crate::theme::pair_height(w, (760, 300), (250, 250))
+}
+
+/// Height of the image + spectra canvas (the image above the spectra on a phone).
+pub fn image_spectra_height(w: u32) -> u32 {
+    crate::theme::pair_height(w, (760, 300), (200, 290))
+}
+
+/// Height of the reverse demo's canvas (loss, then samples; stacked on a phone).
+pub fn reverse_height(w: u32) -> u32 {
+    let square = w.saturating_sub(40) + 50;
+    crate::theme::pair_height(w, (760, 380), (230, square))
 }
 
 /// Which schedule quantity to plot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScheduleView {
-    /// alpha_bar_t (signal fraction kept).
+    /// ᾱₜ (signal fraction kept).
     AlphaBar,
-    /// SNR(t) = alpha_bar_t / (1 - alpha_bar_t).
+    /// SNR(t) = ᾱₜ / (1 - ᾱₜ).
     Snr,
 }
 
-/// alpha_bar_t or SNR(t) against t (log-scale y) for one or more named schedules, with a
+/// ᾱₜ or SNR(t) against t (log-scale y) for one or more named schedules, with a
 /// vertical marker and dots at the current t.
 pub fn draw_schedules<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     schedules: &[(&str, &Schedule)],
     t: usize,
     view: ScheduleView,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
     if schedules.is_empty() {
-        return draw_message(area, &["no schedule to show"]);
+        return draw_message(area, &["no schedule to show"], theme);
     }
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let value = |s: &Schedule, t: usize| match view {
         ScheduleView::AlphaBar => s.alpha_bar(t),
         ScheduleView::Snr => s.snr(t),
@@ -144,27 +170,30 @@ pub fn draw_schedules<DB: DrawingBackend>(
         ScheduleView::AlphaBar => ("ᾱₜ", "signal kept: ᾱₜ (log scale)"),
         ScheduleView::Snr => ("SNR(t)", "signal-to-noise ratio SNR(t) (log scale)"),
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(28)
-        .y_label_area_size(56)
+    let mut chart = theme
+        .chart(area, caption)
+        .x_label_area_size(theme.x_label_area(true))
+        .y_label_area_size(theme.y_label_area_log(lo / 2.0, hi * 2.0))
         .build_cartesian_2d(0f64..t_max as f64, (lo / 2.0..hi * 2.0).log_scale())?;
-    chart
-        .configure_mesh()
+    theme
+        .mesh(&mut chart.configure_mesh())
         .x_desc("t")
-        // Few, integer ticks: default labels such as "100.0" collide on a half-width panel.
+        // Few, integer ticks: more collide on a half-width panel.
         .x_labels(5)
-        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_labels(5)
+        .x_label_formatter(&|v| fmt_tick(*v))
         .y_desc(name)
-        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .y_label_formatter(&|v| fmt_log_tick(*v))
         .draw()?;
+    let mut drawn = Vec::new();
     for (i, (label, s)) in schedules.iter().enumerate() {
-        let color = CURVE_COLORS[i % CURVE_COLORS.len()];
+        let color = theme.series(i);
         let pts: Vec<(f64, f64)> = (1..=s.steps())
             .map(|tt| (tt as f64, value(s, tt).max(lo)))
             .filter(|(_, v)| v.is_finite())
             .collect();
+        // Legend placement works on the log of the values (the axis is logarithmic).
+        drawn.extend(pts.iter().map(|&(x, y)| (x, y.ln())));
         chart
             .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
             .label(*label)
@@ -184,12 +213,17 @@ pub fn draw_schedules<DB: DrawingBackend>(
         vec![(tx, lo / 2.0), (tx, hi * 2.0)],
         4,
         4,
-        MARKER_COLOR.stroke_width(1),
+        theme.muted.stroke_width(1),
     ))?;
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
+    let labels: Vec<&str> = schedules.iter().map(|(l, _)| *l).collect();
+    let corner = legend_corner(
+        &[&drawn],
+        (0.0, t_max as f64),
+        ((lo / 2.0).ln(), (hi * 2.0).ln()),
+        legend_frac(&labels, chart.plotting_area().dim_in_pixel()),
+    );
+    theme
+        .legend(&mut chart.configure_series_labels(), corner)
         .draw()?;
     area.present()?;
     Ok(())
@@ -201,11 +235,12 @@ pub fn draw_image<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     pixels: &[f64],
     n: usize,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
     if n == 0 || pixels.len() != n * n {
-        return draw_message(area, &["no image to show"]);
+        return draw_message(area, &["no image to show"], theme);
     }
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let (w, h) = area.dim_in_pixel();
     let side = w.min(h) as f64;
     let cell = side / n as f64;
@@ -236,6 +271,7 @@ pub fn draw_image<DB: DrawingBackend>(
 pub fn draw_spectra<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     spectra: &Spectra,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
     let per_image = spectra.size.max(1) as f64;
     let (floor, ceil) = spectra.power_range;
@@ -251,9 +287,9 @@ pub fn draw_spectra<DB: DrawingBackend>(
     let sig = positive(&spectra.signal);
     let noi = positive(&spectra.noise);
     if sig.is_empty() && noi.is_empty() {
-        return draw_message(area, &["nothing to show: the spectra are empty"]);
+        return draw_message(area, &["nothing to show: the spectra are empty"], theme);
     }
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let all = sig.iter().chain(&noi);
     let (mut f_lo, mut f_hi, mut p_lo, mut p_hi) = (f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64);
     for &(f, p) in all {
@@ -270,28 +306,25 @@ pub fn draw_spectra<DB: DrawingBackend>(
         let p_lo = p_lo.max(p_hi * 1e-12);
         (p_lo, if p_hi > p_lo { p_hi } else { p_lo * 10.0 })
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(
-            format!("power spectrum of x_t at t = {}", spectra.t),
-            ("sans-serif", 16),
-        )
-        .margin(8)
-        .x_label_area_size(28)
-        .y_label_area_size(56)
+    let mut chart = theme
+        .chart(area, &format!("power spectrum of xₜ at t = {}", spectra.t))
+        .x_label_area_size(theme.x_label_area(true))
+        .y_label_area_size(theme.y_label_area_log(p_lo / 2.0, p_hi * 2.0))
         .build_cartesian_2d(
             (f_lo * 0.9..f_hi * 1.1).log_scale(),
             (p_lo / 2.0..p_hi * 2.0).log_scale(),
         )?;
-    chart
-        .configure_mesh()
+    theme
+        .mesh(&mut chart.configure_mesh())
         .x_desc("frequency (cycles per image)")
         .y_desc("power")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .y_labels(5)
+        .x_label_formatter(&|v| fmt_log_tick(*v))
+        .y_label_formatter(&|v| fmt_log_tick(*v))
         .draw()?;
     for (pts, color, label) in [
-        (sig, SIGNAL_COLOR, "signal √ᾱₜ x₀"),
-        (noi, NOISE_COLOR, "noise √(1−ᾱₜ) ε"),
+        (sig, theme.color(SIGNAL), "signal √ᾱₜ x₀"),
+        (noi, theme.color(NOISE), "noise √(1−ᾱₜ) ε"),
     ] {
         if pts.is_empty() {
             continue;
@@ -306,15 +339,15 @@ pub fn draw_spectra<DB: DrawingBackend>(
             vec![(fc, p_lo / 2.0), (fc, p_hi * 2.0)],
             4,
             4,
-            MARKER_COLOR.stroke_width(1),
+            theme.muted.stroke_width(1),
         ))?;
     }
     // Lower left: signal power is high and noise flat there, so that corner stays empty.
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
+    theme
+        .legend(
+            &mut chart.configure_series_labels(),
+            SeriesLabelPosition::LowerLeft,
+        )
         .draw()?;
     area.present()?;
     Ok(())
@@ -325,6 +358,7 @@ pub fn draw_spectra<DB: DrawingBackend>(
 pub fn draw_loss<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     history: &[[f32; 2]],
+    theme: &Theme,
 ) -> Result<(), PlotError> {
     let pts: Vec<(f64, f64)> = history
         .iter()
@@ -332,26 +366,27 @@ pub fn draw_loss<DB: DrawingBackend>(
         .map(|p| (f64::from(p[0]), f64::from(p[1])))
         .collect();
     if pts.is_empty() {
-        return draw_message(area, &["no training steps yet"]);
+        return draw_message(area, &["no training steps yet: press Train"], theme);
     }
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let x_hi = pts.last().map_or(1.0, |p| p.0).max(2.0);
     let y_hi = pts.iter().map(|p| p.1).fold(0.0f64, f64::max).max(1e-6) * 1.05;
-    let mut chart = ChartBuilder::on(area)
-        .caption("denoising loss", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(28)
-        .y_label_area_size(48)
+    let mut chart = theme
+        .chart(area, "denoising loss")
+        .x_label_area_size(theme.x_label_area(true))
+        .y_label_area_size(theme.y_label_area(0.0, y_hi))
         .build_cartesian_2d(0f64..x_hi, 0f64..y_hi)?;
-    chart
-        .configure_mesh()
+    theme
+        .mesh(&mut chart.configure_mesh())
         .x_desc("step")
         .y_desc("loss")
+        .x_labels(4)
+        .y_labels(5)
+        .x_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| fmt_tick(*v))
         .draw()?;
-    chart.draw_series(LineSeries::new(
-        pts.clone(),
-        CURVE_COLORS[0].mix(0.3).stroke_width(1),
-    ))?;
+    let c = theme.color(Hue::Blue);
+    chart.draw_series(LineSeries::new(pts.clone(), c.mix(0.3).stroke_width(1)))?;
     let mut ema = pts.first().map_or(0.0, |p| p.1);
     let smooth: Vec<(f64, f64)> = pts
         .iter()
@@ -361,13 +396,17 @@ pub fn draw_loss<DB: DrawingBackend>(
         })
         .collect();
     chart
-        .draw_series(LineSeries::new(smooth, CURVE_COLORS[0].stroke_width(2)))?
+        .draw_series(LineSeries::new(smooth.clone(), c.stroke_width(2)))?
         .label("moving average")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], CURVE_COLORS[0]));
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+    let corner = legend_corner(
+        &[&pts],
+        (0.0, x_hi),
+        (0.0, y_hi),
+        legend_frac(&["moving average"], chart.plotting_area().dim_in_pixel()),
+    );
+    theme
+        .legend(&mut chart.configure_series_labels(), corner)
         .draw()?;
     area.present()?;
     Ok(())
@@ -378,6 +417,7 @@ pub fn draw_loss<DB: DrawingBackend>(
 pub fn draw_timestep_variance<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     results: &[TimestepVariance],
+    theme: &Theme,
 ) -> Result<(), PlotError> {
     let series = |ld: bool| -> Vec<(f64, f64)> {
         let mut v: Vec<(f64, f64)> = results
@@ -390,9 +430,9 @@ pub fn draw_timestep_variance<DB: DrawingBackend>(
     };
     let (iid, ld) = (series(false), series(true));
     if iid.is_empty() && ld.is_empty() {
-        return draw_message(area, &["no variance to show (constant loss?)"]);
+        return draw_message(area, &["no variance to show (constant loss?)"], theme);
     }
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let (mut k_lo, mut k_hi, mut v_lo, mut v_hi) = (f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64);
     for &(k, v) in iid.iter().chain(&ld) {
         k_lo = k_lo.min(k);
@@ -402,24 +442,25 @@ pub fn draw_timestep_variance<DB: DrawingBackend>(
     }
     let k_hi = if k_hi > k_lo { k_hi } else { k_lo * 2.0 };
     let v_hi = if v_hi > v_lo { v_hi } else { v_lo * 10.0 };
-    let mut chart = ChartBuilder::on(area)
-        .caption("variance of the batch loss estimate", ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(28)
-        .y_label_area_size(56)
+    let mut chart = theme
+        .chart(area, "variance of the batch loss estimate")
+        .x_label_area_size(theme.x_label_area(true))
+        .y_label_area_size(theme.y_label_area_log(v_lo / 2.0, v_hi * 2.0))
         .build_cartesian_2d(
             (k_lo / 1.2..k_hi * 1.2).log_scale(),
             (v_lo / 2.0..v_hi * 2.0).log_scale(),
         )?;
-    chart
-        .configure_mesh()
+    theme
+        .mesh(&mut chart.configure_mesh())
         .x_desc("timesteps per batch k")
         .y_desc("variance")
-        .y_label_formatter(&|v| format!("{v:.0e}"))
+        .y_labels(5)
+        .x_label_formatter(&|v| fmt_log_tick(*v))
+        .y_label_formatter(&|v| fmt_log_tick(*v))
         .draw()?;
     for (pts, color, label) in [
-        (iid, CURVE_COLORS[0], "i.i.d. t"),
-        (ld, CURVE_COLORS[1], "low-discrepancy t"),
+        (iid, theme.color(Hue::Blue), "i.i.d. t"),
+        (ld, theme.color(Hue::Vermillion), "low-discrepancy t"),
     ] {
         if pts.is_empty() {
             continue;
@@ -428,12 +469,16 @@ pub fn draw_timestep_variance<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+            });
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.8))
-        .border_style(BLACK)
+    // Both curves fall from upper left to lower right: the upper right is free.
+    theme
+        .legend(
+            &mut chart.configure_series_labels(),
+            SeriesLabelPosition::UpperRight,
+        )
         .draw()?;
     area.present()?;
     Ok(())
@@ -450,13 +495,30 @@ mod tests {
     use ndarray::Array2;
 
     fn svg(f: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), PlotError>) -> String {
+        svg_at((480, 360), f)
+    }
+
+    fn svg_at(
+        size: (u32, u32),
+        f: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), PlotError>,
+    ) -> String {
         let mut out = String::new();
         {
-            let area = SVGBackend::with_string(&mut out, (480, 360)).into_drawing_area();
+            let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
             f(&area).expect("draws");
         }
         out
     }
+
+    const L: Theme = Theme {
+        dark: false,
+        bg: RGBColor(255, 255, 255),
+        fg: RGBColor(40, 40, 40),
+        muted: RGBColor(95, 99, 108),
+        grid: RGBColor(232, 233, 236),
+        frame: RGBColor(200, 202, 208),
+        error: RGBColor(190, 60, 0),
+    };
 
     fn hex(c: RGBColor) -> String {
         format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
@@ -468,14 +530,15 @@ mod tests {
         let s = Schedule::linear(1000).expect("valid");
         let mut xt = q_sample(&s, x0.view(), 300, &mut Rng::new(2));
         xt[[0, 0]] = f32::NAN;
-        let out = svg(|a| draw_point_clouds(a, x0.view(), xt.view(), ("x_0", "x_t"), "t = 300"));
-        assert!(out.contains(&hex(DATA_COLOR)) && out.contains(&hex(POINTS_COLOR)));
-        assert!(out.contains("x_t") && out.contains("t = 300"));
+        let out = svg(|a| draw_point_clouds(a, x0.view(), xt.view(), ("x₀", "xₜ"), "t = 300", &L));
+        assert!(out.contains(&hex(L.color(DATA))) && out.contains(&hex(L.color(POINTS))));
+        assert!(out.contains("xₜ") && out.contains("t = 300"));
+        crate::theme::svg_checks::assert_readable(&out);
         // 200 + 199 finite points (the NaN one and off-range ones skipped) plus 2 legend dots.
         let circles = out.matches("<circle").count();
         assert!((350..=402).contains(&circles), "{circles} circles");
         let empty = Array2::<f32>::zeros((0, 2));
-        let out = svg(|a| draw_point_clouds(a, empty.view(), empty.view(), ("a", "b"), ""));
+        let out = svg(|a| draw_point_clouds(a, empty.view(), empty.view(), ("a", "b"), "", &L));
         assert!(out.contains("<svg"));
     }
 
@@ -484,13 +547,15 @@ mod tests {
         let lin = Schedule::linear(1000).expect("valid");
         let cos = Schedule::cosine(1000).expect("valid");
         for view in [ScheduleView::AlphaBar, ScheduleView::Snr] {
-            let out = svg(|a| draw_schedules(a, &[("linear", &lin), ("cosine", &cos)], 400, view));
+            let out =
+                svg(|a| draw_schedules(a, &[("linear", &lin), ("cosine", &cos)], 400, view, &L));
             assert!(out.contains("linear") && out.contains("cosine"));
-            assert!(out.contains(&hex(CURVE_COLORS[0])) && out.contains(&hex(CURVE_COLORS[1])));
-            assert!(out.contains(&hex(MARKER_COLOR)));
+            assert!(out.contains(&hex(L.series(0))) && out.contains(&hex(L.series(1))));
+            assert!(out.contains(&hex(L.muted)));
             assert!(out.contains("e-"), "log tick labels missing");
+            crate::theme::svg_checks::assert_readable(&out);
         }
-        let out = svg(|a| draw_schedules(a, &[], 0, ScheduleView::Snr));
+        let out = svg(|a| draw_schedules(a, &[], 0, ScheduleView::Snr, &L));
         assert!(out.contains("no schedule"));
     }
 
@@ -498,19 +563,20 @@ mod tests {
     fn image_and_spectra_draw() {
         let s = Schedule::linear(1000).expect("valid");
         let f = ImageForward::new(GrayImage::procedural(16), 1);
-        let out = svg(|a| draw_image(a, &f.x_t(&s, 100), 16));
+        let out = svg(|a| draw_image(a, &f.x_t(&s, 100), 16, &L));
         assert_eq!(out.matches("<rect").count(), 16 * 16 + 1);
-        let out = svg(|a| draw_image(a, &[0.0; 3], 16));
+        let out = svg(|a| draw_image(a, &[0.0; 3], 16, &L));
         assert!(out.contains("no image"));
         let f = ImageForward::new(GrayImage::procedural(64), 1);
         let sp = f.spectra(&s, 200);
         assert!(matches!(sp.noise_wins(), NoiseWins::Above(_)));
-        let out = svg(|a| draw_spectra(a, &sp));
-        assert!(out.contains(&hex(SIGNAL_COLOR)) && out.contains(&hex(NOISE_COLOR)));
-        assert!(out.contains(&hex(MARKER_COLOR)) && out.contains("t = 200"));
+        let out = svg(|a| draw_spectra(a, &sp, &L));
+        assert!(out.contains(&hex(L.color(SIGNAL))) && out.contains(&hex(L.color(NOISE))));
+        assert!(out.contains(&hex(L.muted)) && out.contains("t = 200"));
+        crate::theme::svg_checks::assert_readable(&out);
         // t = 0: no noise, no crossover; still draws the signal.
-        let out = svg(|a| draw_spectra(a, &f.spectra(&s, 0)));
-        assert!(out.contains(&hex(SIGNAL_COLOR)) && !out.contains(&hex(NOISE_COLOR)));
+        let out = svg(|a| draw_spectra(a, &f.spectra(&s, 0), &L));
+        assert!(out.contains(&hex(L.color(SIGNAL))) && !out.contains(&hex(L.color(NOISE))));
     }
 
     /// The `<text>` elements of an SVG (tick labels, legends, captions).
@@ -537,16 +603,18 @@ mod tests {
         let s = Schedule::linear(1000).expect("valid");
         let f = ImageForward::new(GrayImage::procedural(64), 11);
         let labels = |t: usize| -> Vec<String> {
-            let out = svg(|a| draw_spectra(a, &f.spectra(&s, t)));
+            let out = svg(|a| draw_spectra(a, &f.spectra(&s, t), &L));
             texts(&out)
                 .into_iter()
-                .filter(|t| t.contains('e') && !t.contains(' '))
+                .filter(|t| {
+                    !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || ".e-".contains(c))
+                })
                 .collect()
         };
         let (early, late) = (labels(100), labels(700));
         assert!(early.len() >= 3, "{early:?}");
         assert_eq!(early, late, "power ticks moved with t");
-        let out = svg(|a| draw_spectra(a, &f.spectra(&s, 100)));
+        let out = svg(|a| draw_spectra(a, &f.spectra(&s, 100), &L));
         assert!(out.contains("cycles per image") && !out.contains("cycles/pixel"));
         assert!(out.contains("ᾱ") && !out.contains("alpha_bar"));
     }
@@ -556,15 +624,73 @@ mod tests {
         let losses: Vec<[f32; 2]> = (0..300)
             .map(|i| [2.0 * (i + 1) as f32, 1.0 / (1.0 + i as f32 * 0.01)])
             .collect();
-        let out = svg(|a| draw_loss(a, &losses));
-        assert!(out.contains(&hex(CURVE_COLORS[0])) && out.contains("step"));
-        let out = svg(|a| draw_loss(a, &[[1.0, f32::NAN]]));
+        let out = svg(|a| draw_loss(a, &losses, &L));
+        assert!(out.contains(&hex(L.color(Hue::Blue))) && out.contains("step"));
+        crate::theme::svg_checks::assert_readable(&out);
+        let out = svg(|a| draw_loss(a, &[[1.0, f32::NAN]], &L));
         assert!(out.contains("no training steps"));
         let res = timestep_variance_curve(|u| (-4.0 * u).exp(), &[2, 8, 32], 200, 1);
-        let out = svg(|a| draw_timestep_variance(a, &res));
+        let out = svg(|a| draw_timestep_variance(a, &res, &Theme::dark()));
         assert!(out.contains("i.i.d.") && out.contains("low-discrepancy"));
-        assert!(out.contains(&hex(CURVE_COLORS[1])));
-        let out = svg(|a| draw_timestep_variance(a, &[]));
+        assert!(out.contains(&hex(Theme::dark().color(Hue::Vermillion))));
+        assert!(out.contains(&hex(Theme::dark().bg)));
+        crate::theme::svg_checks::assert_readable(&out);
+        let out = svg(|a| draw_timestep_variance(a, &[], &L));
         assert!(out.contains("no variance"));
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+    use gentutor_models::diffusion::{sample_data, Dataset2d};
+    use gentutor_models::rng::Rng;
+
+    /// Point clouds keep equal axis scales on any canvas (the frame of the plotting area, the
+    /// one unfilled rect, is square), also on a phone's stacked layout.
+    #[test]
+    fn point_clouds_keep_equal_axis_scales() {
+        let x0 = sample_data(&Dataset2d::TwoMoons, 50, &mut Rng::new(1)).expect("data");
+        for (w, h) in [(380u32, 360u32), (300, 520), (760, 300)] {
+            let mut out = String::new();
+            {
+                let area = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+                draw_point_clouds(
+                    &area,
+                    x0.view(),
+                    x0.view(),
+                    ("x₀", "xₜ"),
+                    "t = 1",
+                    &Theme::light(),
+                )
+                .expect("draws");
+            }
+            // The tick labels "-2" and "2" on the x axis and on the y axis span the same
+            // distance in pixels.
+            let pos = |t: &str| crate::theme::svg_checks::positions(&out, t);
+            let (lo, hi) = (pos("-2"), pos("2"));
+            assert!(lo.len() == 2 && hi.len() == 2, "{lo:?} {hi:?}");
+            // x-axis labels share a y; y-axis labels share an x.
+            let (xa, ya) = if (lo[0].1 - hi[0].1).abs() < 1.0 {
+                (0, 1)
+            } else {
+                (1, 0)
+            };
+            let x_span = (hi[xa].0 - lo[xa].0).abs();
+            let y_span = (hi[ya].1 - lo[ya].1).abs();
+            assert!(
+                (x_span - y_span).abs() <= 2.0,
+                "{w}x{h}: {x_span} vs {y_span}"
+            );
+        }
+    }
+
+    #[test]
+    fn canvas_heights_stack_on_a_phone() {
+        assert!(clouds_height(340) > 2 * 300);
+        assert_eq!(clouds_height(760), 380);
+        assert!(schedules_height(340) >= 480 && schedules_height(760) == 300);
+        assert!(image_spectra_height(340) > image_spectra_height(760));
+        assert!(reverse_height(340) > reverse_height(760));
     }
 }

@@ -1,26 +1,26 @@
 //! Plots of the divergences demo: the two distributions at the current shift, each divergence
 //! against the shift, and each one's gradient with respect to the shift.
 
+use crate::theme::{fmt_tick, Hue, Theme};
 use crate::PlotError;
 use gentutor_models::divergences::{Divergences, Family};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// One colour per divergence (Okabe-Ito: distinguishable with the common colour-vision
-/// deficiencies), in the order KL, JSD, TV, W1, MMD; every curve also has its own dash/marker-free
-/// label in the legend, so colour is never the only cue.
-pub const COLORS: [RGBColor; 5] = [
-    RGBColor(213, 94, 0),    // KL, vermillion
-    RGBColor(0, 114, 178),   // JSD, blue
-    RGBColor(0, 158, 115),   // TV, bluish green
-    RGBColor(230, 159, 0),   // W1, orange
-    RGBColor(204, 121, 167), // MMD, reddish purple
+/// One hue per divergence (the theme's Okabe-Ito palette), in the order KL, JSD, TV, W1, MMD;
+/// every curve also has its label in the legend, so colour is never the only cue.
+pub const HUES: [Hue; 5] = [
+    Hue::Vermillion,
+    Hue::Blue,
+    Hue::Green,
+    Hue::Orange,
+    Hue::Purple,
 ];
-/// The names, in the order of [`COLORS`].
+/// The names, in the order of [`HUES`].
 pub const NAMES: [&str; 5] = ["KL(P‖Q)", "JSD", "TV", "W₁", "MMD"];
-/// Colour of P's and Q's densities.
-pub const P_COLOR: RGBColor = RGBColor(0, 114, 178);
-pub const Q_COLOR: RGBColor = RGBColor(213, 94, 0);
+/// Hues of P's and Q's densities.
+pub const P_HUE: Hue = Hue::Blue;
+pub const Q_HUE: Hue = Hue::Vermillion;
 
 /// Everything the plot shows: the curves over `thetas`, the current shift, and samples.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,10 +47,11 @@ pub fn draw_divergences<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &DivergencesView,
 ) -> Result<(), PlotError> {
-    let (bg, fg) = crate::page_colors(view.dark);
+    let theme = Theme::new(view.dark);
+    let (bg, fg) = (theme.bg, theme.fg);
     area.fill(&bg)?;
     let (w, h) = area.dim_in_pixel();
-    let font = |px: u32| ("sans-serif", px).into_font().color(&fg);
+    let font = |px: u32| theme.text(px);
     let small = (w < 500) as u32;
     let label_px = 13 - small;
     let (top, bottom) = area.split_vertically(h * 2 / 5);
@@ -102,7 +103,10 @@ pub fn draw_divergences<DB: DrawingBackend>(
         .y_label_formatter(&|v| trim(*v))
         .x_label_formatter(&|v| trim(*v))
         .draw()?;
-    for (shift, color, name) in [(0.0, P_COLOR, "P"), (view.theta, Q_COLOR, "Q")] {
+    for (shift, color, name) in [
+        (0.0, theme.color(P_HUE), "P"),
+        (view.theta, theme.color(Q_HUE), "Q"),
+    ] {
         let style = ShapeStyle::from(&color).stroke_width(2);
         match view.family {
             Family::PointMass => {
@@ -129,7 +133,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperRight)
         .background_style(bg.mix(0.85))
-        .border_style(fg.mix(0.4))
+        .border_style(theme.frame)
         .label_font(font(label_px - 1))
         .draw()?;
 
@@ -149,8 +153,8 @@ pub fn draw_divergences<DB: DrawingBackend>(
             .build_cartesian_2d(0.0..theta_max, y_lo..y_hi)?;
         chart
             .configure_mesh()
-            .light_line_style(fg.mix(0.08))
-            .bold_line_style(fg.mix(0.15))
+            .light_line_style(theme.grid)
+            .bold_line_style(theme.frame.mix(0.6))
             .axis_style(fg)
             .label_style(font(label_px - 1))
             .x_desc("θ")
@@ -159,7 +163,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
             .x_label_formatter(&|v| trim(*v))
             .y_label_formatter(&|v| trim(*v))
             .draw()?;
-        for (k, &color) in COLORS.iter().enumerate() {
+        for (k, color) in HUES.iter().map(|h| theme.color(*h)).enumerate() {
             let pts: Vec<(f64, f64)> = view
                 .curves
                 .iter()
@@ -187,7 +191,7 @@ pub fn draw_divergences<DB: DrawingBackend>(
                 .configure_series_labels()
                 .position(SeriesLabelPosition::UpperRight)
                 .background_style(bg.mix(0.85))
-                .border_style(fg.mix(0.4))
+                .border_style(theme.frame)
                 .label_font(font(label_px - 1))
                 .draw()?;
         }
@@ -195,15 +199,10 @@ pub fn draw_divergences<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A tick label without trailing zeros or a negative zero ("1000", "0.5", "0").
+/// A tick label to 2 decimals without trailing zeros or a negative zero ("1000", "0.5", "0"):
+/// the theme's [`fmt_tick`] of the rounded value (these axes never need finer ticks).
 pub fn trim(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".into()
-    } else {
-        s.into()
-    }
+    fmt_tick((v * 100.0).round() / 100.0)
 }
 
 #[cfg(test)]
@@ -248,6 +247,7 @@ mod tests {
                 }
                 // Dark pages get a dark background, not white.
                 assert_eq!(svg.contains("#181A1F"), dark, "{family:?} dark={dark}");
+                crate::theme::svg_checks::assert_readable(&svg);
             }
         }
     }

@@ -1,22 +1,28 @@
 //! Plots of the 2D flow demo: the exact log-density heatmap with model samples and data on top
 //! plus the NLL curve, and the warped base grid for the layer slider.
 
+use crate::theme::{fmt_tick, Hue, Theme, LABEL_PX};
 use crate::PlotError;
 use gentutor_models::datasets2d::Bbox;
 use gentutor_models::flow2d::Flow2dView;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Colour of data points x ~ p*.
+/// Colour of data points x ~ p* (white reads on every colour of the heatmap).
 pub const DATA_COLOR: RGBColor = RGBColor(255, 255, 255);
-/// Colour of model samples x = T(u).
-pub const SAMPLE_COLOR: RGBColor = RGBColor(255, 127, 14);
-/// Colour of the NLL curve.
-pub const NLL_COLOR: RGBColor = RGBColor(31, 119, 180);
-/// Colour of warped grid lines.
-pub const GRID_COLOR: RGBColor = RGBColor(120, 120, 120);
-/// Colour of warped points.
-pub const POINT_COLOR: RGBColor = RGBColor(31, 119, 180);
+/// Hue of model samples x = T(u).
+pub const SAMPLE: Hue = Hue::Vermillion;
+/// Hue of the NLL curve.
+pub const NLL: Hue = Hue::Blue;
+/// Hue of warped points (and of the points on the drawing pad).
+pub const POINT: Hue = Hue::Blue;
+
+/// Canvas height (CSS px) of the main flow canvas `w` px wide: a square heatmap as wide as the
+/// canvas allows (equal axis scales) above the NLL curve.
+pub fn canvas_height(w: u32) -> u32 {
+    let side = w.saturating_sub(2 * 6 + 30);
+    side + 24 + 22 + 12 + 190
+}
 /// The heatmap shows log q over this many nats below its maximum (lower values are clipped),
 /// so thin high-density ridges and the low-density gaps are both visible.
 pub const LOG_RANGE: f32 = 12.0;
@@ -94,33 +100,25 @@ fn finite_range(vals: impl Iterator<Item = f32>) -> (f32, f32) {
     (lo - pad, hi + pad)
 }
 
-/// Draws the flow view into `area`: left, the heatmap of log q_theta(x) (colour-mapped over the
-/// top [`LOG_RANGE`] nats) with data (white) and model samples (orange); right, the minibatch
-/// NLL per step. A diverged view adds the message as a red caption above the plots.
+/// Draws the flow view into `area`: above, the heatmap of log q_θ(x) (colour-mapped over the
+/// top [`LOG_RANGE`] nats) with data (white) and model samples; below, the minibatch NLL per
+/// step. A diverged view adds the message above the plots.
 pub fn draw_flow2d<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     view: &Flow2dView,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
-    let (w, _) = area.dim_in_pixel();
+    theme.fill(area)?;
     let area = match &view.diverged {
-        Some(msg) => {
-            let (top, rest) = area.split_vertically(24);
-            top.draw(&Text::new(
-                msg.clone(),
-                (6, 4),
-                TextStyle::from(("sans-serif", 13).into_font()).color(&RED),
-            ))?;
-            rest
-        }
+        Some(msg) => theme.banner(area, msg)?,
         None => area.clone(),
     };
-    let _ = w;
     // Heatmap above, the NLL curve below: a square heatmap needs the canvas's full width.
     let (_, h) = area.dim_in_pixel();
-    let (top, bottom) = area.split_vertically(h * 2 / 3);
-    draw_heatmap(&top, view)?;
-    draw_nll(&bottom, view)?;
+    let nll_h = (h / 3).clamp(150, 200);
+    let (top, bottom) = area.split_vertically(h.saturating_sub(nll_h));
+    draw_heatmap(&top, view, theme)?;
+    draw_nll(&bottom, view, theme)?;
     area.present()?;
     Ok(())
 }
@@ -128,6 +126,7 @@ pub fn draw_flow2d<DB: DrawingBackend>(
 fn draw_heatmap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     v: &Flow2dView,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
     let b = if v.bbox.is_valid() {
         v.bbox
@@ -135,21 +134,23 @@ fn draw_heatmap<DB: DrawingBackend>(
         Bbox::square(3.0)
     };
     let area = area.titled(
-        &format!("log q(x), step {}: data (white), samples (orange)", v.step),
-        ("sans-serif", 14),
+        &format!("log q_θ(x) at step {}", v.step),
+        theme.title_font(),
     )?;
-    let sizes = (6, 22, 30);
+    let sizes = (6, theme.x_label_area(false), 30);
     let area = equal_aspect(&area, b.x_max - b.x_min, b.y_max - b.y_min, sizes);
     let mut chart = ChartBuilder::on(&area)
         .margin(sizes.0)
         .x_label_area_size(sizes.1)
         .y_label_area_size(sizes.2)
         .build_cartesian_2d(b.x_min..b.x_max, b.y_min..b.y_max)?;
-    chart
-        .configure_mesh()
+    theme
+        .mesh(&mut chart.configure_mesh())
         .disable_mesh()
         .x_labels(5)
         .y_labels(5)
+        .x_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .y_label_formatter(&|v| fmt_tick(f64::from(*v)))
         .draw()?;
     let (nx, ny) = (v.nx, v.ny);
     if nx > 0 && ny > 0 && v.log_density.len() == nx * ny {
@@ -176,24 +177,41 @@ fn draw_heatmap<DB: DrawingBackend>(
             Rectangle::new([(x0, y0), (x0 + dx, y0 + dy)], colormap(t).filled())
         }))?;
     }
-    chart.draw_series(
-        v.data
-            .iter()
-            .filter(|p| in_box(&b, p))
-            .map(|p| Circle::new((p[0], p[1]), 1, DATA_COLOR.mix(0.7).filled())),
-    )?;
-    chart.draw_series(
-        v.samples
-            .iter()
-            .filter(|p| in_box(&b, p))
-            .map(|p| Circle::new((p[0], p[1]), 2, SAMPLE_COLOR.filled())),
-    )?;
+    chart
+        .draw_series(
+            v.data
+                .iter()
+                .filter(|p| in_box(&b, p))
+                .map(|p| Circle::new((p[0], p[1]), 1, DATA_COLOR.mix(0.7).filled())),
+        )?
+        .label("data x ~ p*")
+        .legend(|(x, y)| Circle::new((x + 8, y), 3, DATA_COLOR.filled()));
+    let sample = theme.color(SAMPLE);
+    chart
+        .draw_series(
+            v.samples
+                .iter()
+                .filter(|p| in_box(&b, p))
+                .map(move |p| Circle::new((p[0], p[1]), 2, sample.filled())),
+        )?
+        .label("samples x = T(u)")
+        .legend(move |(x, y)| Circle::new((x + 8, y), 3, sample.filled()));
+    // The legend sits on the heatmap's dark background (most of the box has low density);
+    // its own box keeps it readable where it does not.
+    chart
+        .configure_series_labels()
+        .position(plotters::chart::SeriesLabelPosition::UpperLeft)
+        .background_style(RGBColor(0, 0, 0).mix(0.55))
+        .border_style(RGBColor(0, 0, 0).mix(0.0))
+        .label_font(theme.text_in(LABEL_PX, DATA_COLOR))
+        .draw()?;
     Ok(())
 }
 
 fn draw_nll<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     v: &Flow2dView,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
     let pts: Vec<(f32, f32)> = v
         .nll_history
@@ -204,18 +222,24 @@ fn draw_nll<DB: DrawingBackend>(
     let (x0, x1) = finite_range(pts.iter().map(|p| p.0));
     let (y0, y1) = finite_range(pts.iter().map(|p| p.1).chain([v.eval_nll]));
     let caption = if v.eval_nll.is_finite() {
-        format!("NLL (nats), eval {:.3}", v.eval_nll)
+        format!("negative log-likelihood (nats), held out {:.3}", v.eval_nll)
     } else {
-        "NLL (nats)".to_string()
+        "negative log-likelihood (nats)".to_string()
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, ("sans-serif", 14))
-        .margin(6)
-        .x_label_area_size(34)
-        .y_label_area_size(40)
+    let mut chart = theme
+        .chart(area, &caption)
+        .x_label_area_size(theme.x_label_area(true))
+        .y_label_area_size(theme.y_label_area(f64::from(y0), f64::from(y1)))
         .build_cartesian_2d(x0.max(0.0)..x1, y0..y1)?;
-    chart.configure_mesh().x_desc("step").x_labels(4).draw()?;
-    chart.draw_series(LineSeries::new(pts, NLL_COLOR.stroke_width(2)))?;
+    theme
+        .mesh(&mut chart.configure_mesh())
+        .x_desc("step")
+        .x_labels(4)
+        .y_labels(4)
+        .x_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .y_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .draw()?;
+    chart.draw_series(LineSeries::new(pts, theme.line(NLL)))?;
     Ok(())
 }
 
@@ -228,25 +252,28 @@ pub fn draw_flow_warp<DB: DrawingBackend>(
     points: ndarray::ArrayView2<'_, f32>,
     grid_lines: &[Vec<[f32; 2]>],
     bbox: Bbox,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let b = if bbox.is_valid() {
         bbox
     } else {
         Bbox::square(3.0)
     };
-    let sizes = (6, 22, 30);
+    let sizes = (6, theme.x_label_area(false), 30);
     let square = equal_aspect(area, b.x_max - b.x_min, b.y_max - b.y_min, sizes);
     let mut chart = ChartBuilder::on(&square)
         .margin(sizes.0)
         .x_label_area_size(sizes.1)
         .y_label_area_size(sizes.2)
         .build_cartesian_2d(b.x_min..b.x_max, b.y_min..b.y_max)?;
-    chart
-        .configure_mesh()
+    theme
+        .mesh(&mut chart.configure_mesh())
         .disable_mesh()
         .x_labels(5)
         .y_labels(5)
+        .x_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .y_label_formatter(&|v| fmt_tick(f64::from(*v)))
         .draw()?;
     let plot_area = chart.plotting_area().clone();
     for line in grid_lines {
@@ -257,7 +284,7 @@ pub fn draw_flow_warp<DB: DrawingBackend>(
             .map(|p| (p[0], p[1]))
             .collect();
         if seg.len() >= 2 {
-            plot_area.draw(&PathElement::new(seg, GRID_COLOR.stroke_width(1)))?;
+            plot_area.draw(&PathElement::new(seg, theme.muted.mix(0.7).stroke_width(1)))?;
         }
     }
     if points.ncols() >= 2 {
@@ -266,7 +293,7 @@ pub fn draw_flow_warp<DB: DrawingBackend>(
                 .outer_iter()
                 .map(|r| [r[0], r[1]])
                 .filter(|p| in_box(&b, p))
-                .map(|p| Circle::new((p[0], p[1]), 2, POINT_COLOR.filled())),
+                .map(|p| Circle::new((p[0], p[1]), 2, theme.color(POINT).filled())),
         )?;
     }
     area.present()?;
@@ -307,7 +334,7 @@ mod tests {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (800, 400)).into_drawing_area();
-            draw_flow2d(&root, &v).unwrap_or_else(|e| panic!("{e}"));
+            draw_flow2d(&root, &v, &Theme::light()).unwrap_or_else(|e| panic!("{e}"));
         }
         // 120 heatmap cells (plus the background and frame rects).
         assert!(
@@ -322,7 +349,9 @@ mod tests {
             count(&svg, "<circle")
         );
         assert!(svg.contains("<polyline"), "NLL curve missing");
-        assert!(svg.contains("log q(x)") && svg.contains("NLL"));
+        assert!(svg.contains("log q_θ(x)") && svg.contains("negative log-likelihood"));
+        assert!(svg.contains("samples x = T(u)") && svg.contains("data x ~ p*"));
+        crate::theme::svg_checks::assert_readable(&svg);
         // Both ends of the colour map appear (the heatmap spans the range).
         assert!(
             svg.contains("#FDE725") || svg.contains("#fde725"),
@@ -334,7 +363,7 @@ mod tests {
         let mut svg2 = String::new();
         {
             let root = SVGBackend::with_string(&mut svg2, (800, 400)).into_drawing_area();
-            draw_flow2d(&root, &dv).unwrap_or_else(|e| panic!("{e}"));
+            draw_flow2d(&root, &dv, &Theme::dark()).unwrap_or_else(|e| panic!("{e}"));
         }
         assert!(svg2.contains("training diverged at step 3"));
         // Garbage view (mismatched grid, NaN values, empty history) still draws.
@@ -344,7 +373,7 @@ mod tests {
         dv.samples.push([f32::NAN, 1.0]);
         let mut svg3 = String::new();
         let root = SVGBackend::with_string(&mut svg3, (300, 200)).into_drawing_area();
-        assert!(draw_flow2d(&root, &dv).is_ok());
+        assert!(draw_flow2d(&root, &dv, &Theme::light()).is_ok());
     }
 
     /// The (width, height) of every heatmap cell drawn: `<rect>`s of the colour map's colours.
@@ -382,7 +411,7 @@ mod tests {
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, dims).into_drawing_area();
-                draw_flow2d(&root, &v).unwrap_or_else(|e| panic!("{e}"));
+                draw_flow2d(&root, &v, &Theme::light()).unwrap_or_else(|e| panic!("{e}"));
             }
             let cells = cell_sizes(&svg);
             assert!(cells.len() >= 144, "{dims:?}: {} cells", cells.len());
@@ -400,7 +429,7 @@ mod tests {
             let root = SVGBackend::with_string(&mut svg, (300, 700)).into_drawing_area();
             let u = f.base_points(20);
             let lines = f.warp_grid(4, 2);
-            draw_flow_warp(&root, u.view(), &lines, Bbox::square(3.0))
+            draw_flow_warp(&root, u.view(), &lines, Bbox::square(3.0), &Theme::light())
                 .unwrap_or_else(|e| panic!("{e}"));
         }
         // The warp view's frame is square too: its mesh frame is the one <rect> with no fill.
@@ -424,8 +453,14 @@ mod tests {
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
-            draw_flow_warp(&root, stages[3].view(), &lines, f.config().dataset.bbox())
-                .unwrap_or_else(|e| panic!("{e}"));
+            draw_flow_warp(
+                &root,
+                stages[3].view(),
+                &lines,
+                f.config().dataset.bbox(),
+                &Theme::light(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
         }
         assert!(count(&svg, "<polyline") >= 12, "grid lines missing");
         assert!(count(&svg, "<circle") >= 40, "points missing");
@@ -438,7 +473,14 @@ mod tests {
             y_max: 1.0,
         };
         let nanpts = ndarray::Array2::from_elem((3, 2), f32::NAN);
-        assert!(draw_flow_warp(&root, nanpts.view(), &[vec![[f32::NAN, 0.0]]], bad_box).is_ok());
+        assert!(draw_flow_warp(
+            &root,
+            nanpts.view(),
+            &[vec![[f32::NAN, 0.0]]],
+            bad_box,
+            &Theme::dark()
+        )
+        .is_ok());
     }
 }
 
@@ -548,15 +590,16 @@ pub fn draw_pad<DB: DrawingBackend>(
     points: &[[f32; 2]],
     half: f32,
     cursor: Option<[f32; 2]>,
+    theme: &Theme,
 ) -> Result<(), PlotError> {
-    area.fill(&WHITE)?;
+    theme.fill(area)?;
     let (w, h) = area.dim_in_pixel();
     let to_px = |p: [f32; 2]| -> (i32, i32) {
         let x = (p[0] + half) / (2.0 * half) * w as f32;
         let y = (half - p[1]) / (2.0 * half) * h as f32;
         (x.round() as i32, y.round() as i32)
     };
-    let grid = RGBColor(225, 225, 225);
+    let grid = theme.grid;
     let mut v = -half.floor();
     while v <= half {
         area.draw(&PathElement::new(
@@ -573,11 +616,11 @@ pub fn draw_pad<DB: DrawingBackend>(
         .iter()
         .filter(|p| p[0].is_finite() && p[1].is_finite())
     {
-        area.draw(&Circle::new(to_px(*p), 4, RGBColor(31, 119, 180).filled()))?;
+        area.draw(&Circle::new(to_px(*p), 4, theme.color(POINT).filled()))?;
     }
     if let Some(c) = cursor.filter(|c| c.iter().all(|v| v.is_finite())) {
         let (x, y) = to_px(c);
-        let ink = RGBColor(213, 94, 0).stroke_width(2);
+        let ink = theme.color(Hue::Vermillion).stroke_width(2);
         area.draw(&PathElement::new(vec![(x - 9, y), (x + 9, y)], ink))?;
         area.draw(&PathElement::new(vec![(x, y - 9), (x, y + 9)], ink))?;
     }
@@ -647,7 +690,7 @@ mod pad_tests {
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (300, 300)).into_drawing_area();
-            draw_pad(&area, &pad.points, 3.0, Some(pad.cursor)).expect("draws");
+            draw_pad(&area, &pad.points, 3.0, Some(pad.cursor), &Theme::light()).expect("draws");
         }
         assert!(svg.contains("#D55E00"), "the cursor is drawn");
     }
@@ -674,6 +717,7 @@ mod pad_tests {
                 &[[0.0, 0.0], [1.0, -1.0], [f32::NAN, 0.0]],
                 3.0,
                 None,
+                &Theme::dark(),
             )
             .expect("draws");
         }

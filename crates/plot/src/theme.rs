@@ -7,7 +7,7 @@
 //! so an 11 px font here is 11 CSS px on every screen, and crisp on a 2x one.
 //!
 //! Typical use in a `draw_*` function:
-//! ```ignore
+//! ```text
 //! theme.fill(area)?;
 //! let mut chart = theme
 //!     .chart(area, "loss per step")
@@ -421,6 +421,30 @@ pub fn is_narrow(width: u32) -> bool {
     width < NARROW_PX
 }
 
+/// Two panels of `area`: side by side (split at `split` of the width) on a wide area, one above
+/// the other (split at `split` of the height) on a narrow one ([`is_narrow`]).
+pub fn split_pair<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    split: f64,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    let (w, h) = area.dim_in_pixel();
+    if is_narrow(w) {
+        area.split_vertically((f64::from(h) * split).round() as u32)
+    } else {
+        area.split_horizontally((f64::from(w) * split).round() as u32)
+    }
+}
+
+/// Height of a canvas `w` px wide holding two panels ([`split_pair`]): the design aspect
+/// `dw:dh` when wide; stacked when narrow, the two heights `narrow` (CSS px) added.
+pub fn pair_height(w: u32, (dw, dh): (u32, u32), narrow: (u32, u32)) -> u32 {
+    if is_narrow(w) {
+        narrow.0 + narrow.1
+    } else {
+        (f64::from(w) * f64::from(dh) / f64::from(dw.max(1))).round() as u32
+    }
+}
+
 /// The corner of a plot where a legend covers the fewest points of the curves: `series` are
 /// the drawn points in data coordinates, `x` and `y` the axis ranges, and the legend box takes
 /// `frac` (width, height) of the plotting area. Ties go to the upper right, then upper left.
@@ -501,6 +525,91 @@ pub fn luminance(c: RGBColor) -> f64 {
 pub fn contrast(a: RGBColor, b: RGBColor) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Checks on SVG renderings shared by the plots' tests.
+#[cfg(test)]
+pub(crate) mod svg_checks {
+    /// (font size in px as a canvas gets it, text) of every `<text>` element (plotters' SVG
+    /// backend writes sizes divided by 1.24; the canvas backend writes them as they are).
+    pub fn texts(svg: &str) -> Vec<(f64, String)> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| {
+                let (attrs, rest) = t.split_once('>')?;
+                let size = attrs
+                    .split("font-size=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()?
+                    .parse::<f64>()
+                    .ok()?;
+                Some((
+                    size * 1.24,
+                    rest.split("</text>").next()?.trim().to_string(),
+                ))
+            })
+            .collect()
+    }
+
+    /// (x, y) of every `<text>` whose text is exactly `text`.
+    pub fn positions(svg: &str, text: &str) -> Vec<(f64, f64)> {
+        svg.split("<text")
+            .skip(1)
+            .filter(|t| {
+                t.split_once('>')
+                    .is_some_and(|(_, r)| r.split("</text>").next().map(str::trim) == Some(text))
+            })
+            .map(|t| (attr(t, "x"), attr(t, "y")))
+            .collect()
+    }
+
+    fn attr(t: &str, k: &str) -> f64 {
+        t.split(&format!(" {k}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    }
+
+    /// (x, y) of the first `<text>` containing `needle` (panics when there is none).
+    pub fn text_pos(svg: &str, needle: &str) -> (f64, f64) {
+        let t = svg
+            .split("<text")
+            .skip(1)
+            .find(|t| t.split_once('>').is_some_and(|(_, r)| r.contains(needle)))
+            .unwrap_or_else(|| panic!("no text {needle:?}"));
+        let attr = |k: &str| -> f64 {
+            t.split(&format!(" {k}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f64::NAN)
+        };
+        (attr("x"), attr("y"))
+    }
+
+    /// Every text is at least [`super::MIN_FONT_PX`], no tick reads "1000.0" or "-0", and no
+    /// ASCII stand-in for a symbol the lessons write ("alpha_bar", "theta", "mu(").
+    pub fn assert_readable(svg: &str) {
+        let texts = texts(svg);
+        assert!(!texts.is_empty(), "no text drawn");
+        for (size, text) in &texts {
+            assert!(
+                *size >= f64::from(super::MIN_FONT_PX) - 0.01,
+                "{text:?} at {size} px"
+            );
+            let t = text.trim();
+            assert!(
+                !(t.ends_with(".0") && t.trim_end_matches(".0").parse::<f64>().is_ok()),
+                "tick {t:?}"
+            );
+            assert!(t != "-0" && !t.starts_with("-0 "), "tick {t:?}");
+            for ascii in ["alpha_bar", "theta", "mu(", "beta =", "dtheta"] {
+                assert!(!t.contains(ascii), "{t:?} writes {ascii}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -630,5 +739,26 @@ mod tests {
         }
         assert_eq!(lines.join(" "), text);
         assert!(is_narrow(375) && !is_narrow(760));
+    }
+
+    #[test]
+    fn pairs_sit_side_by_side_when_wide_and_stack_when_narrow() {
+        use plotters::backend::SVGBackend;
+        let mut svg = String::new();
+        let wide = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
+        let (a, b) = split_pair(&wide, 0.5);
+        assert_eq!(
+            (a.dim_in_pixel(), b.dim_in_pixel()),
+            ((380, 360), (380, 360))
+        );
+        let mut svg2 = String::new();
+        let narrow = SVGBackend::with_string(&mut svg2, (340, 700)).into_drawing_area();
+        let (a, b) = split_pair(&narrow, 0.5);
+        assert_eq!(
+            (a.dim_in_pixel(), b.dim_in_pixel()),
+            ((340, 350), (340, 350))
+        );
+        assert_eq!(pair_height(760, (760, 360), (300, 300)), 360);
+        assert_eq!(pair_height(340, (760, 360), (300, 320)), 620);
     }
 }

@@ -3,6 +3,7 @@
 //! Each panel draws on its own area so the page can give each a canvas; [`draw_vae`] lays all
 //! four out on one area.
 
+use crate::theme::{fmt_tick, Hue, Theme};
 use crate::PlotError;
 use gentutor_models::digits::SIDE;
 use gentutor_models::vae::VaeView;
@@ -22,10 +23,10 @@ pub const DIGIT_COLORS: [RGBColor; 10] = [
     RGBColor(188, 189, 34),
     RGBColor(23, 190, 207),
 ];
-/// Colour of the reconstruction curve.
-pub const RECON_COLOR: RGBColor = RGBColor(31, 119, 180);
-/// Colour of the KL curve.
-pub const KL_COLOR: RGBColor = RGBColor(214, 39, 40);
+/// Hue of the reconstruction curve.
+pub const RECON: Hue = Hue::Blue;
+/// Hue of the KL curve.
+pub const KL: Hue = Hue::Vermillion;
 /// Pixels below this value are left as background (most of an 8x8 digit is blank).
 const BLANK: f32 = 0.02;
 
@@ -42,23 +43,19 @@ pub struct Palette {
 }
 
 impl Palette {
+    /// The [`Theme`]'s colours, plus the ink of the digit images.
     pub fn new(dark: bool) -> Palette {
-        if dark {
-            Palette {
-                bg: RGBColor(24, 26, 31),
-                fg: RGBColor(220, 222, 228),
-                grid: RGBColor(48, 51, 58),
-                frame: RGBColor(70, 74, 82),
-                ink: RGBColor(245, 245, 245),
-            }
-        } else {
-            Palette {
-                bg: WHITE,
-                fg: RGBColor(40, 40, 40),
-                grid: RGBColor(235, 235, 235),
-                frame: RGBColor(200, 200, 200),
-                ink: RGBColor(20, 20, 20),
-            }
+        let t = Theme::new(dark);
+        Palette {
+            bg: t.bg,
+            fg: t.fg,
+            grid: t.grid,
+            frame: t.frame,
+            ink: if dark {
+                RGBColor(245, 245, 245)
+            } else {
+                RGBColor(20, 20, 20)
+            },
         }
     }
 
@@ -77,8 +74,8 @@ impl Palette {
         )
     }
 
-    fn font(&self, size: u32) -> TextStyle<'_> {
-        TextStyle::from(("sans-serif", size).into_font()).color(&self.fg)
+    fn font(&self, size: u32) -> TextStyle<'static> {
+        Theme::new(self.bg != WHITE).text_in(size, self.fg)
     }
 }
 
@@ -140,11 +137,11 @@ pub fn draw_vae_latent<DB: DrawingBackend>(
         legend.draw(&Text::new(
             d.to_string(),
             (10 + step * d as i32 + step / 2, 4),
-            TextStyle::from(("sans-serif", 15).into_font()).color(&digit_color(d)),
+            Theme::new(dark).text_in(15, digit_color(d)),
         ))?;
     }
     let mut chart = ChartBuilder::on(&rest)
-        .caption("latent means mu(x) of test digits", pal.font(13))
+        .caption("latent means μ(x) of test digits", pal.font(13))
         .margin(6)
         .x_label_area_size(20)
         .y_label_area_size(26)
@@ -153,6 +150,8 @@ pub fn draw_vae_latent<DB: DrawingBackend>(
         .configure_mesh()
         .x_labels(5)
         .y_labels(5)
+        .x_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .y_label_formatter(&|v| fmt_tick(f64::from(*v)))
         .light_line_style(pal.grid)
         .bold_line_style(pal.frame)
         .axis_style(pal.frame)
@@ -180,8 +179,8 @@ pub fn draw_vae_grid<DB: DrawingBackend>(
     let k = v.grid_side.max(1);
     area.draw(&Text::new(
         format!(
-            "decoder mean across the latent plane, z in [-{0}, {0}]^2",
-            v.extent
+            "decoder mean across the latent plane, z ∈ [−{0}, {0}]²",
+            fmt_tick(f64::from(v.extent))
         ),
         (6, 4),
         pal.font(13),
@@ -227,15 +226,18 @@ fn curve<DB: DrawingBackend>(
         (lo, hi) = (0.0, 1.0);
     }
     let pad = ((hi - lo) * 0.08).max(0.05);
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, pal.font(13))
-        .margin(5)
-        .x_label_area_size(if x_desc.is_some() { 34 } else { 20 })
-        .y_label_area_size(38)
-        .build_cartesian_2d(0f32..x1, (lo - pad).max(0.0)..hi + pad)?;
+    let theme = Theme::new(pal.bg != WHITE);
+    let (y0, y1) = ((lo - pad).max(0.0), hi + pad);
+    let mut chart = theme
+        .chart(area, &caption)
+        .x_label_area_size(theme.x_label_area(x_desc.is_some()))
+        .y_label_area_size(theme.y_label_area(f64::from(y0), f64::from(y1)))
+        .build_cartesian_2d(0f32..x1, y0..y1)?;
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(4)
         .y_labels(4)
+        .x_label_formatter(&|v| fmt_tick(f64::from(*v)))
+        .y_label_formatter(&|v| fmt_tick(f64::from(*v)))
         .light_line_style(pal.grid)
         .bold_line_style(pal.frame)
         .axis_style(pal.frame)
@@ -259,15 +261,7 @@ pub fn draw_vae_curves<DB: DrawingBackend>(
     let pal = Palette::new(dark);
     area.fill(&pal.bg)?;
     let area = match &v.diverged {
-        Some(msg) => {
-            let (top, rest) = area.split_vertically(22);
-            top.draw(&Text::new(
-                msg.clone(),
-                (6, 4),
-                TextStyle::from(("sans-serif", 13).into_font()).color(&RGBColor(230, 60, 60)),
-            ))?;
-            rest
-        }
+        Some(msg) => Theme::new(dark).banner(area, msg)?,
         None => area.clone(),
     };
     let (_, h) = area.dim_in_pixel();
@@ -277,8 +271,8 @@ pub fn draw_vae_curves<DB: DrawingBackend>(
     curve(
         &upper,
         &v.recon,
-        format!("reconstruction -log p(x|z): {r:.2} nats"),
-        RECON_COLOR,
+        format!("reconstruction −log p(x|z): {r:.2} nats"),
+        Theme::new(dark).color(RECON),
         None,
         &pal,
     )?;
@@ -286,11 +280,11 @@ pub fn draw_vae_curves<DB: DrawingBackend>(
         &lower,
         &v.kl,
         format!(
-            "KL(q(z|x) || p(z)): {k:.2} nats, beta = {:.2}; ELBO {:.2}",
+            "KL(q(z|x) ‖ p(z)): {k:.2} nats, β = {:.2}; ELBO {:.2}",
             v.beta,
             -(r + k)
         ),
-        KL_COLOR,
+        Theme::new(dark).color(KL),
         Some("step"),
         &pal,
     )?;
@@ -311,7 +305,7 @@ pub fn draw_vae_recons<DB: DrawingBackend>(
     let n = v.recons.labels.len().max(1) as i32;
     let rows = [
         ("original", &v.recons.originals),
-        ("decoder mean mu(z), z = mu(x)", &v.recons.means),
+        ("decoder mean μ(z), z = μ(x)", &v.recons.means),
         (
             "a sample of p(x|z): the decoder's noise added",
             &v.recons.samples,
@@ -393,6 +387,8 @@ mod tests {
             dark.contains(&hex(Palette::new(true).bg)),
             "dark background"
         );
+        crate::theme::svg_checks::assert_readable(&svg);
+        crate::theme::svg_checks::assert_readable(&dark);
         // Every test digit is a dot in its digit's colour.
         let dots = svg.matches("<circle").count();
         assert!(dots >= 300 && dots <= v.latent.len(), "{dots} dots");
@@ -405,7 +401,7 @@ mod tests {
         assert!(svg.matches("<polyline").count() >= 2);
         for s in [
             "reconstruction",
-            "KL(q(z|x)",
+            "KL(q(z|x) ‖ p(z))",
             "decoder mean",
             "a sample",
             "original",

@@ -48,6 +48,16 @@ impl Config {
         }
     }
 
+    /// True when `other` differs from `self` only in settings a running flow can take over
+    /// ([`Flow2d::retune`]: the learning rate), so the run keeps its weights; data, layers,
+    /// width, ActNorm, batch or seed need a new flow.
+    pub fn same_run(&self, other: &Config) -> bool {
+        Config {
+            lr: other.lr,
+            ..self.clone()
+        } == *other
+    }
+
     /// Checks every field; the error names the first offending one.
     pub fn validate(&self) -> Result<(), ModelError> {
         let check_u = |field, v: usize, r: &RangeInclusive<usize>| {

@@ -502,3 +502,95 @@ fn nan_injection_stops_with_diverged() {
         })
     ));
 }
+
+/// Issue 18: changing the learning rate restarted training. Now the run keeps its weights,
+/// step count and history, and trains on at the new rate.
+#[test]
+fn set_lr_keeps_parameters_and_step_count() {
+    let mut f = flow(cfg(2, 8, true), 3);
+    f.step(20).unwrap_or_else(|e| panic!("{e}"));
+    let params: Vec<f32> = f
+        .couplings
+        .iter()
+        .flat_map(|c| c.mlp.params_flat())
+        .collect();
+    let history = f.nll_history().len();
+    f.set_lr(1e-2).unwrap_or_else(|e| panic!("{e}"));
+    let after: Vec<f32> = f
+        .couplings
+        .iter()
+        .flat_map(|c| c.mlp.params_flat())
+        .collect();
+    assert_eq!(params, after, "weights kept");
+    assert_eq!(f.step_count(), 20);
+    assert_eq!(f.nll_history().len(), history);
+    assert_eq!(f.config().lr, 1e-2);
+    assert!(f.couplings.iter().all(|c| c.opt.lr == 1e-2) && f.an_opt.lr == 1e-2);
+    // The next step uses the new rate: same start, a different update than at the old rate.
+    let mut slow = f.clone();
+    slow.set_lr(1e-4).unwrap_or_else(|e| panic!("{e}"));
+    f.step(1).unwrap_or_else(|e| panic!("{e}"));
+    slow.step(1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(f.step_count(), 21);
+    let moved = |g: &Flow2d| -> f32 {
+        g.couplings
+            .iter()
+            .flat_map(|c| c.mlp.params_flat())
+            .zip(&params)
+            .map(|(a, b)| (a - b).abs())
+            .sum()
+    };
+    assert!(
+        moved(&f) > 10.0 * moved(&slow),
+        "{} vs {}",
+        moved(&f),
+        moved(&slow)
+    );
+    // Out of range: refused, nothing changed.
+    assert!(f.set_lr(f32::NAN).is_err() && f.set_lr(5.0).is_err());
+    assert_eq!(f.config().lr, 1e-2);
+}
+
+/// Only the learning rate keeps a run; data, layers, width and ActNorm start a new one.
+#[test]
+fn retune_takes_the_learning_rate_and_refuses_the_rest() {
+    let base = Config {
+        seed: 3,
+        ..cfg(2, 8, true)
+    };
+    let mut f = flow(base.clone(), 3);
+    f.step(5).unwrap_or_else(|e| panic!("{e}"));
+    let faster = Config {
+        lr: 1e-2,
+        ..base.clone()
+    };
+    assert!(base.same_run(&faster));
+    f.retune(&faster).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((f.step_count(), f.config().lr), (5, 1e-2));
+    for other in [
+        Config {
+            layers: 3,
+            ..faster.clone()
+        },
+        Config {
+            hidden: 16,
+            ..faster.clone()
+        },
+        Config {
+            actnorm: false,
+            ..faster.clone()
+        },
+        Config {
+            dataset: Dataset2d::Rings,
+            ..faster.clone()
+        },
+        Config {
+            seed: 4,
+            ..faster.clone()
+        },
+    ] {
+        assert!(!faster.same_run(&other), "{other:?}");
+        assert!(f.retune(&other).is_err());
+    }
+    assert_eq!(f.config(), &faster);
+}

@@ -140,6 +140,35 @@ impl Flow2d {
         e
     }
 
+    /// Sets the learning rate of every optimiser, keeping the weights, Adam's moments, the
+    /// step count and the history: the run goes on at the new rate.
+    pub fn set_lr(&mut self, lr: f32) -> Result<(), ModelError> {
+        if !LR.contains(&lr) {
+            return Err(config::range_err("lr", lr, *LR.start(), *LR.end()));
+        }
+        for c in &mut self.couplings {
+            c.opt.lr = lr;
+        }
+        self.an_opt.lr = lr;
+        self.config.lr = lr;
+        Ok(())
+    }
+
+    /// Takes over `c` without restarting when [`Config::same_run`] allows it (else an
+    /// [`ModelError::InvalidConfig`]: the caller builds a new flow).
+    pub fn retune(&mut self, c: &Config) -> Result<(), ModelError> {
+        c.validate()?;
+        if !self.config.same_run(c) {
+            return Err(ModelError::InvalidConfig {
+                field: "config",
+                reason: "only the learning rate can change a running flow; the data and the \
+                         network need a new run"
+                    .into(),
+            });
+        }
+        self.set_lr(c.lr)
+    }
+
     /// Runs `n` Adam steps on fresh minibatches x ~ p* of the configured size, minimising the
     /// mean NLL. A NaN/inf loss or gradient (the update is then skipped, so the views keep the
     /// last finite model), a loss above [`MAX_NLL`] or a parameter above [`MAX_WEIGHT`] stops
