@@ -142,6 +142,8 @@ fn role_group(w: &str) -> Option<usize> {
 struct Phrase {
     toks: Vec<Tok>,
     /// For each token, the index of the role word that governs it.
+    /// For each token, its role group.
+    groups: Vec<Option<usize>>,
     governor: Vec<Option<usize>>,
     /// For each token, whether its role word comes after it (look ahead in the answer's
     /// clause first).
@@ -223,8 +225,10 @@ fn compile(text: &str) -> Vec<Phrase> {
                 }
             }
             let negated = toks.iter().any(|t| t.negated);
+            let groups = toks.iter().map(|t| role_group(&t.w)).collect();
             Phrase {
                 toks,
+                groups,
                 governor,
                 ahead,
                 formula,
@@ -244,6 +248,8 @@ struct Answer {
     real: usize,
     /// The words in order without expectation markers, for formula runs.
     formula: Vec<String>,
+    /// For each real token, its role group (looked up once: roles are asked for often).
+    role: Vec<Option<usize>>,
 }
 
 /// Drops `E` and the letters that index it (`E_x`, `E_{x,x'}`, `E_z`): people write the
@@ -302,11 +308,13 @@ impl Answer {
             at.push(i);
         }
         let formula = without_expectations(toks[..real].iter().map(|t| t.w.as_str()));
+        let role = toks[..real].iter().map(|t| role_group(&t.w)).collect();
         Answer {
             toks,
             at,
             real,
             formula,
+            role,
         }
     }
 
@@ -316,29 +324,26 @@ impl Answer {
     fn subject_ahead(&self, i: usize, group: usize) -> Option<&str> {
         let j = self.at[i];
         let clause = self.toks[j].clause;
-        self.toks[j + 1..self.real]
-            .iter()
-            .take_while(|t| t.clause == clause)
-            .find(|t| role_group(&t.w) == Some(group))
-            .map(|t| t.w.as_str())
+        (j + 1..self.real)
+            .take_while(|&k| self.toks[k].clause == clause)
+            .find(|&k| self.role[k] == Some(group))
+            .map(|k| self.toks[k].w.as_str())
             .or_else(|| self.subject(i, group))
     }
 
     fn subject(&self, i: usize, group: usize) -> Option<&str> {
         let i = self.at[i];
-        let is_role = |t: &Tok| role_group(&t.w) == Some(group);
         let clause = self.toks[i].clause;
         // Nearest before it in its clause, then after it in its clause ("reconstruction
         // term L_0"), then before it in an earlier clause.
-        let before = self.toks[..i].iter().rev().find(|t| is_role(t));
-        if let Some(t) = before.filter(|t| t.clause == clause) {
-            return Some(&t.w);
+        let before = (0..i).rev().find(|&k| self.role[k] == Some(group));
+        if let Some(k) = before.filter(|&k| self.toks[k].clause == clause) {
+            return Some(&self.toks[k].w);
         }
-        let after = self.toks[i + 1..self.real]
-            .iter()
-            .take_while(|t| t.clause == clause)
-            .find(|t| is_role(t));
-        after.or(before).map(|t| t.w.as_str())
+        let after = (i + 1..self.real)
+            .take_while(|&k| self.toks[k].clause == clause)
+            .find(|&k| self.role[k] == Some(group));
+        after.or(before).map(|k| self.toks[k].w.as_str())
     }
 }
 
@@ -372,7 +377,7 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
                            // For each phrase word: answer positions that say it with the right role and polarity.
     let mut good: Vec<Vec<usize>> = Vec::with_capacity(n);
     for (j, t) in p.toks.iter().enumerate() {
-        let gov = p.governor[j].map(|g| (&p.toks[g].w, role_group(&p.toks[g].w)));
+        let gov = p.governor[j].map(|g| (&p.toks[g].w, p.groups[g]));
         let occurrences: Vec<usize> = (0..a.toks.len())
             .filter(|&i| a.toks[i].w == t.w && (!a.toks[i].weak || p.formula || t.weak))
             .collect();
@@ -401,7 +406,7 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
         if ok.is_empty()
             && occurrences.is_empty()
             && gov.is_none()
-            && role_group(&t.w).is_none()
+            && p.groups[j].is_none()
             && !t.negated
             && !p.formula
             && question.contains(&t.w)
@@ -438,9 +443,14 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
     // A long phrasing may miss one plain word ("equals", "trained"), never a letter, a
     // maths token or a role word: "sqrt(1 - beta)" without the x it scales is not the mean,
     // and "k discriminator steps" without the k is not the point.
-    let plain_misses_only = p.toks.iter().zip(&chosen).all(|(t, c)| {
-        c.is_some() || !(t.weak || role_group(&t.w).is_some() || (p.formula && is_maths(&t.w)))
-    });
+    let plain_misses_only = p
+        .toks
+        .iter()
+        .zip(&chosen)
+        .zip(&p.groups)
+        .all(|((t, c), g)| {
+            c.is_some() || !(t.weak || g.is_some() || (p.formula && is_maths(&t.w)))
+        });
     let long = if p.formula { 6 } else { 5 };
     let allowed_miss = usize::from(n >= long && plain_misses_only && !p.strict);
     let mut ok =
@@ -643,15 +653,21 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
     // A core point stated the wrong way round (roles swapped, negated) makes the answer wrong,
     // not half right, whatever else it gets right: a teacher marks "G maximises V" wrong.
     let core_contradicted = contradicted.iter().any(|i| core.contains(i));
-    // So is an answer that states one of the card's wrong options.
-    let misconception = compiled
-        .wrong
-        .iter()
-        .find(|(_, p)| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
-        .map(|(text, _)| text.clone());
+    let passes = !found_idx.is_empty() && !core_contradicted && credit + 1e-9 >= needed;
+    // So is a half-right answer that states one of the card's wrong options (looked for only
+    // in answers that do not pass: it never overturns a pass).
+    let misconception = if passes {
+        None
+    } else {
+        compiled
+            .wrong
+            .iter()
+            .find(|(_, p)| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
+            .map(|(text, _)| text.clone())
+    };
     let verdict = if found_idx.is_empty() || core_contradicted {
         Verdict::Incorrect
-    } else if credit + 1e-9 >= needed {
+    } else if passes {
         Verdict::Correct
     } else if misconception.is_some() {
         Verdict::Incorrect

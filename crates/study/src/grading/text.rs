@@ -481,10 +481,10 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     }
     // L_{t-1}: one name, not L_T minus one.
     for i in (0..words.len().saturating_sub(2)).rev() {
-        if words[i] == Piece::Word("lt".into())
+        let named = matches!(&words[i], Piece::Word(w) if w == "lt")
             && words[i + 1] == Piece::Op(OP_MINUS)
-            && words[i + 2] == Piece::Word("1".into())
-        {
+            && matches!(&words[i + 2], Piece::Word(w) if w == "1");
+        if named {
             words.splice(i..i + 3, [Piece::Word("ltm1".into())]);
         }
     }
