@@ -12,6 +12,8 @@ pub enum Model {
     DensityRatio,
     /// The RealNVP on the 8x8 digits (ActNorm is always on there).
     DigitsFlow,
+    /// The variational autoencoder on the 8x8 digits.
+    Vae,
 }
 
 impl Model {
@@ -31,11 +33,12 @@ impl Model {
             Model::DigitsFlow => {
                 "Lower the learning rate (1e-3 is safe) or use fewer coupling layers, then press Reset."
             }
+            Model::Vae => "Lower the learning rate and press Reset.",
         }
     }
 }
 
-/// Everything that can go wrong in the models (GAN, flow, diffusion).
+/// Everything that can go wrong in the models (GAN, flow, diffusion, VAE).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ModelError {
     /// Training produced NaN/inf or exploding values; the run is stopped and stays stopped.
@@ -87,6 +90,9 @@ pub enum ModelError {
     /// An image could not be loaded.
     #[error("cannot use this image: {0}")]
     BadImage(String),
+    /// A model that trains on a data set was given an empty one.
+    #[error("the {0} data set is empty; reload the page")]
+    NoData(&'static str),
     /// The data set is unusable (for example too few drawn points).
     #[error(transparent)]
     Data(#[from] DatasetError),
@@ -112,5 +118,12 @@ mod tests {
         assert!(e(Model::Diffusion)
             .to_string()
             .ends_with("Lower the learning rate and press Reset."));
+        assert!(e(Model::Vae)
+            .to_string()
+            .ends_with("Lower the learning rate and press Reset."));
+        assert_eq!(
+            ModelError::NoData("digits").to_string(),
+            "the digits data set is empty; reload the page"
+        );
     }
 }

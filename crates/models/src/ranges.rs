@@ -2,6 +2,7 @@
 //! out of it, and reading `key=value` pieces of a shareable link. Shared by every model's
 //! `Config`.
 
+use crate::error::ModelError;
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
@@ -28,6 +29,18 @@ pub fn out_of_range<F: PartialOrd + Display>(v: F, r: &RangeInclusive<F>) -> Opt
     } else {
         Some(format!("{v} is outside {}..={}", r.start(), r.end()))
     }
+}
+
+/// `Ok` when `v` is in `r`, else [`ModelError::InvalidConfig`] naming `field` and the valid
+/// range: every model's `Config::validate` checks its fields with this.
+pub fn check<F: PartialOrd + Display>(
+    field: &'static str,
+    v: F,
+    r: &RangeInclusive<F>,
+) -> Result<(), ModelError> {
+    out_of_range(v, r).map_or(Ok(()), |reason| {
+        Err(ModelError::InvalidConfig { field, reason })
+    })
 }
 
 /// One `key=value` piece of a settings link (`#k=8&sd=0.2`), with parsers whose errors say

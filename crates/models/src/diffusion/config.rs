@@ -135,24 +135,9 @@ impl Default for DiffusionConfig {
 }
 
 use crate::link::{self, DatasetLink, LinkName, LinkVisitor, Settings};
-use crate::ranges::{clamp_or, out_of_range};
+use crate::ranges::{check, clamp_or};
 use clamp_or as clamp_f32;
 use clamp_or as clamp_f64;
-
-fn check_u(field: &'static str, v: usize, r: &RangeInclusive<usize>) -> Result<(), ModelError> {
-    check_f(field, v, r)
-}
-
-/// NaN is never in range, so it is rejected here too.
-fn check_f<F: PartialOrd + std::fmt::Display + Copy>(
-    field: &'static str,
-    v: F,
-    r: &RangeInclusive<F>,
-) -> Result<(), ModelError> {
-    out_of_range(v, r).map_or(Ok(()), |reason| {
-        Err(ModelError::InvalidConfig { field, reason })
-    })
-}
 
 impl DiffusionConfig {
     /// A copy with every field forced into its valid range (NaN becomes the default; t is
@@ -182,16 +167,16 @@ impl DiffusionConfig {
 
     /// Checks every field against its range; the error names the first offending field.
     pub fn validate(&self) -> Result<(), ModelError> {
-        check_u("steps", self.steps, &STEPS)?;
-        check_f("beta_1", self.beta_1, &BETA)?;
-        check_f("beta_T", self.beta_t, &BETA)?;
-        check_u("t", self.t, &(0..=self.steps))?;
-        check_u("n_points", self.n_points, &N_POINTS)?;
-        check_u("hidden", self.hidden, &HIDDEN)?;
-        check_u("depth", self.depth, &DEPTH)?;
-        check_u("time_freqs", self.time_freqs, &TIME_FREQS)?;
-        check_f("lr", self.lr, &LR)?;
-        check_u("batch", self.batch, &BATCH)
+        check("steps", self.steps, &STEPS)?;
+        check("beta_1", self.beta_1, &BETA)?;
+        check("beta_T", self.beta_t, &BETA)?;
+        check("t", self.t, &(0..=self.steps))?;
+        check("n_points", self.n_points, &N_POINTS)?;
+        check("hidden", self.hidden, &HIDDEN)?;
+        check("depth", self.depth, &DEPTH)?;
+        check("time_freqs", self.time_freqs, &TIME_FREQS)?;
+        check("lr", self.lr, &LR)?;
+        check("batch", self.batch, &BATCH)
     }
 
     /// The noise schedule these settings describe.

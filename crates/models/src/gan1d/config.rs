@@ -165,27 +165,7 @@ impl Default for Config {
 }
 
 use crate::link::{self, LinkName, LinkVisitor, Settings};
-use crate::ranges::{clamp_or as clamp_f, out_of_range};
-
-pub(super) fn check_f(
-    field: &'static str,
-    v: f32,
-    r: &RangeInclusive<f32>,
-) -> Result<(), ModelError> {
-    out_of_range(v, r).map_or(Ok(()), |reason| {
-        Err(ModelError::InvalidConfig { field, reason })
-    })
-}
-
-pub(super) fn check_u(
-    field: &'static str,
-    v: usize,
-    r: &RangeInclusive<usize>,
-) -> Result<(), ModelError> {
-    out_of_range(v, r).map_or(Ok(()), |reason| {
-        Err(ModelError::InvalidConfig { field, reason })
-    })
-}
+use crate::ranges::{check, clamp_or as clamp_f};
 
 impl Config {
     /// A copy with every field forced into its valid range (NaN becomes the default value).
@@ -216,20 +196,20 @@ impl Config {
 
     /// Checks every field against its range; the error names the first offending field.
     pub fn validate(&self) -> Result<(), ModelError> {
-        check_u("modes", self.modes, &MODES)?;
-        check_f("spacing", self.spacing, &SPACING)?;
-        check_f("std", self.std, &STD)?;
-        check_u("g_width", self.g_width, &WIDTH)?;
-        check_u("g_depth", self.g_depth, &DEPTH)?;
-        check_u("d_width", self.d_width, &WIDTH)?;
-        check_u("d_depth", self.d_depth, &DEPTH)?;
-        check_f("gp_lambda", self.gp_lambda, &GP_LAMBDA)?;
-        check_u("d_steps", self.d_steps, &D_STEPS)?;
-        check_f("lr_g", self.lr_g, &LR)?;
-        check_f("lr_d", self.lr_d, &LR)?;
-        check_f("beta1", self.beta1, &BETA1)?;
-        check_f("beta2", self.beta2, &BETA2)?;
-        check_u("batch", self.batch, &BATCH)
+        check("modes", self.modes, &MODES)?;
+        check("spacing", self.spacing, &SPACING)?;
+        check("std", self.std, &STD)?;
+        check("g_width", self.g_width, &WIDTH)?;
+        check("g_depth", self.g_depth, &DEPTH)?;
+        check("d_width", self.d_width, &WIDTH)?;
+        check("d_depth", self.d_depth, &DEPTH)?;
+        check("gp_lambda", self.gp_lambda, &GP_LAMBDA)?;
+        check("d_steps", self.d_steps, &D_STEPS)?;
+        check("lr_g", self.lr_g, &LR)?;
+        check("lr_d", self.lr_d, &LR)?;
+        check("beta1", self.beta1, &BETA1)?;
+        check("beta2", self.beta2, &BETA2)?;
+        check("batch", self.batch, &BATCH)
     }
 
     /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`): the shared codec

@@ -1,7 +1,8 @@
 //! The VAE demo's settings, their slider ranges and the settings link (`#vh=64&beta=1&...`).
 
-use super::{Likelihood, VaeError};
-use crate::ranges::{clamp_or, out_of_range, LinkField};
+use super::Likelihood;
+use crate::error::ModelError;
+use crate::ranges::{check, clamp_or, LinkField};
 use gentutor_nn::mlp::Activation;
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -86,16 +87,6 @@ impl Default for VaeConfig {
     }
 }
 
-fn check<F: PartialOrd + std::fmt::Display + Copy>(
-    field: &'static str,
-    v: F,
-    r: &RangeInclusive<F>,
-) -> Result<(), VaeError> {
-    out_of_range(v, r).map_or(Ok(()), |reason| {
-        Err(VaeError::InvalidConfig { field, reason })
-    })
-}
-
 impl VaeConfig {
     /// The decoder's likelihood these settings describe.
     pub fn likelihood(&self) -> Likelihood {
@@ -133,7 +124,7 @@ impl VaeConfig {
     }
 
     /// Checks every field; the error names the first one out of range.
-    pub fn validate(&self) -> Result<(), VaeError> {
+    pub fn validate(&self) -> Result<(), ModelError> {
         check("hidden", self.hidden, &HIDDEN)?;
         check("depth", self.depth, &DEPTH)?;
         check("sigma", self.sigma, &SIGMA)?;
@@ -163,19 +154,19 @@ impl VaeConfig {
     /// Reads [`VaeConfig::to_hash`]: keys in any order, missing keys keep their default, unknown
     /// keys are ignored, out-of-range numbers are clamped. Refused: a piece without `=`, an
     /// unreadable value of a known key, or no known key at all.
-    pub fn from_hash(s: &str) -> Result<VaeConfig, VaeError> {
+    pub fn from_hash(s: &str) -> Result<VaeConfig, ModelError> {
         let mut c = VaeConfig::default();
         let mut known = 0usize;
         for field in LinkField::parse_all(s) {
-            let field = field.map_err(VaeError::BadHash)?;
-            let uint = |max: f64| field.uint(max).map_err(VaeError::BadHash);
-            let float = || field.float().map_err(VaeError::BadHash);
+            let field = field.map_err(ModelError::BadHash)?;
+            let uint = |max: f64| field.uint(max).map_err(ModelError::BadHash);
+            let float = || field.float().map_err(ModelError::BadHash);
             match field.key {
                 "vh" => c.hidden = uint(1e6)? as usize,
                 "vd" => c.depth = uint(1e6)? as usize,
                 "vdec" => {
                     c.decoder = DecoderKind::from_name(field.val)
-                        .ok_or_else(|| VaeError::BadHash(field.bad("bernoulli or gaussian")))?
+                        .ok_or_else(|| ModelError::BadHash(field.bad("bernoulli or gaussian")))?
                 }
                 "vsig" => c.sigma = float()? as f32,
                 "beta" => c.beta = float()? as f32,
@@ -188,7 +179,7 @@ impl VaeConfig {
             known += 1;
         }
         if known == 0 {
-            return Err(VaeError::BadHash("no VAE settings found".into()));
+            return Err(ModelError::BadHash("no VAE settings found".into()));
         }
         Ok(c.clamped())
     }
@@ -228,7 +219,7 @@ mod tests {
             "beta=1&&oops",
         ] {
             assert!(
-                matches!(VaeConfig::from_hash(bad), Err(VaeError::BadHash(_))),
+                matches!(VaeConfig::from_hash(bad), Err(ModelError::BadHash(_))),
                 "{bad:?} accepted"
             );
         }
@@ -274,7 +265,7 @@ mod tests {
         };
         assert!(matches!(
             c.validate(),
-            Err(VaeError::InvalidConfig { field: "beta", .. })
+            Err(ModelError::InvalidConfig { field: "beta", .. })
         ));
         assert_eq!(c.clamped(), VaeConfig::default());
     }

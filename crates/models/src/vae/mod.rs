@@ -39,35 +39,3 @@ pub enum Likelihood {
         sigma: f32,
     },
 }
-
-/// Everything that can go wrong in the VAE demo. Messages say what the user can do.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum VaeError {
-    /// A configuration field is outside its valid range or not a number.
-    #[error("invalid setting `{field}`: {reason}")]
-    InvalidConfig {
-        /// The offending field.
-        field: &'static str,
-        /// Why it is invalid, with the valid range.
-        reason: String,
-    },
-    /// A settings link could not be read.
-    #[error(
-        "could not read the VAE settings from the link ({0}); the default settings are safe to use"
-    )]
-    BadHash(String),
-    /// Training produced NaN or infinite values.
-    #[error("training diverged at step {step}: {what}. Lower the learning rate and press Reset.")]
-    Diverged {
-        /// Training step at which the problem was detected.
-        step: u64,
-        /// What was not finite.
-        what: String,
-    },
-    /// There are no images to train on.
-    #[error("the digits data set is empty; reload the page")]
-    NoData,
-    /// Saved training state could not be used.
-    #[error("the saved training state could not be used ({0}); press Reset to start over")]
-    BadState(String),
-}

@@ -3,8 +3,8 @@
 
 use super::config::VaeConfig;
 use super::model::{Terms, Vae, Workspace, LATENT};
-use super::VaeError;
 use crate::digits::{Digits, Split, PIXELS};
+use crate::error::{Model, ModelError};
 use crate::history::History;
 use gentutor_nn::mlp::{Adam, Optimizer};
 use gentutor_rng::Rng;
@@ -33,7 +33,7 @@ pub struct VaeTrainer {
     x: Array2<f32>,
     eps: Array2<f32>,
     batch_idx: Vec<usize>,
-    error: Option<VaeError>,
+    error: Option<ModelError>,
 }
 
 /// Originals, decoder means and decoder samples of some images, each (n, 64) in [0, 1].
@@ -47,9 +47,9 @@ pub struct Reconstructions {
 
 impl VaeTrainer {
     /// A fresh VAE on `data`'s standard split (settings are clamped into range first).
-    pub fn new(config: &VaeConfig, data: Digits) -> Result<VaeTrainer, VaeError> {
+    pub fn new(config: &VaeConfig, data: Digits) -> Result<VaeTrainer, ModelError> {
         if data.is_empty() {
-            return Err(VaeError::NoData);
+            return Err(ModelError::NoData("digits"));
         }
         let config = config.clamped();
         let mut rng = Rng::new(config.seed);
@@ -90,10 +90,10 @@ impl VaeTrainer {
         data: Digits,
         vae: Vae,
         steps: u64,
-    ) -> Result<VaeTrainer, VaeError> {
+    ) -> Result<VaeTrainer, ModelError> {
         let mut t = VaeTrainer::new(config, data)?;
         if vae.encoder.in_dim() != PIXELS || vae.decoder.out_dim() != PIXELS {
-            return Err(VaeError::BadState(
+            return Err(ModelError::BadState(
                 "the weights do not fit the digits".into(),
             ));
         }
@@ -123,7 +123,7 @@ impl VaeTrainer {
     /// `n` training steps: a minibatch, fresh noise eps, one Adam step on each network. Stops at
     /// the first non-finite loss or parameter and returns (and keeps) the error; further calls
     /// return it again until the trainer is replaced.
-    pub fn step(&mut self, n: usize) -> Result<(), VaeError> {
+    pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
@@ -158,7 +158,8 @@ impl VaeTrainer {
                 (!self.vae.is_finite()).then(|| "a weight became NaN or infinite".to_string())
             });
             if let Some(what) = bad {
-                let e = VaeError::Diverged {
+                let e = ModelError::Diverged {
+                    model: Model::Vae,
                     step: self.step,
                     what,
                 };
@@ -215,7 +216,7 @@ impl VaeTrainer {
     }
 
     /// The error that stopped training, if any.
-    pub fn error(&self) -> Option<&VaeError> {
+    pub fn error(&self) -> Option<&ModelError> {
         self.error.as_ref()
     }
 
@@ -399,7 +400,7 @@ mod tests {
             *p = f32::INFINITY;
         }
         let e = t.step(5).expect_err("diverges");
-        assert!(matches!(e, VaeError::Diverged { step: 1, .. }), "{e:?}");
+        assert!(matches!(e, ModelError::Diverged { step: 1, .. }), "{e:?}");
         assert_eq!(t.step(1), Err(e.clone()));
         assert!(e.to_string().contains("Reset"));
         assert!(matches!(
@@ -407,7 +408,7 @@ mod tests {
                 &VaeConfig::default(),
                 Digits::new(vec![], vec![]).expect("empty")
             ),
-            Err(VaeError::NoData)
+            Err(ModelError::NoData("digits"))
         ));
     }
 
