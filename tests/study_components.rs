@@ -3,10 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use gentutor::content::library;
-use gentutor::ui::study::flashcards::Flashcards;
-use gentutor::ui::study::learn::Learn;
 use gentutor::ui::study::spaced::Spaced;
-use gentutor::ui::study::test::TestMode;
 use gentutor::ui::widgets::quiz::Quiz;
 use gentutor_study::learn::LearnStage;
 use gentutor_study::progress::{Progress, STORAGE_KEY};
@@ -19,6 +16,21 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 use common::{click, container, text, tick};
+
+/// A study mode of the lazily loaded module (Flashcards, Learn, Test, Matching), wired to the
+/// app's progress store through the same bridge the app gives the module in the browser (both
+/// sides live in this one test binary), so what a page saves lands in the app's localStorage.
+fn page(what: &'static str) -> AnyView {
+    gentutor_demos::pages::library::install(include_bytes!(concat!(
+        env!("OUT_DIR"),
+        "/content.bin"
+    )))
+    .expect("this build's content decodes in the module");
+    let store = gentutor::ui::study::use_progress();
+    let app =
+        gentutor_demos::pages::AppBridge::new(gentutor::ui::widgets::lazy_page::app_bridge(store));
+    gentutor_demos::pages::page_view(what, String::new(), app)
+}
 
 fn storage() -> web_sys::Storage {
     web_sys::window()
@@ -147,7 +159,7 @@ async fn flashcards_flip_move_and_star_with_clicks_and_keys() {
     storage().remove_item(STORAGE_KEY).expect("clear");
     let root = container();
     let n = library().cards.len();
-    let mounted = mount_to(root.clone(), || view! { <Flashcards /> });
+    let mounted = mount_to(root.clone(), || page("flashcards"));
     tick().await;
     assert_eq!(text(&root, "[data-testid=fc-counter]"), format!("1/{n}"));
     assert_eq!(text(&root, "[data-testid=fc-side]"), "Question");
@@ -215,7 +227,7 @@ async fn flashcards_end_with_a_summary_and_explain_an_empty_starred_deck() {
     save(&Progress::fresh());
     let root = container();
     let n = library().cards.len();
-    let mounted = mount_to(root.clone(), || view! { <Flashcards /> });
+    let mounted = mount_to(root.clone(), || page("flashcards"));
     tick().await;
     // The card's accessible name is its content (the question), not a label over it.
     assert_eq!(attr(&root, "[data-testid=fc-card]", "aria-label"), None);
@@ -419,7 +431,7 @@ async fn learn_keeps_the_typed_answer_and_an_override_rewrites_the_feedback() {
     p.learn_round = 2;
     save(&p);
     let root = container();
-    let mounted = mount_to(root.clone(), || view! { <Learn /> });
+    let mounted = mount_to(root.clone(), || page("learn"));
     tick().await;
     click(&root, "[data-testid=learn-start]");
     tick().await;
@@ -459,7 +471,7 @@ async fn learn_keeps_the_typed_answer_and_an_override_rewrites_the_feedback() {
 async fn number_keys_answer_in_learn_and_test() {
     save(&Progress::fresh());
     let root = container();
-    let mounted = mount_to(root.clone(), || view! { <Learn /> });
+    let mounted = mount_to(root.clone(), || page("learn"));
     tick().await;
     click(&root, "[data-testid=learn-start]");
     tick().await;
@@ -483,7 +495,7 @@ async fn number_keys_answer_in_learn_and_test() {
     drop(mounted);
 
     let root = container();
-    let mounted = mount_to(root.clone(), || view! { <TestMode /> });
+    let mounted = mount_to(root.clone(), || page("test"));
     tick().await;
     click(&root, "[data-testid=test-start]");
     tick().await;
@@ -544,7 +556,7 @@ async fn a_test_says_when_it_is_short_and_asks_before_scoring_open_questions() {
     let (few, tag) = tags[0].clone();
     assert!(few < 20, "a tag with fewer than 20 cards");
     let root = container();
-    let mounted = mount_to(root.clone(), || view! { <TestMode /> });
+    let mounted = mount_to(root.clone(), || page("test"));
     tick().await;
     type_into(&root, "[data-testid=test-count]", "20");
     click(&root, &format!("[data-testid='test-tag-{tag}']"));
@@ -583,7 +595,7 @@ async fn a_test_says_when_it_is_short_and_asks_before_scoring_open_questions() {
 
 #[wasm_bindgen_test]
 async fn typed_feedback_names_the_missing_and_reversed_key_points() {
-    use gentutor::ui::study::question::Feedback;
+    use gentutor_demos::pages::study::question::Feedback;
     use gentutor_study::display::{key_point_lines, KeyPointStatus};
     use gentutor_study::questions::{check_answer, Answer, Question};
     common::install_content();
@@ -803,7 +815,6 @@ async fn home_offers_to_continue_and_marks_lessons_with_live_demos() {
 
 #[wasm_bindgen_test]
 async fn matching_can_be_limited_to_one_lesson() {
-    use gentutor::ui::study::matching::Matching;
     save(&Progress::fresh());
     let root = container();
     let lib = library();
@@ -820,7 +831,7 @@ async fn matching_can_be_limited_to_one_lesson() {
         .filter(|c| c.lesson_slug() == lesson)
         .map(|c| c.term.clone())
         .collect();
-    let mounted = mount_to(root.clone(), || view! { <Matching /> });
+    let mounted = mount_to(root.clone(), || page("matching"));
     tick().await;
     set_value(
         &root,

@@ -1,7 +1,7 @@
 //! /study/flashcards: the Flashcards mode.
 
-use crate::ui::study::flashcards::Flashcards;
 use crate::ui::study::StudyNav;
+use crate::ui::widgets::lazy_page::LazyPage;
 use leptos::prelude::*;
 
 /// The Flashcards page.
@@ -12,7 +12,7 @@ pub fn StudyFlashcardsRoute() -> impl IntoView {
         <div class="study study-mode">
             <h1>"Flashcards"</h1>
             <StudyNav current="/study/flashcards" />
-            <Flashcards />
+            <LazyPage what="flashcards" />
         </div>
     }
 }

@@ -1,7 +1,7 @@
 //! /study/learn: the Learn mode.
 
-use crate::ui::study::learn::Learn;
 use crate::ui::study::StudyNav;
+use crate::ui::widgets::lazy_page::LazyPage;
 use leptos::prelude::*;
 
 /// The Learn page.
@@ -12,7 +12,7 @@ pub fn StudyLearnRoute() -> impl IntoView {
         <div class="study study-mode">
             <h1>"Learn"</h1>
             <StudyNav current="/study/learn" />
-            <Learn />
+            <LazyPage what="learn" />
         </div>
     }
 }

@@ -1,7 +1,7 @@
 //! /study/matching: the Matching mode.
 
-use crate::ui::study::matching::Matching;
 use crate::ui::study::StudyNav;
+use crate::ui::widgets::lazy_page::LazyPage;
 use leptos::prelude::*;
 
 /// The Matching page.
@@ -12,7 +12,7 @@ pub fn StudyMatchingRoute() -> impl IntoView {
         <div class="study study-mode">
             <h1>"Matching"</h1>
             <StudyNav current="/study/matching" />
-            <Matching />
+            <LazyPage what="matching" />
         </div>
     }
 }

@@ -1,7 +1,7 @@
 //! /study/test: the Test mode.
 
-use crate::ui::study::test::TestMode;
 use crate::ui::study::StudyNav;
+use crate::ui::widgets::lazy_page::LazyPage;
 use leptos::prelude::*;
 
 /// The Test page.
@@ -12,7 +12,7 @@ pub fn StudyTestRoute() -> impl IntoView {
         <div class="study study-mode">
             <h1>"Test"</h1>
             <StudyNav current="/study/test" />
-            <TestMode />
+            <LazyPage what="test" />
         </div>
     }
 }

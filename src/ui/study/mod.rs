@@ -1,17 +1,15 @@
-//! The study modes (Flashcards, Learn, Test, Matching, Review), mastery, and the progress store.
-//! Components are thin: the engine is the `gentutor-study` crate.
+//! The study modes that stay in the first load (Review, the overview with mastery), the progress
+//! store, and the app's side of the lazily loaded modes: Flashcards, Learn, Test, Matching and
+//! Call live in `crates/demos/src/pages` (mounted by `ui::widgets::lazy_page`), which read and
+//! save progress through this store. Components are thin: the engine is the `gentutor-study`
+//! crate.
 
 pub mod call;
-pub mod flashcards;
-pub mod learn;
 pub mod mastery;
-pub mod matching;
 pub mod progress_panel;
-pub mod question;
 pub mod shell;
 pub mod spaced;
 pub mod store;
-pub mod test;
 
 pub use store::{use_progress, ProgressProvider, ProgressRoot, ProgressStore};
 

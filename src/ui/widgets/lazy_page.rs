@@ -5,7 +5,8 @@
 //!
 //! What crosses the boundary (the modules share no memory): the page's name and one string,
 //! the compiled content's bytes (the module decodes its own copy), and an app bridge: a JS
-//! object whose `progress()` returns the progress document as JSON and whose
+//! object whose `progress()` returns the progress document as JSON, whose
+//! `replace_progress(json)` saves a changed document (the study modes) and whose
 //! `record_call(json)` saves a Call outcome in this app's progress store.
 
 use super::lazy_demo::{call, demos_module, unmount};
@@ -14,8 +15,22 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-/// The JS object the module's pages use to reach the progress store.
-fn app_bridge(store: ProgressStore) -> JsValue {
+/// Saves a progress document changed by a page of the module: read strictly (a document that
+/// would need quarantining is refused, never half-applied), then set through
+/// `ProgressStore::update`, which saves it and, in a class, sends the difference as events.
+fn replace_progress(store: ProgressStore, json: &str) -> Result<(), String> {
+    let outcome =
+        gentutor_study::progress::Progress::load(Some(json), crate::ui::study::store::now_ms());
+    if outcome.quarantine.is_some() {
+        return Err("the page sent progress this app cannot read".into());
+    }
+    store.update(move |p| *p = outcome.progress);
+    Ok(())
+}
+
+/// The JS object the module's pages use to reach the progress store (public for the component
+/// tests, which wire the module's pages to the app's store with it).
+pub fn app_bridge(store: ProgressStore) -> JsValue {
     let progress = Closure::<dyn Fn() -> JsValue>::new(move || {
         store
             .with_untracked(|p| p.to_json().ok())
@@ -26,7 +41,12 @@ fn app_bridge(store: ProgressStore) -> JsValue {
         crate::ui::study::call::record_call(store, &json).map_err(|e| JsValue::from_str(&e))
     })
     .into_js_value();
+    let replace = Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(move |json: String| {
+        replace_progress(store, &json).map_err(|e| JsValue::from_str(&e))
+    })
+    .into_js_value();
     let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &"replace_progress".into(), &replace);
     let _ = js_sys::Reflect::set(&o, &"progress".into(), &progress);
     let _ = js_sys::Reflect::set(&o, &"record_call".into(), &record);
     o.into()
@@ -42,7 +62,7 @@ enum State {
 /// A page from the lazily loaded module, mounted here once the module is loaded.
 #[component]
 pub fn LazyPage(
-    /// The page: `class-new`, `class-teacher`, `call`.
+    /// The page: `class-new`, `class-teacher`, `call`, `flashcards`, `learn`, `test`, `matching`.
     what: &'static str,
     /// Its argument (the teacher token, a lesson slug), or empty.
     #[prop(optional, into)]

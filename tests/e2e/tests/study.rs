@@ -152,6 +152,8 @@ async fn every_mode_by_keyboard_and_progress_survives_a_reload() {
 
     // Learn: answer three questions.
     c.goto(&s.url("/study/learn")).await.expect("open");
+    // Learn comes from the lazily loaded module: wait until it is mounted.
+    s.wait_for("[data-testid=learn-start]").await;
     click(c, "[data-testid=learn-start]").await;
     for _ in 0..3 {
         s.wait_for("[data-testid=learn-option-0]").await;

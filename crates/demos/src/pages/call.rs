@@ -15,6 +15,7 @@
 //! event), exactly as the other study modes' results.
 
 use super::library::library;
+use super::study::{fresh_seed, now_ms, Html};
 use super::AppBridge;
 use gentutor_study::call::{
     Activity, Call, CallCard, CallOptions, Command, Effect, Input, Screen, Summary,
@@ -177,24 +178,6 @@ mod speech {
             .unwrap_or(1.0) as f32;
         Some((text, conf, is_final))
     }
-}
-
-/// Unix milliseconds now.
-fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
-
-/// A seed for the call's RNG, from the clock and `Math.random` (two calls in the same
-/// millisecond differ).
-fn fresh_seed() -> u64 {
-    (js_sys::Date::now() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ ((js_sys::Math::random() * 2f64.powi(53)) as u64)
-}
-
-/// Pre-rendered HTML + MathML from the compiled content (trusted: our own content).
-#[component]
-fn Html(#[prop(into)] html: String, #[prop(optional, into)] class: String) -> impl IntoView {
-    view! { <div class=format!("md {class}") inner_html=html></div> }
 }
 
 /// How answers are heard.

@@ -1,5 +1,6 @@
 //! Pages the app loads on demand from this module rather than in its first load: the teacher's
-//! class pages (`/class/new`, `/class/<teacher token>`) and the Call page (`/study/call`). The
+//! class pages (`/class/new`, `/class/<teacher token>`), the Call page (`/study/call`) and the
+//! Flashcards, Learn, Test and Matching modes (`/study/...`, see [`study`]). The
 //! app keeps the routes and mounts these into a placeholder (`ui::widgets::lazy_page`), as it
 //! does demos.
 //!
@@ -11,14 +12,16 @@
 pub mod call;
 pub mod class;
 pub mod library;
+pub mod study;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// What the app passes for pages that read or record progress: a JS object with
-/// `progress(): string` (the progress document as JSON) and `record_call(outcome: string)`
-/// (a `gentutor_study::call::Outcome` as JSON).
+/// `progress(): string` (the progress document as JSON), `replace_progress(doc: string)` (the
+/// changed document, for the app to save) and `record_call(outcome: string)` (a
+/// `gentutor_study::call::Outcome` as JSON).
 #[derive(Clone)]
 pub struct AppBridge(JsValue);
 
@@ -43,6 +46,17 @@ impl AppBridge {
             .ok_or_else(|| "the app could not read your progress".to_string())
     }
 
+    /// Hands the whole changed progress document (JSON) to the app's store, which saves it.
+    pub fn replace_progress(&self, json: &str) -> Result<(), String> {
+        self.function("replace_progress")?
+            .call1(&JsValue::NULL, &json.into())
+            .map(|_| ())
+            .map_err(|e| {
+                e.as_string()
+                    .unwrap_or_else(|| "the app could not save your progress".to_string())
+            })
+    }
+
     /// Hands one Call outcome (JSON) to the app's progress store.
     pub fn record_call(&self, outcome_json: &str) -> Result<(), String> {
         self.function("record_call")?
@@ -53,7 +67,15 @@ impl AppBridge {
 }
 
 /// The pages [`page_view`] knows.
-pub const PAGES: [&str; 3] = ["class-new", "class-teacher", "call"];
+pub const PAGES: [&str; 7] = [
+    "class-new",
+    "class-teacher",
+    "call",
+    "flashcards",
+    "learn",
+    "test",
+    "matching",
+];
 
 /// The view of page `what` (one of [`PAGES`]) with its argument (the teacher token; the lesson
 /// slug for a lesson's call, or empty). An unknown name shows a message.
@@ -64,6 +86,16 @@ pub fn page_view(what: &str, arg: String, app: AppBridge) -> AnyView {
         "call" => {
             let lesson = (!arg.is_empty()).then_some(arg);
             view! { <call::CallMode lesson app /> }.into_any()
+        }
+        "flashcards" | "learn" | "test" | "matching" => {
+            provide_context(study::ProgressStore::new(app));
+            let page = match what {
+                "flashcards" => view! { <study::flashcards::Flashcards /> }.into_any(),
+                "learn" => view! { <study::learn::Learn /> }.into_any(),
+                "test" => view! { <study::test::TestMode /> }.into_any(),
+                _ => view! { <study::matching::Matching /> }.into_any(),
+            };
+            view! { <study::StoreError />{page} }.into_any()
         }
         _ => {
             let msg = format!("There is no page \"{what}\".");

@@ -1,10 +1,10 @@
 //! One question (Learn and Test): the prompt and the answer controls, and the feedback after.
 
-use super::store::ignore_shortcut;
-use crate::content::library;
-use crate::ui::widgets::Html;
+use super::Html;
+use crate::pages::library::library;
 use gentutor_study::display;
 use gentutor_study::questions::{Answer, Checked, Question};
+use gentutor_web::keys::ignore_shortcut;
 use leptos::prelude::*;
 
 /// The prompt and the answer controls of `question`.

@@ -2,9 +2,9 @@
 //! per question and per tag, with the right answers and links to the lesson sections.
 
 use super::question::{Feedback, QuestionBody};
-use super::store::{fresh_seed, now_ms, use_progress};
-use crate::content::library;
-use crate::ui::widgets::Html;
+use super::Html;
+use super::{fresh_seed, now_ms, use_progress};
+use crate::pages::library::library;
 use gentutor_study::display;
 use gentutor_study::questions::{Answer, QuestionKind};
 use gentutor_study::session::override_test_result;

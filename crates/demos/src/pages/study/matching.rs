@@ -3,8 +3,8 @@
 //! The clock starts at the first animation frame after a board is drawn (it is on screen), or
 //! at the first pick. The learner can play one lesson's or one tag's cards.
 
-use super::store::{fresh_seed, now_ms, use_progress};
-use crate::content::library;
+use super::{fresh_seed, now_ms, use_progress};
+use crate::pages::library::library;
 use gentutor_study::display;
 use gentutor_study::flashcards::DeckFilter;
 use gentutor_study::matching::{MatchingGame, SelectOutcome, Side};

@@ -2,8 +2,8 @@
 //! answer. Shows which key points a typed answer hit and missed, with an "I was right" override.
 
 use super::question::{Feedback, QuestionBody};
-use super::store::{fresh_seed, now_ms, use_progress};
-use crate::content::library;
+use super::{fresh_seed, now_ms, use_progress};
+use crate::pages::library::library;
 use gentutor_study::display;
 use gentutor_study::learn::{LearnFeedback, LearnSession};
 use gentutor_study::questions::{Answer, Question};

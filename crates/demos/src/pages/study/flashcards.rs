@@ -5,10 +5,11 @@
 //! the card, so Space flips (rather than pressing the clicked button again) and the arrows move
 //! through cards (rather than changing the filter's value).
 
-use super::store::{fresh_seed, ignore_shortcut, use_progress};
-use crate::content::library;
-use crate::ui::widgets::Html;
+use super::Html;
+use super::{fresh_seed, use_progress};
+use crate::pages::library::library;
 use gentutor_study::flashcards::{DeckFilter, DeckSummary, FlashcardDeck};
+use gentutor_web::keys::ignore_shortcut;
 use leptos::html;
 use leptos::prelude::*;
 
