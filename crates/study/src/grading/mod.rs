@@ -28,7 +28,8 @@
 //! and no core point is contradicted; `Incorrect` when nothing is found, a core point is
 //! contradicted (a role swap, an inverted relation: wrong, not half right), or a half-right
 //! answer states word for word a clause of one of the card's wrong options (its distractors
-//! and false statement, see [`Grade::misconception`]); `Partial` otherwise. The learner may
+//! and false statement, see [`Grade::misconception`]); `Partial` otherwise, and also when no
+//! point is found but every content word is the card's own (see [`TOPIC_SHARE`]). The learner may
 //! override a verdict ("I was right"): see [`Grade::overridden_correct`].
 
 use gentutor_content::cards::Card;
@@ -41,6 +42,13 @@ use text::{is_maths, stem, tokens, Tok};
 
 /// Fraction of the core key points (see the module docs) needed for a `Correct` verdict.
 pub const PASS_FRACTION: f64 = 0.75;
+
+/// An answer that finds no key point is still half right (not wrong) when it says at least
+/// this many content words beyond the question's ...
+const TOPIC_MIN: usize = 2;
+/// ... and this share of them are the card's own words (back, answer, key points), with
+/// nothing contradicted or stated from a wrong option: "flows use invertible networks".
+const TOPIC_SHARE: f64 = 1.0;
 
 /// Credit for a key point found outside the core ones.
 const EXTRA_CREDIT: f64 = 0.5;
@@ -503,6 +511,8 @@ struct Compiled {
     /// For each key point, every variant of every phrasing (the point first).
     points: Vec<Vec<Phrase>>,
     question: Vec<String>,
+    /// Content words of the card's back, answer and key points (the topic's vocabulary).
+    topic: std::collections::HashSet<String>,
     /// Clauses of the card's wrong options (distractors, false statement): the
     /// misconceptions the author saw, with their text.
     wrong: Vec<(String, Phrase)>,
@@ -557,6 +567,17 @@ impl Compiled {
                 })
                 .collect(),
             question: question_words(card),
+            topic: std::iter::once(&card.back)
+                .chain(std::iter::once(&card.answer))
+                .chain(
+                    card.key_points
+                        .iter()
+                        .flat_map(|k| std::iter::once(&k.point).chain(&k.synonyms)),
+                )
+                .flat_map(|t| tokens(t))
+                .filter(|t| !t.weak)
+                .map(|t| t.w)
+                .collect(),
         }
     }
 }
@@ -665,15 +686,28 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
             .find(|(_, p)| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
             .map(|(text, _)| text.clone())
     };
-    let verdict = if found_idx.is_empty() || core_contradicted {
-        Verdict::Incorrect
-    } else if passes {
-        Verdict::Correct
-    } else if misconception.is_some() {
-        Verdict::Incorrect
-    } else {
-        Verdict::Partial
-    };
+    let content: Vec<&Tok> = parsed.toks[..parsed.real]
+        .iter()
+        .filter(|t| !t.weak && !compiled.question.contains(&t.w))
+        .collect();
+    let on_topic = content.len() >= TOPIC_MIN
+        && content
+            .iter()
+            .filter(|t| compiled.topic.contains(&t.w))
+            .count() as f64
+            >= TOPIC_SHARE * content.len() as f64;
+    let verdict =
+        if core_contradicted || (found_idx.is_empty() && (!on_topic || misconception.is_some())) {
+            Verdict::Incorrect
+        } else if found_idx.is_empty() {
+            Verdict::Partial
+        } else if passes {
+            Verdict::Correct
+        } else if misconception.is_some() {
+            Verdict::Incorrect
+        } else {
+            Verdict::Partial
+        };
     Grade {
         missed: (0..total).filter(|i| !found_idx.contains(i)).collect(),
         found: found_idx,
@@ -936,6 +970,19 @@ mod tests {
         );
         assert_eq!(swapped.verdict, Verdict::Incorrect, "{swapped:?}");
         assert_eq!(swapped.contradicted, vec![0, 1]);
+    }
+
+    #[test]
+    fn an_on_topic_answer_without_a_key_point_is_half_right() {
+        let mut card =
+            card_with_points(&[("exact log-likelihood", &[]), ("change of variables", &[])]);
+        card.back = "A flow is an invertible network; its exact log-likelihood comes from the change of variables.".into();
+        let g = grade_answer(&card, "flows use invertible networks");
+        assert!(g.found.is_empty(), "{g:?}");
+        assert_eq!(g.verdict, Verdict::Partial, "{g:?}");
+        // Words the card does not use make it wrong, as before.
+        let off = grade_answer(&card, "flows add noise step by step");
+        assert_eq!(off.verdict, Verdict::Incorrect, "{off:?}");
     }
 
     #[test]
