@@ -115,6 +115,21 @@ pub static DEMOS: &[DemoSpec] = &[
         ],
     },
     DemoSpec {
+        name: "digits-flow",
+        title: "A normalizing flow on handwritten digits, live",
+        options: &[one_of("start", &["checkpoint", "scratch"])],
+    },
+    DemoSpec {
+        name: "digits-diffusion",
+        title: "A diffusion model on handwritten digits, live",
+        options: &[one_of("start", &["checkpoint", "scratch"])],
+    },
+    DemoSpec {
+        name: "digits-compare",
+        title: "Four model families on the same digits",
+        options: &[],
+    },
+    DemoSpec {
         name: "timestep-sampler",
         title: "Timestep sampling: i.i.d. vs low-discrepancy",
         options: &[],

@@ -4,6 +4,7 @@
 //! model a Web Worker runs.
 
 use super::worker::{Remote, WorkerModel};
+use super::{digits_compare, digits_diffusion, digits_flow, digits_live};
 use super::{density_ratio, diffusion, digits_gan, divergences, flow2d, gan1d, vae};
 use gentutor_content::DemoKind;
 use leptos::prelude::*;
@@ -83,6 +84,23 @@ pub static ENTRIES: &[Entry] = &[
         name: "digits-gan",
         mount: |options, id| view! { <digits_gan::DigitsGanDemo options id /> }.into_any(),
         worker: worker::<digits_gan::GanLive>(),
+    },
+    Entry {
+        name: "digits-flow",
+        mount: |options, id| view! { <digits_flow::DigitsFlowDemo options id /> }.into_any(),
+        worker: worker::<digits_live::FlowLive>(),
+    },
+    Entry {
+        name: "digits-diffusion",
+        mount: |options, id| {
+            view! { <digits_diffusion::DigitsDiffusionDemo options id /> }.into_any()
+        },
+        worker: worker::<digits_live::DiffusionLive>(),
+    },
+    Entry {
+        name: "digits-compare",
+        mount: |_, id| view! { <digits_compare::DigitsCompareDemo id /> }.into_any(),
+        worker: None,
     },
     Entry {
         name: "timestep-sampler",

@@ -28,6 +28,16 @@ fn container() -> web_sys::HtmlElement {
 fn provide_digits() {
     gentutor_demos::vae::provide_digits(include_bytes!("../../../assets/data/digits-8x8.bin"))
         .expect("the shipped digits parse");
+    // The digits flow and diffusion demos start from their shipped checkpoints (the
+    // side-by-side view notes, in place, any family whose checkpoint is not provided).
+    gentutor_demos::checkpoints::provide_checkpoint(
+        "digits-flow",
+        include_bytes!("../../../assets/checkpoints/digits-flow.gtck"),
+    );
+    gentutor_demos::checkpoints::provide_checkpoint(
+        "digits-diffusion",
+        include_bytes!("../../../assets/checkpoints/digits-diffusion.gtck"),
+    );
 }
 
 /// Lets Leptos' scheduled effects and a few animation frames run.
