@@ -17,15 +17,20 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod common;
 use common::{click, container, text, tick};
 
-/// A study mode of the lazily loaded module (Flashcards, Learn, Test, Matching), wired to the
-/// app's progress store through the same bridge the app gives the module in the browser (both
-/// sides live in this one test binary), so what a page saves lands in the app's localStorage.
-fn page(what: &'static str) -> AnyView {
+/// The lazily loaded module's copy of the lessons (the pages there read their own library).
+fn install_module_content() {
     gentutor_demos::pages::library::install(include_bytes!(concat!(
         env!("OUT_DIR"),
         "/content.bin"
     )))
     .expect("this build's content decodes in the module");
+}
+
+/// A study mode of the lazily loaded module (Flashcards, Learn, Test, Matching), wired to the
+/// app's progress store through the same bridge the app gives the module in the browser (both
+/// sides live in this one test binary), so what a page saves lands in the app's localStorage.
+fn page(what: &'static str) -> AnyView {
+    install_module_content();
     let store = gentutor::ui::study::use_progress();
     let app =
         gentutor_demos::pages::AppBridge::new(gentutor::ui::widgets::lazy_page::app_bridge(store));
@@ -599,6 +604,7 @@ async fn typed_feedback_names_the_missing_and_reversed_key_points() {
     use gentutor_study::display::{key_point_lines, KeyPointStatus};
     use gentutor_study::questions::{check_answer, Answer, Question};
     common::install_content();
+    install_module_content();
     let lib = library();
     let card = lib.card(2).expect("card 2 (the GAN objective)").clone();
     let question = Question::Typed {
