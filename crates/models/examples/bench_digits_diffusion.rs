@@ -1,8 +1,8 @@
 //! Native benchmark of the digits diffusion demo's default settings
 //! (`DiffusionDigitsConfig::default`: denoiser [x_t, emb(t)] 80 -> 256 -> 256 -> 64 ReLU, T = 100,
-//! cosine schedule, batch 64, Adam lr 1e-3) on the digits' training split: 50 warm-up steps, then
-//! >= 500 timed steps; then the time of the demo's ancestral sampling (36 samples, T = 100
-//! reverse steps) and the held-out L_simple reached.
+//! cosine schedule, batch 64, Adam lr 1e-3) on the digits' training split: 50 warm-up steps,
+//! then at least 500 timed steps; then the time of the demo's ancestral sampling (36 samples,
+//! T = 100 reverse steps) and the held-out L_simple reached.
 //! Run with `cargo run --release -p gentutor-models --example bench_digits_diffusion [steps]`.
 
 use gentutor_models::bench::bench_steps;

@@ -1,6 +1,6 @@
 //! Native benchmark of the digits flow demo's default settings (`FlowConfig::default`: ActNorm
 //! and 6 affine couplings, conditioners 32 -> 64 -> 64 -> 64 tanh, batch 64, Adam lr 1e-3) on
-//! the digits' training split: 50 warm-up steps, then >= 500 timed steps; the time to draw the
+//! the digits' training split: 50 warm-up steps, then at least 500 timed steps; the time to draw the
 //! demo's 36 samples; and, with `curve`, the test bits/dim every 500 steps up to `steps`.
 //! Run with `cargo run --release -p gentutor-models --example bench_digits_flow [steps] [curve]`.
 
