@@ -217,7 +217,7 @@ pub fn VaeDemo(
                     aria-label="One held-out digit of each class: the original, the decoder's mean, and a sample of the decoder's noise"></canvas>
             </div>
             <p class="demo-readout" aria-live="polite">
-                {move || match lp.read(|m| (m.0.steps(), m.0.test_terms(7))) {
+                {move || match lp.read(|m| (m.0.step_count(), m.0.test_terms(7))) {
                     Some((step, t)) => view! {
                         <span data-testid="vae-step-count">{format!("step {step}")}</span>
                         {move || if from_ckpt.get() { " (from the shipped checkpoint)" } else { "" }}

@@ -54,7 +54,7 @@ fn main() {
     let test = t.test_terms(7);
     println!(
         "after {} steps: test ELBO {:.2} nats (recon {:.2}, KL {:.2})",
-        t.steps(),
+        t.step_count(),
         test.elbo(),
         test.recon,
         test.kl

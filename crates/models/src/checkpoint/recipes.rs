@@ -116,10 +116,10 @@ fn train_vae(
         ..VaeConfig::default()
     };
     let mut t = VaeTrainer::new(&config, data.clone()).map_err(|e| e.to_string())?;
-    while t.steps() < steps {
-        t.step((steps - t.steps()).min(500) as usize)
+    while t.step_count() < steps {
+        t.step((steps - t.step_count()).min(500) as usize)
             .map_err(|e| e.to_string())?;
-        progress(t.steps());
+        progress(t.step_count());
     }
     let test = t.test_terms(7);
     let metrics = vec![

@@ -211,7 +211,7 @@ impl VaeTrainer {
     }
 
     /// Training steps taken.
-    pub fn steps(&self) -> u64 {
+    pub fn step_count(&self) -> u64 {
         self.step
     }
 
@@ -422,6 +422,6 @@ mod tests {
         assert_eq!(t.config().beta, 8.0);
         assert_eq!(t.config().lr, VaeConfig::default().lr);
         assert_eq!(t.config().speed, 1);
-        assert_eq!(t.steps(), 2);
+        assert_eq!(t.step_count(), 2);
     }
 }

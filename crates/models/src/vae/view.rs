@@ -47,7 +47,7 @@ impl VaeTrainer {
             .filter_map(|(r, l)| Some(([*r.first()?, *r.get(1)?], l)))
             .collect();
         VaeView {
-            step: self.steps(),
+            step: self.step_count(),
             beta: self.config().beta,
             recon: recon.points().to_vec(),
             kl: kl.points().to_vec(),
