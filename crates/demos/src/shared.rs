@@ -257,12 +257,19 @@ fn watch_look(signal: ArcRwSignal<u32>) {
         let signal = signal.clone();
         move || signal.update(|v| *v = v.wrapping_add(1))
     };
-    let last_width = std::cell::Cell::new(window.inner_width().ok().and_then(|w| w.as_f64()));
+    // The page's layout width: the viewport's minus a scrollbar, which appears and goes as the
+    // page grows and shrinks without any resize event.
+    let page_width = |w: &web_sys::Window| {
+        w.document()
+            .and_then(|d| d.document_element())
+            .map(|e| e.client_width())
+    };
+    let last_width = std::rc::Rc::new(std::cell::Cell::new(page_width(&window)));
     let on_resize = {
         let bump = bump.clone();
         let window = window.clone();
         Closure::<dyn Fn()>::new(move || {
-            let w = window.inner_width().ok().and_then(|w| w.as_f64());
+            let w = page_width(&window);
             // Phones fire resize when the address bar hides: only a new width re-fits.
             if w != last_width.get() {
                 last_width.set(w);
@@ -271,6 +278,11 @@ fn watch_look(signal: ArcRwSignal<u32>) {
         })
     };
     let _ = window.add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+    if let Some(html) = window.document().and_then(|d| d.document_element()) {
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&html);
+        }
+    }
     on_resize.forget();
     let on_theme = {
         let bump = bump.clone();

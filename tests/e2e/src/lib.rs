@@ -179,6 +179,12 @@ impl Session {
 
     /// Like [`Session::start_with_dist`], the server answering as `opts` says.
     pub async fn start_with(dist: PathBuf, opts: ServeOptions) -> Session {
+        Session::start_with_args(dist, opts, &[]).await
+    }
+
+    /// Like [`Session::start_with`], Chromium started with `extra` flags as well (e.g.
+    /// `--force-device-scale-factor=2` for a 2x screen, `--force-dark-mode`).
+    pub async fn start_with_args(dist: PathBuf, opts: ServeOptions, extra: &[&str]) -> Session {
         assert!(
             dist.join("index.html").is_file(),
             "{} has no index.html: build the app first (`make dist`; `make test` does it)",
@@ -192,17 +198,29 @@ impl Session {
             driver.port
         ));
         let _ = std::fs::create_dir_all(&profile);
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1200,900",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra.iter().map(|a| a.to_string()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
             serde_json::json!({
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1200,900",
-                    format!("--user-data-dir={}", profile.display()),
-                ]
+                "args": args,
             }),
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
