@@ -38,7 +38,7 @@ test-native:
 
 test-wasm:
 	cargo test -p gentutor --target wasm32-unknown-unknown --test components --test study_components
-	cargo test -p gentutor-demos --target wasm32-unknown-unknown --test components --test controls
+	cargo test -p gentutor-demos --target wasm32-unknown-unknown --test components --test controls --test digits_gan
 
 ## The first-load WASM stays within 400 KB gzip (BENCHMARKS.md); run after `make dist`.
 size-gate:

@@ -31,6 +31,11 @@ thread_local! {
     static WORKER_DIGITS: RefCell<Option<Digits>> = const { RefCell::new(None) };
 }
 
+/// Makes `digits` the ones runs carry to the worker (the demo calls it once it has them).
+pub fn use_digits(digits: &Digits) {
+    WORKER_DIGITS.with_borrow_mut(|slot| *slot = Some(digits.clone()));
+}
+
 /// The GAN as the animation loop and the worker see it (drawing happens in the component).
 pub struct GanLive(pub DigitsGan);
 
@@ -135,6 +140,9 @@ pub fn DigitsGanDemo(
     let coverage = RwSignal::new(None::<Coverage>);
     let start = RwSignal::new(Start::Scratch);
     let loading = RwSignal::new(true);
+    // A missing checkpoint or classifier is no error: the demo trains from scratch, or
+    // without the read-out, and says so.
+    let note = RwSignal::new(None::<String>);
     let hash_id = StoredValue::new(id.clone());
     let grid_canvas = NodeRef::<Canvas>::new();
     let cov_canvas = NodeRef::<Canvas>::new();
@@ -206,25 +214,23 @@ pub fn DigitsGanDemo(
                 return;
             }
         };
-        WORKER_DIGITS.with_borrow_mut(|slot| *slot = Some(d.clone()));
-        let mut note = None;
+        use_digits(&d);
+        let mut notes = Vec::new();
         match ckpt {
             Ok((c, w)) => {
                 let _ = shipped.try_set_value(Some((c.steps, w)));
             }
-            Err(e) => note = Some(format!("{e}. Starting from scratch.")),
+            Err(e) => notes.push(format!("{e}: the GAN trains from scratch.")),
         }
         match cls {
             Ok(c) => {
                 let _ = classifier.try_set_value(Some(c));
             }
-            Err(e) => note = Some(format!("{e}; no coverage read-out.")),
+            Err(e) => notes.push(format!("{e}: no coverage read-out.")),
         }
+        let _ = note.try_set((!notes.is_empty()).then(|| notes.join(" ")));
         if data.try_set_value(Some(d)).is_none() {
             rebuild(scratch_first);
-            if note.is_some() {
-                let _ = lp.error.try_set(note);
-            }
         }
     });
 
@@ -260,7 +266,7 @@ pub fn DigitsGanDemo(
         lp.read(|m| {
             let c = m.0.curves();
             (
-                m.0.steps(),
+                m.0.step_count(),
                 c.d_real.recent_mean(50),
                 c.d_fake.recent_mean(50),
             )
@@ -314,6 +320,9 @@ pub fn DigitsGanDemo(
                     <span class="demo-note" data-testid="digits-gan-in-worker">" · training in a background worker"</span>
                 </Show>
             </p>
+            <Show when=move || note.get().is_some()>
+                <p class="demo-note" data-testid="digits-gan-note">{move || note.get().unwrap_or_default()}</p>
+            </Show>
             <Show when=move || lp.error.get().is_some()>
                 <div class="demo-error" role="alert" data-testid="digits-gan-error">
                     <p>{move || lp.error.get().unwrap_or_default()}</p>
@@ -384,5 +393,5 @@ pub fn DigitsGanDemo(
 
 /// Whether `run` came from the checkpoint: it did if it was asked for and starts past step 0.
 fn from_ckpt_is(run: &Result<DigitsGan, impl std::fmt::Debug>, scratch: bool) -> bool {
-    !scratch && run.as_ref().is_ok_and(|g| g.steps() > 0)
+    !scratch && run.as_ref().is_ok_and(|g| g.step_count() > 0)
 }

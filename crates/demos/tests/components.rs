@@ -38,6 +38,20 @@ fn provide_digits() {
         "digits-diffusion",
         include_bytes!("../../../assets/checkpoints/digits-diffusion.gtck"),
     );
+    // Likewise the shipped checkpoints the digits GAN starts from (not the VAE's: its tests
+    // here start from scratch; tests/digits_gan.rs covers its checkpoint).
+    for (kind, bytes) in [
+        (
+            "digits-gan",
+            &include_bytes!("../../../assets/checkpoints/digits-gan.gtck")[..],
+        ),
+        (
+            "digit-classifier",
+            &include_bytes!("../../../assets/checkpoints/digit-classifier.gtck")[..],
+        ),
+    ] {
+        gentutor_demos::checkpoints::provide_checkpoint(kind, bytes);
+    }
 }
 
 /// Lets Leptos' scheduled effects and a few animation frames run.

@@ -53,7 +53,7 @@ fn main() {
             }
         }
     } else {
-        while g.steps() < steps as u64 {
+        while g.step_count() < steps as u64 {
             if let Err(e) = g.step(every) {
                 eprintln!("{e}");
                 std::process::exit(1);
@@ -61,7 +61,7 @@ fn main() {
             let cov = Coverage::of(&classifier, g.samples(1000, 77).view());
             println!(
                 "step {:>6}: produced {:?} dropped {:?} confident {:.2} counts {:?} ({:.1} s)",
-                g.steps(),
+                g.step_count(),
                 cov.produced(),
                 cov.dropped(),
                 cov.confident_share(),
@@ -84,7 +84,7 @@ fn main() {
     println!(
         "1000 samples + coverage: {:.2} ms; after {} steps: produced {:?}, dropped {:?}",
         now() - t0,
-        g.steps(),
+        g.step_count(),
         cov.produced(),
         cov.dropped()
     );

@@ -57,10 +57,10 @@ pub fn train_recipe(
         ..DigitsGanConfig::default()
     };
     let mut g = DigitsGan::new(&config, data).map_err(|e| e.to_string())?;
-    while g.steps() < steps {
-        g.step((steps - g.steps()).min(250) as usize)
+    while g.step_count() < steps {
+        g.step((steps - g.step_count()).min(250) as usize)
             .map_err(|e| e.to_string())?;
-        progress(g.steps());
+        progress(g.step_count());
     }
     let classifier = Classifier::standard(data).map_err(|e| e.to_string())?;
     let cov = Coverage::of(

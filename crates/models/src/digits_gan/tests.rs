@@ -86,7 +86,7 @@ fn a_run_is_its_seed_and_survives_the_bytes() {
         (1e-2, 1e-3, 8)
     );
     a.step(1).expect("trains with the new settings");
-    assert_eq!(a.steps(), 26);
+    assert_eq!(a.step_count(), 26);
 }
 
 /// The shipped checkpoint: it loads, continues training, and its stated coverage is what its
@@ -119,7 +119,7 @@ fn the_shipped_checkpoint_states_its_coverage_truthfully() {
     );
     let mut g = g;
     g.step(3).expect("continues");
-    assert_eq!(g.steps(), SHIPPED_STEPS + 3);
+    assert_eq!(g.step_count(), SHIPPED_STEPS + 3);
 }
 
 /// The lesson's mode-collapse claim, on the preset's own seed: with G's learning rate 25 times

@@ -228,7 +228,7 @@ impl DigitsGan {
     }
 
     /// Training steps taken.
-    pub fn steps(&self) -> u64 {
+    pub fn step_count(&self) -> u64 {
         self.step
     }
 
@@ -327,7 +327,7 @@ mod tests {
         assert!(matches!(e, DigitsGanError::Diverged { step: 3, .. }), "{e}");
         assert!(e.to_string().contains("Lower the learning rates"));
         assert_eq!(g.step(1), Err(e.clone()), "stays stopped");
-        assert_eq!(g.steps(), 3);
+        assert_eq!(g.step_count(), 3);
         let back = DigitsGan::from_bytes(&g.to_bytes(), &d).expect("reads");
         assert_eq!(back.error(), Some(&e));
         assert!(

@@ -24,7 +24,7 @@ impl DigitsGan {
     /// the expensive part, so the page refreshes it less often than the grid).
     pub fn view(&self, coverage: Option<Coverage>) -> GanView {
         GanView {
-            step: self.steps(),
+            step: self.step_count(),
             grid: self.grid().iter().copied().collect(),
             coverage,
             d_real: self.curves().d_real.points().to_vec(),
