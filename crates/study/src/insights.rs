@@ -381,5 +381,97 @@ pub fn confusions(events: &[StudyEvent], per_card: usize) -> Vec<CardConfusions>
     out
 }
 
+/// How a confused response reads for the teacher (the page shows option texts from the card).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseText {
+    /// Picked the card's distractor with this index (0-based, into `card.distractors`).
+    Distractor(usize),
+    /// Picked the right option (wrong only under another content version).
+    RightOption,
+    /// Answered "true" to the card's false statement.
+    TrueToFalseStatement,
+    /// Answered "false" to the card's true statement.
+    FalseToTrueStatement,
+    /// Picked this term (matching).
+    Term(String),
+    /// Typed (or said) this text.
+    Typed(String),
+}
+
+/// Reads a response as [`crate::questions::response_for`] wrote it for a `question`.
+pub fn read_response(question: QuestionKind, response: &str) -> ResponseText {
+    match question {
+        QuestionKind::MultipleChoice => match response {
+            "answer" => ResponseText::RightOption,
+            r => match r.strip_prefix('d').and_then(|n| n.parse::<usize>().ok()) {
+                Some(n) if n >= 1 => ResponseText::Distractor(n - 1),
+                _ => ResponseText::Typed(r.to_string()),
+            },
+        },
+        QuestionKind::TrueFalse => match response {
+            "true" => ResponseText::TrueToFalseStatement,
+            "false" => ResponseText::FalseToTrueStatement,
+            r => ResponseText::Typed(r.to_string()),
+        },
+        QuestionKind::Matching => ResponseText::Term(response.to_string()),
+        QuestionKind::Typed => ResponseText::Typed(response.to_string()),
+    }
+}
+
+/// "5 min", "3 h", "1 day" for a gap of `ms`.
+fn gap(ms: i64) -> String {
+    let ms = ms.abs();
+    match ms {
+        0..=59_999 => "less than a minute".into(),
+        60_000..=3_599_999 => format!("{} min", ms / 60_000),
+        3_600_000..=86_399_999 => format!("{} h", ms / 3_600_000),
+        _ => "1 day".into(),
+    }
+}
+
+impl RatingPair {
+    /// One sentence for the teacher, in the order things happened, e.g. "rated Easy in review,
+    /// then answered wrong in Test 1 h later".
+    pub fn describe(&self) -> String {
+        let rated = format!("rated {:?} in review", self.rating);
+        let graded = format!(
+            "answered {} in {}",
+            if self.graded_right { "right" } else { "wrong" },
+            match self.graded_mode {
+                Mode::Learn => "Learn",
+                Mode::Test => "Test",
+                Mode::Call => "a Call",
+                other => other.as_str(),
+            }
+        );
+        let when = gap(self.graded_at_ms - self.review_at_ms);
+        if self.graded_at_ms >= self.review_at_ms {
+            format!("{rated}, then {graded} {when} later")
+        } else {
+            format!("{graded}, then {rated} {when} later")
+        }
+    }
+}
+
+impl RecallCell {
+    /// The cell's percentage, as shown.
+    pub fn percent(&self) -> String {
+        format!("{:.0}%", (self.mastery * 100.0).round())
+    }
+
+    /// The cell in words (its accessible name and tooltip).
+    pub fn describe(&self) -> String {
+        match self.recall_now {
+            Some(r) => format!(
+                "mastery {}, {}; recall now {:.0}%",
+                self.percent(),
+                self.level,
+                (r * 100.0).round()
+            ),
+            None => format!("mastery {}, {}", self.percent(), self.level),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

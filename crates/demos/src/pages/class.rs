@@ -3,6 +3,10 @@
 //! routes mount them (`ui::class::pages` in the app). The table's figures come computed from
 //! the server (study-crate code).
 
+// Beside this file (pages/), not in pages/class/.
+#[path = "class_insights.rs"]
+mod insights;
+
 use super::library::library;
 use gentutor_web::net;
 use gentutor_web::scoped::OwnerRef;
@@ -315,6 +319,7 @@ pub fn TeacherPage(
                 );
                 let locked = j["locked"].as_bool().unwrap_or(false);
                 let lib = library();
+                let insights = insights::insights_view(&j);
                 let hardest: Vec<(String, String)> = j["hardest"]
                     .as_array()
                     .cloned()
@@ -440,6 +445,7 @@ pub fn TeacherPage(
                             <ol>{hardest.into_iter().map(|(t, a)| view! { <li>{t}": "{a}</li> }).collect_view()}</ol>
                         </section>
                     })}
+                    {insights}
                 }.into_any()
             }
         })

@@ -399,3 +399,89 @@ fn the_most_confused_answers_per_card_are_grouped_and_counted() {
     assert_eq!(c[2].top[0].question, QuestionKind::TrueFalse);
     assert_eq!(confusions(&log.0, 1)[0].top.len(), 1);
 }
+
+#[test]
+fn responses_pairs_and_cells_read_as_words() {
+    use QuestionKind::*;
+    assert_eq!(
+        read_response(MultipleChoice, "d2"),
+        ResponseText::Distractor(1)
+    );
+    assert_eq!(
+        read_response(MultipleChoice, "answer"),
+        ResponseText::RightOption
+    );
+    assert_eq!(
+        read_response(MultipleChoice, "d0"),
+        ResponseText::Typed("d0".into())
+    );
+    assert_eq!(
+        read_response(TrueFalse, "true"),
+        ResponseText::TrueToFalseStatement
+    );
+    assert_eq!(
+        read_response(TrueFalse, "false"),
+        ResponseText::FalseToTrueStatement
+    );
+    assert_eq!(
+        read_response(Matching, "Mode collapse"),
+        ResponseText::Term("Mode collapse".into())
+    );
+    assert_eq!(
+        read_response(Typed, "noise"),
+        ResponseText::Typed("noise".into())
+    );
+    let pair = |graded_at_ms: i64, rating, graded_mode, graded_right, disagreement| RatingPair {
+        review_at_ms: T0,
+        rating,
+        graded_at_ms,
+        graded_mode,
+        graded_right,
+        disagreement,
+    };
+    assert_eq!(
+        pair(
+            T0 + HOUR,
+            Rating::Easy,
+            Mode::Test,
+            false,
+            Disagreement::Overconfident
+        )
+        .describe(),
+        "rated Easy in review, then answered wrong in Test 1 h later"
+    );
+    assert_eq!(
+        pair(
+            T0 - 5 * 60_000,
+            Rating::Again,
+            Mode::Learn,
+            true,
+            Disagreement::Underconfident
+        )
+        .describe(),
+        "answered right in Learn, then rated Again in review 5 min later"
+    );
+    assert_eq!(
+        pair(
+            T0,
+            Rating::Good,
+            Mode::Call,
+            false,
+            Disagreement::Overconfident
+        )
+        .describe(),
+        "rated Good in review, then answered wrong in a Call less than a minute later"
+    );
+    let cell = RecallCell {
+        mastery: 0.724,
+        level: "familiar".into(),
+        recall_now: Some(0.876),
+    };
+    assert_eq!(cell.percent(), "72%");
+    assert_eq!(cell.describe(), "mastery 72%, familiar; recall now 88%");
+    let cell = RecallCell {
+        recall_now: None,
+        ..cell
+    };
+    assert_eq!(cell.describe(), "mastery 72%, familiar");
+}
