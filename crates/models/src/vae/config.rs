@@ -2,7 +2,8 @@
 
 use super::Likelihood;
 use crate::error::ModelError;
-use crate::ranges::{check, clamp_or, LinkField};
+use crate::link::{self, LinkName, LinkVisitor, Settings};
+use crate::ranges::{check, clamp_or};
 use gentutor_nn::mlp::Activation;
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -137,51 +138,40 @@ impl VaeConfig {
     /// The settings link's hash (no leading `#`). Keys are prefixed `v` where other demos use
     /// the same word, so links of several demos can share one page hash.
     pub fn to_hash(&self) -> String {
-        format!(
-            "vh={}&vd={}&vdec={}&vsig={}&beta={}&vlr={}&vbs={}&vspeed={}&vseed={}",
-            self.hidden,
-            self.depth,
-            self.decoder.name(),
-            self.sigma,
-            self.beta,
-            self.lr,
-            self.batch,
-            self.speed,
-            self.seed,
-        )
+        link::to_hash(self)
     }
 
-    /// Reads [`VaeConfig::to_hash`]: keys in any order, missing keys keep their default, unknown
-    /// keys are ignored, out-of-range numbers are clamped. Refused: a piece without `=`, an
-    /// unreadable value of a known key, or no known key at all.
+    /// Reads [`VaeConfig::to_hash`] with the shared codec ([`crate::link`]): keys in any order,
+    /// missing keys keep their default, unknown keys are ignored, out-of-range numbers are
+    /// clamped. Refused: a piece without `=`, an unreadable value of a known key, or no known
+    /// key at all.
     pub fn from_hash(s: &str) -> Result<VaeConfig, ModelError> {
-        let mut c = VaeConfig::default();
-        let mut known = 0usize;
-        for field in LinkField::parse_all(s) {
-            let field = field.map_err(ModelError::BadHash)?;
-            let uint = |max: f64| field.uint(max).map_err(ModelError::BadHash);
-            let float = || field.float().map_err(ModelError::BadHash);
-            match field.key {
-                "vh" => c.hidden = uint(1e6)? as usize,
-                "vd" => c.depth = uint(1e6)? as usize,
-                "vdec" => {
-                    c.decoder = DecoderKind::from_name(field.val)
-                        .ok_or_else(|| ModelError::BadHash(field.bad("bernoulli or gaussian")))?
-                }
-                "vsig" => c.sigma = float()? as f32,
-                "beta" => c.beta = float()? as f32,
-                "vlr" => c.lr = float()? as f32,
-                "vbs" => c.batch = uint(1e6)? as usize,
-                "vspeed" => c.speed = uint(1e6)? as usize,
-                "vseed" => c.seed = uint(u64::MAX as f64)?,
-                _ => continue,
-            }
-            known += 1;
-        }
-        if known == 0 {
-            return Err(ModelError::BadHash("no VAE settings found".into()));
-        }
-        Ok(c.clamped())
+        link::from_hash(s)
+    }
+}
+
+impl Settings for VaeConfig {
+    const WHAT: &'static str = "VAE";
+    fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String> {
+        v.field("vh", &mut self.hidden)?;
+        v.field("vd", &mut self.depth)?;
+        v.field("vdec", &mut self.decoder)?;
+        v.field("vsig", &mut self.sigma)?;
+        v.field("beta", &mut self.beta)?;
+        v.field("vlr", &mut self.lr)?;
+        v.field("vbs", &mut self.batch)?;
+        v.field("vspeed", &mut self.speed)?;
+        v.field("vseed", &mut self.seed)
+    }
+    fn finish(self) -> Result<Self, String> {
+        Ok(self.clamped())
+    }
+}
+
+impl LinkName for DecoderKind {
+    const CHOICES: &'static [Self] = &[DecoderKind::Bernoulli, DecoderKind::Gaussian];
+    fn link_name(self) -> &'static str {
+        self.name()
     }
 }
 
