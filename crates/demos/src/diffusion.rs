@@ -110,8 +110,8 @@ pub fn DiffusionForwardDemo(
             let Some(x0) = x0 else { return };
             let cmp = compare_forward(&s, x0.view(), t_now, 3);
             stats.set(vec![
-                stats_row("closed form q(x_t | x_0)", &cmp.closed_stats),
-                stats_row("iterated q(x_t | x_(t-1))", &cmp.iterated_stats),
+                stats_row("closed form q(xₜ | x₀)", &cmp.closed_stats),
+                stats_row("iterated q(xₜ | xₜ₋₁)", &cmp.iterated_stats),
                 stats_row("theory", &cmp.theory),
             ]);
             let r = draw_on_canvas_fit(&c1, clouds_height, |area| {
@@ -177,7 +177,7 @@ pub fn DiffusionForwardDemo(
     view! {
         <figure class="demo demo-diffusion-forward" data-testid="demo-diffusion-forward">
             <figcaption>"The forward diffusion process"</figcaption>
-            <p class="demo-help">"Drag t. Left: x_t sampled in one jump with the closed form; right: by iterating t noising steps. Their statistics agree. Below: how much signal is left (ᾱ_t and SNR), and on an image, which spatial frequencies the noise has drowned."</p>
+            <p class="demo-help">"Drag t. First: xₜ sampled in one jump with the closed form; then: by iterating t noising steps. Their statistics agree. Below: how much signal is left (ᾱₜ and SNR), and on an image, which spatial frequencies the noise has drowned."</p>
             <div class="demo-controls">
                 <label>"Schedule"
                     <select data-testid="fwd-schedule" prop:value=move || kind.get().name() on:change=move |ev| {

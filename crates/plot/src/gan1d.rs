@@ -20,6 +20,10 @@ pub const GRAD_G: Hue = Hue::Orange;
 /// Hue of mean |∂l/∂x|.
 pub const GRAD_X: Hue = Hue::Sky;
 
+/// The density panel's y axes run to this multiple of their data (densities) or of 1 (D):
+/// the top stays free for the legend.
+const HEADROOM: f32 = 1.6;
+
 /// Canvas height (CSS px) for a canvas `w` px wide: side-by-side lower panels on a wide canvas
 /// (the 760 x 560 design), all three panels stacked on a narrow one.
 pub fn canvas_height(w: u32) -> u32 {
@@ -122,8 +126,8 @@ fn draw_densities<DB: DrawingBackend>(
             .copied()
             .chain(std::iter::once(0.0)),
     );
-    // Room above the curves for the legend.
-    let ymax = ymax * 1.3;
+    // Room above the curves for the four-line legend: D and D* reach at most 1 of 1.6.
+    let ymax = ymax * HEADROOM;
     let caption = format!(
         "step {} · modes {}/{} · JS {:.3} nats",
         v.step, v.metrics.modes_captured, v.metrics.modes_total, v.metrics.js_nats
@@ -135,7 +139,7 @@ fn draw_densities<DB: DrawingBackend>(
         .y_label_area_size(y_area)
         .right_y_label_area_size(theme.y_label_area(0.0, 1.0))
         .build_cartesian_2d(lo..hi, 0f32..ymax)?
-        .set_secondary_coord(lo..hi, 0f32..1.3f32);
+        .set_secondary_coord(lo..hi, 0f32..HEADROOM);
     theme
         .mesh(&mut chart.configure_mesh())
         .disable_x_mesh()
@@ -207,12 +211,18 @@ fn draw_densities<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 6, y)], d_star.stroke_width(2)));
     }
     // The legend goes where neither the densities nor D(x) (rescaled to the density axis) run.
-    let scale = f64::from(ymax) / 1.3;
+    let scale = f64::from(ymax / HEADROOM);
     let mut all = to_f64(&real_pts);
     all.extend(to_f64(&gen_pts));
+    let d_star_pts = if v.d_star_applies {
+        line(&v.d_star)
+    } else {
+        Vec::new()
+    };
     all.extend(
         d_pts
             .iter()
+            .chain(&d_star_pts)
             .map(|&(x, y)| (f64::from(x), f64::from(y) * scale)),
     );
     let (pw, ph) = chart.plotting_area().dim_in_pixel();

@@ -33,8 +33,10 @@ async fn measure(s: &Session) -> (u64, u64, f64, String, Vec<String>, u64) {
             "document.documentElement.style.scrollbarWidth = 'none';\
              const se = document.scrollingElement;\
              const over = e => e.getBoundingClientRect().right > se.clientWidth + 0.5;\
+             const clipped = e => { for (let p = e.parentElement; p; p = p.parentElement) {\
+               if (getComputedStyle(p).overflowX !== 'visible' && !over(p)) return true; } return false; };\
              const out = [...document.querySelectorAll('body *')]\
-               .filter(e => over(e) && !(e.parentElement && over(e.parentElement)))\
+               .filter(e => over(e) && !clipped(e) && !(e.parentElement && over(e.parentElement)))\
                .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));\
              const dpr = window.devicePixelRatio;\
              const bad = []; let n = 0;\
