@@ -107,6 +107,11 @@ pub static DEMOS: &[DemoSpec] = &[
         options: &[one_of("decoder", &["bernoulli", "gaussian"])],
     },
     DemoSpec {
+        name: "adversarial",
+        title: "Adversarial examples on the digits",
+        options: &[int("target", 0, 9), int("levels", 0, 8), int("image", 0, 358)],
+    },
+    DemoSpec {
         name: "digits-gan",
         title: "A GAN on handwritten digits, live",
         options: &[

@@ -6,6 +6,7 @@
 //! out of the first load. The app does not depend on this crate; Cargo keeps it that way.
 #![cfg(target_arch = "wasm32")]
 
+pub mod adversarial;
 pub mod bench;
 pub mod checkpoints;
 pub mod density_ratio;

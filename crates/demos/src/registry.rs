@@ -3,6 +3,7 @@
 //! check them natively) to its component and, for demos that train off the main thread, the
 //! model a Web Worker runs.
 
+use super::adversarial;
 use super::worker::{Remote, WorkerModel};
 use super::{digits_compare, digits_diffusion, digits_flow, digits_live};
 use super::{density_ratio, diffusion, digits_gan, divergences, flow2d, gan1d, vae};
@@ -78,6 +79,11 @@ pub static ENTRIES: &[Entry] = &[
     Entry {
         name: "vae",
         mount: |options, id| view! { <vae::VaeDemo options id /> }.into_any(),
+        worker: None,
+    },
+    Entry {
+        name: "adversarial",
+        mount: |options, id| view! { <adversarial::AdversarialDemo options id /> }.into_any(),
         worker: None,
     },
     Entry {

@@ -310,3 +310,73 @@ async fn vae_steps_keeps_beta_in_the_link_and_shows_the_mean_apart_from_a_sample
     drop(handle);
     root.remove();
 }
+
+/// The adversarial demo: the classifiers load (here: train, the test server has no
+/// checkpoint), eps and the target reach the readouts and the link.
+#[wasm_bindgen_test]
+async fn adversarial_demo_attacks_with_the_chosen_eps_and_target() {
+    provide_digits();
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        view! { <gentutor_demos::adversarial::AdversarialDemo options=Default::default() id="adv-test".to_string() /> }
+    });
+    let text = |css: &str| {
+        root.query_selector(css)
+            .expect("selector")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    // Training ends (1,500 steps, a few dozen per frame); wait up to ~20 s.
+    for _ in 0..1000 {
+        tick().await;
+        if root
+            .query_selector("[data-testid=adv-training]")
+            .expect("selector")
+            .is_none()
+            && !text("[data-testid=adv-readout]").is_empty()
+        {
+            break;
+        }
+    }
+    let before = text("[data-testid=adv-readout]");
+    assert!(before.contains("held-out accuracy under this attack"), "{before}");
+    let input = |css: &str, value: &str, ev: &str| {
+        let el: web_sys::HtmlElement = root
+            .query_selector(css)
+            .expect("selector")
+            .expect("the control")
+            .unchecked_into();
+        if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            i.set_value(value);
+        } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            s.set_value(value);
+        }
+        el.dispatch_event(&web_sys::Event::new(ev).expect("event"))
+            .expect("dispatch");
+    };
+    input("[data-testid=adv-eps]", "0.25", "input");
+    tick().await;
+    let hash = web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .expect("hash");
+    assert!(hash.contains("adv-test:") && hash.contains("eps=0.25"), "{hash}");
+    // At four grey levels no held-out digit survives (the lesson's table).
+    assert!(
+        text("[data-testid=adv-readout]").contains("held-out accuracy under this attack 0.0%"),
+        "{}",
+        text("[data-testid=adv-readout]")
+    );
+    // The default digit is a 3; aim it at 8.
+    input("[data-testid=adv-target]", "8", "change");
+    tick().await;
+    assert!(text("[data-testid=adv-readout]").contains("turned into a 8"));
+    assert!(text("[data-testid=adv-linear]").contains("z8 − z3"));
+    assert!(root
+        .query_selector("[role=alert]")
+        .expect("selector")
+        .is_none());
+    drop(handle);
+    root.remove();
+}

@@ -81,3 +81,20 @@ fn digits_gan_presets_are_the_models_names() {
     assert_eq!(one_of("digits-gan", "preset"), names);
     assert_eq!(one_of("digits-gan", "start"), vec!["checkpoint", "scratch"]);
 }
+
+#[test]
+fn adversarial_options_are_the_models_ranges() {
+    use gentutor_models::adversarial::{EPS_MAX, GREY_STEP};
+    use gentutor_models::digits::Digits;
+    assert_eq!(
+        int("adversarial", "levels"),
+        (0, (EPS_MAX / GREY_STEP).round() as i64)
+    );
+    assert_eq!(int("adversarial", "target"), (0, 9));
+    let held_out = Digits::shipped()
+        .expect("shipped digits")
+        .standard_split()
+        .test
+        .len();
+    assert_eq!(int("adversarial", "image"), (0, held_out as i64 - 1));
+}

@@ -1,5 +1,6 @@
 //! Toy generative models that train live in the browser: pure Rust on ndarray, f32.
 
+pub mod adversarial;
 pub mod bench;
 pub mod checkpoint;
 pub mod datasets2d;

@@ -1,5 +1,6 @@
 //! Plots as `draw_*<DB: DrawingBackend>(area, state)`: the browser draws to a canvas, tests to SVG.
 
+pub mod adversarial;
 pub mod density_ratio;
 pub mod diffusion;
 pub mod digits_gan;
