@@ -112,6 +112,14 @@ pub static DEMOS: &[DemoSpec] = &[
         options: &[int("target", 0, 9), int("levels", 0, 8), int("image", 0, 358)],
     },
     DemoSpec {
+        name: "ssgan",
+        title: "A semi-supervised GAN, live",
+        options: &[
+            one_of("data", &["moons", "rings", "spirals", "blobs"]),
+            int("labels", 1, 50),
+        ],
+    },
+    DemoSpec {
         name: "digits-gan",
         title: "A GAN on handwritten digits, live",
         options: &[

@@ -11,12 +11,14 @@
 use super::diffusion::Reverse;
 use super::shared::{draw_on_canvas, page_theme, Live};
 use super::worker::{spawn_module_worker, TrainingWorker};
+use gentutor_models::adversarial::{AttackSettings, AttackView, ModelsTrainer};
 use gentutor_models::bench::{bench_steps, train_within_budget, FrameStats};
 use gentutor_models::diffusion::config::LossKind;
 use gentutor_models::diffusion::{Denoiser, DiffusionConfig};
 use gentutor_models::digits_gan::{Coverage, DigitsGan, DigitsGanConfig};
 use gentutor_models::flow2d::{self, Flow2d};
 use gentutor_models::gan1d::{Gan1d, Preset};
+use gentutor_models::ssgan::{Ssgan, SsganConfig};
 use gentutor_plot::gan1d::draw_gan1d;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -180,6 +182,45 @@ pub fn Bench() -> impl IntoView {
         );
         json.push(format!(
             "\"gan1d_steps_per_s\":{gan_sps:.1},\"steps_per_frame\":{GAN_STEPS_PER_FRAME},\"flow2d_steps_per_s\":{flow:.1},\"denoiser_steps_per_s\":{denoise:.1}"
+        ));
+        // The theory demos (issue 15): the semi-supervised GAN's default run, and the
+        // adversarial demo's classifier training (both models, the no-checkpoint path) and view.
+        let mut ssgan = Ssgan::new(SsganConfig::default());
+        let ssgan_sps =
+            bench_steps(|n| ssgan.step(n), 20, 200, now_ms).map_or(f64::NAN, |r| r.steps_per_sec);
+        add(
+            "Semi-supervised GAN training steps/s".into(),
+            format!("{ssgan_sps:.0}"),
+            "bench-ssgan",
+        );
+        let (mut adv_sps, mut adv_view_ms) = (f64::NAN, f64::NAN);
+        if let Ok(mut t) = super::vae::fetch_digits()
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|d| ModelsTrainer::new(d).map_err(|e| e.to_string()))
+        {
+            adv_sps =
+                bench_steps(|n| t.step(n), 50, 500, now_ms).map_or(f64::NAN, |r| r.steps_per_sec);
+            let m = t.models();
+            let t0 = now_ms();
+            for image in 0..10 {
+                let _ = AttackView::new(
+                    &m,
+                    AttackSettings {
+                        image,
+                        ..AttackSettings::default()
+                    },
+                );
+            }
+            adv_view_ms = (now_ms() - t0) / 10.0;
+        }
+        add(
+            "Adversarial demo: classifier training steps/s (MLP + linear); one view (ms)".into(),
+            format!("{adv_sps:.0}; {adv_view_ms:.1}"),
+            "bench-adversarial",
+        );
+        json.push(format!(
+            "\"ssgan_steps_per_s\":{ssgan_sps:.1},\"adversarial_train_steps_per_s\":{adv_sps:.1},\"adversarial_view_ms\":{adv_view_ms:.2}"
         ));
         // The digits GAN (issue 14) at the demo's default settings, as in
         // `examples/bench_digits_gan.rs`: steps/s, the 64-image grid, and the coverage read-out

@@ -22,6 +22,7 @@ pub mod gan1d;
 pub mod pages;
 pub mod registry;
 pub mod shared;
+pub mod ssgan;
 pub mod vae;
 pub mod worker;
 

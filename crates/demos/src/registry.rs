@@ -4,6 +4,7 @@
 //! model a Web Worker runs.
 
 use super::adversarial;
+use super::ssgan;
 use super::worker::{Remote, WorkerModel};
 use super::{digits_compare, digits_diffusion, digits_flow, digits_live};
 use super::{density_ratio, diffusion, digits_gan, divergences, flow2d, gan1d, vae};
@@ -84,6 +85,11 @@ pub static ENTRIES: &[Entry] = &[
     Entry {
         name: "adversarial",
         mount: |options, id| view! { <adversarial::AdversarialDemo options id /> }.into_any(),
+        worker: None,
+    },
+    Entry {
+        name: "ssgan",
+        mount: |options, id| view! { <ssgan::SsganDemo options id /> }.into_any(),
         worker: None,
     },
     Entry {

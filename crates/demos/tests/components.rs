@@ -380,3 +380,49 @@ async fn adversarial_demo_attacks_with_the_chosen_eps_and_target() {
     drop(handle);
     root.remove();
 }
+
+/// The semi-supervised GAN demo: Step trains one step of both classifiers; a new label count
+/// restarts the run and goes into the link.
+#[wasm_bindgen_test]
+async fn ssgan_demo_steps_and_restarts_with_new_labels() {
+    let root = container();
+    let handle = mount_to(root.clone(), || {
+        view! { <gentutor_demos::ssgan::SsganDemo options=Default::default() id="ssgan-test".to_string() /> }
+    });
+    for _ in 0..3 {
+        tick().await;
+    }
+    let text = |css: &str| {
+        root.query_selector(css)
+            .expect("selector")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    assert!(text("[data-testid=ssgan-readout]").starts_with("step 0 "));
+    click(&root, "[data-testid=ssgan-step]");
+    tick().await;
+    assert!(text("[data-testid=ssgan-readout]").starts_with("step 1 "));
+    let labels: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=ssgan-labels]")
+        .expect("selector")
+        .expect("a labels slider")
+        .unchecked_into();
+    labels.set_value("3");
+    labels
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    tick().await;
+    assert!(text("[data-testid=ssgan-readout]").starts_with("step 0 "));
+    let hash = web_sys::window()
+        .expect("window")
+        .location()
+        .hash()
+        .expect("hash");
+    assert!(hash.contains("ssgan-test:") && hash.contains("lab=3"), "{hash}");
+    assert!(root
+        .query_selector("[role=alert]")
+        .expect("selector")
+        .is_none());
+    drop(handle);
+    root.remove();
+}

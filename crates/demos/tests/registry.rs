@@ -98,3 +98,18 @@ fn adversarial_options_are_the_models_ranges() {
         .len();
     assert_eq!(int("adversarial", "image"), (0, held_out as i64 - 1));
 }
+
+#[test]
+fn ssgan_options_are_the_models_names_and_ranges() {
+    use gentutor_models::ssgan::config::LABELS;
+    use gentutor_models::ssgan::LabelledSet;
+    let names: Vec<&str> = LabelledSet::ALL
+        .into_iter()
+        .map(LabelledSet::name)
+        .collect();
+    assert_eq!(one_of("ssgan", "data"), names);
+    assert_eq!(
+        int("ssgan", "labels"),
+        (*LABELS.start() as i64, *LABELS.end() as i64)
+    );
+}

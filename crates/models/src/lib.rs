@@ -18,6 +18,7 @@ pub mod flow2d;
 pub mod gan1d;
 pub mod history;
 pub mod link;
+pub mod ssgan;
 pub use error::{Model, ModelError};
 /// The MLP's matrix products (the `gentutor-kernels` crate, optimised for speed).
 pub use gentutor_kernels as gemm;

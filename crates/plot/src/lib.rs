@@ -8,6 +8,7 @@ pub mod digits_models;
 pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
+pub mod ssgan;
 pub mod theme;
 pub mod vae;
 
