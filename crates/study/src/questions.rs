@@ -214,6 +214,14 @@ pub fn check_answer(card: &Card, question: &Question, answer: &Answer) -> Checke
     checked
 }
 
+/// Whether `answer` is right for a true/false question: what [`check_answer`] decides for
+/// [`Question::TrueFalse`] (false for any other question). The lesson quiz uses this, so the
+/// first-load app carries no typed-answer grader (the study modes that grade typed answers are
+/// loaded lazily).
+pub fn true_false_correct(question: &Question, answer: bool) -> bool {
+    matches!(question, Question::TrueFalse { is_true, .. } if *is_true == answer)
+}
+
 /// The learner's response as a class event records it (the teacher sees the most frequent
 /// wrong ones per card): multiple choice, the option's id (`answer` for the right one, `d1`..
 /// for the card's distractors in card order); true/false, `true` or `false`; matching, the term
@@ -303,6 +311,30 @@ fn choice(ok: bool, given: String, right_answer: String) -> Checked {
 mod tests {
     use super::*;
     use crate::test_cards::{card, deck};
+
+    #[test]
+    fn true_false_correct_agrees_with_check_answer() {
+        let c = &deck(3)[0];
+        for is_true in [true, false] {
+            let q = Question::TrueFalse {
+                card_id: c.id,
+                statement: String::new(),
+                is_true,
+            };
+            for b in [true, false] {
+                let full = check_answer(c, &q, &Answer::TrueFalse(b)).correct;
+                assert_eq!(
+                    true_false_correct(&q, b),
+                    full,
+                    "is_true {is_true}, answer {b}"
+                );
+            }
+            assert_eq!(true_false_correct(&q, is_true), true);
+        }
+        let mut rng = SplitMix64::new(1);
+        let mc = build_question(c, QuestionKind::MultipleChoice, &deck(6), &mut rng);
+        assert!(!true_false_correct(&mc, true) && !true_false_correct(&mc, false));
+    }
 
     #[test]
     fn responses_name_the_option_picked_or_the_text_typed() {

@@ -1,10 +1,11 @@
 //! A quiz on one card, embedded in a lesson: answer a true/false statement, then see the answer.
-//! Checked by the study engine (`check_answer`) and recorded in the shared progress, so lesson
+//! Checked by the study engine (`true_false_correct`, the true/false part of `check_answer`,
+//! so the typed-answer grader stays out of the first load) and recorded in the shared progress, so lesson
 //! quizzes count towards mastery like Test answers.
 
 use crate::content::library;
 use crate::ui::study::store::{now_ms, use_progress};
-use gentutor_study::questions::{check_answer, Answer, Question, QuestionKind};
+use gentutor_study::questions::{true_false_correct, Question, QuestionKind};
 use gentutor_study::session::LessonQuiz;
 use leptos::prelude::*;
 
@@ -42,15 +43,15 @@ pub fn Quiz(
     let quiz = RwSignal::new(LessonQuiz::default());
     let last_right = RwSignal::new(None::<bool>);
     let choose = move |b: bool| {
-        let checked = check_answer(c, &question, &Answer::TrueFalse(b));
+        let right = true_false_correct(&question, b);
         let mut q = quiz.get_untracked();
-        if let Some(correct) = q.answer(checked.correct) {
+        if let Some(correct) = q.answer(right) {
             let t = now_ms();
             store
                 .update(|p| p.record_quiz_answer(card, QuestionKind::TrueFalse, correct, false, t));
         }
         quiz.set(q);
-        last_right.set(Some(checked.correct));
+        last_right.set(Some(right));
     };
     let verdict = move || {
         let text = quiz.with(|q| q.verdict(is_true))?;
