@@ -91,7 +91,7 @@ fn adversarial_options_are_the_models_ranges() {
         (0, (EPS_MAX / GREY_STEP).round() as i64)
     );
     assert_eq!(int("adversarial", "target"), (0, 9));
-    let held_out = Digits::shipped()
+    let held_out = Digits::parse(include_bytes!("../../../assets/data/digits-8x8.bin"))
         .expect("shipped digits")
         .standard_split()
         .test
