@@ -329,7 +329,7 @@ mod tests {
                     "is_true {is_true}, answer {b}"
                 );
             }
-            assert_eq!(true_false_correct(&q, is_true), true);
+            assert!(true_false_correct(&q, is_true));
         }
         let mut rng = SplitMix64::new(1);
         let mc = build_question(c, QuestionKind::MultipleChoice, &deck(6), &mut rng);
