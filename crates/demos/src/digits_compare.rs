@@ -192,7 +192,7 @@ fn FamilyCard(family: Family, card: RwSignal<Option<Card>>) -> impl IntoView {
                 Some(c) => view! {
                     <p>{c.figure.clone()}</p>
                     <p data-testid=format!("compare-{slug}-speed")>{match c.speed {
-                        Some(s) => format!("here: {:.0} training steps/s · {} samples in {:.0} ms", s.train_steps_per_s, SAMPLES, s.sample_ms),
+                        Some(s) => format!("here: {:.0} training steps/s · {} samples in {:.1} ms", s.train_steps_per_s, SAMPLES, s.sample_ms),
                         None => String::new(),
                     }}</p>
                 }.into_any(),
@@ -225,8 +225,9 @@ pub fn DigitsCompareDemo(
                 // Let the page paint between two families' timings.
                 gentutor_web::scoped::sleep(30).await;
                 let c = card(family, d.clone()).await;
-                if slot.try_set(Some(c)).is_none() {
-                    return; // the view is gone
+                // `try_set` hands the value back when the signal is gone (the view was left).
+                if slot.try_set(Some(c)).is_some() {
+                    return;
                 }
             }
         });

@@ -253,7 +253,7 @@ pub fn DigitsDiffusionDemo(
                     Some((step, loss, t)) => view! {
                         <span data-testid="digits-diffusion-step">{format!("step {step}")}</span>
                         {move || if from_ckpt.get() { " (from the shipped checkpoint)" } else { " (from scratch)" }}
-                        {format!(" · L_simple {loss:.3}")}
+                        {if loss.is_finite() { format!(" · L_simple {loss:.3}") } else { String::new() }}
                         <span data-testid="digits-diffusion-t">{match t {
                             Some(0) => " · sampled".to_string(),
                             Some(t) => format!(" · sampling, t = {t}"),

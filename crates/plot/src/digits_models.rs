@@ -2,7 +2,7 @@
 //! the flow's bits/dim curves, the diffusion strip (the same samples at several t) and a loss
 //! curve. Colours and fonts from [`crate::Theme`].
 
-use crate::theme::{legend_corner, legend_frac, Hue, Theme, LABEL_PX, TITLE_PX};
+use crate::theme::{fmt_tick, legend_corner, legend_frac, Hue, Theme, LABEL_PX, TITLE_PX};
 use crate::PlotError;
 use gentutor_models::digits::{PIXELS, SIDE};
 use plotters::coord::Shift;
@@ -150,8 +150,9 @@ pub fn draw_curves<DB: DrawingBackend>(
     if all().next().is_none() {
         return t.message(area, "Press Play or Step to train");
     }
+    // From step 0: a run that starts from a checkpoint shows where its curve begins.
     let x1 = all().map(|p| p.0).fold(1.0, f64::max);
-    let x0 = all().map(|p| p.0).fold(x1, f64::min).min(x1 - 1.0);
+    let x0 = 0.0;
     let y0 = all().map(|p| p.1).fold(f64::INFINITY, f64::min);
     let y1 = all().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
     let pad = ((y1 - y0) * 0.08).max(0.02);
@@ -164,6 +165,9 @@ pub fn draw_curves<DB: DrawingBackend>(
     t.mesh(&mut chart.configure_mesh())
         .x_desc("step")
         .y_desc(y_desc)
+        .x_labels(4)
+        .x_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| fmt_tick(*v))
         .draw()?;
     let labels: Vec<&str> = series.iter().map(|s| s.0).collect();
     let refs: Vec<&Vec<(f64, f64)>> = pts.iter().collect();
