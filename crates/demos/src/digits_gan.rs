@@ -241,7 +241,7 @@ pub fn DigitsGanDemo(
         else {
             return;
         };
-        if !lp.running.get_untracked() || frame % COVERAGE_EVERY == 0 {
+        if !lp.running.get_untracked() || frame.is_multiple_of(COVERAGE_EVERY) {
             measure();
         }
         let cov = coverage.get_untracked();
@@ -311,7 +311,11 @@ pub fn DigitsGanDemo(
                             Start::Checkpoint => " (from the shipped checkpoint)",
                             Start::Scratch => " (from scratch)",
                         }}
-                        {format!(" · D(real) {dr:.2}, D(fake) {df:.2} · ")}
+                        {if dr.is_finite() && df.is_finite() {
+                            format!(" · D(real) {dr:.2}, D(fake) {df:.2} · ")
+                        } else {
+                            " · ".to_string()
+                        }}
                         <strong data-testid="digits-gan-coverage">{coverage_text}</strong>
                     }.into_any(),
                     None => view! { <span>"No model yet"</span> }.into_any(),

@@ -2,7 +2,7 @@
 //! coverage read-out as bars (dropped digits marked), and the discriminator's mean verdicts on
 //! real and generated images per step. Colours and fonts from [`crate::Theme`].
 
-use crate::theme::{legend_corner, legend_frac, Hue, Theme, LABEL_PX, TITLE_PX};
+use crate::theme::{fmt_tick, legend_corner, legend_frac, Hue, Theme, LABEL_PX, TITLE_PX};
 use crate::PlotError;
 use gentutor_models::digits::{CLASSES, SIDE};
 use gentutor_models::digits_gan::coverage::{CONFIDENCE, MIN_SHARE};
@@ -95,10 +95,7 @@ pub fn draw_gan_coverage<DB: DrawingBackend>(
     };
     let shares: Vec<f64> = (0..CLASSES).map(|d| cov.share(d)).collect();
     let top = shares.iter().copied().fold(0.2f64, f64::max) * 1.1;
-    let caption = format!(
-        "digits the classifier finds (p >= {CONFIDENCE}) in {} samples",
-        cov.samples
-    );
+    let caption = format!("digits found (p ≥ {CONFIDENCE}) in {} samples", cov.samples);
     let mut chart = t
         .chart(area, &caption)
         .x_label_area_size(t.x_label_area(true))
@@ -108,6 +105,8 @@ pub fn draw_gan_coverage<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_labels(10)
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_label_formatter(&|v| fmt_tick(*v))
+        .y_labels(5)
         .x_desc("digit")
         .y_desc("share of samples")
         .draw()?;
@@ -147,7 +146,10 @@ pub fn draw_gan_verdicts<DB: DrawingBackend>(
 ) -> Result<(), PlotError> {
     t.fill(area)?;
     if v.d_real.is_empty() {
-        return t.message(area, "Press Play or Step to train");
+        return t.message(
+            area,
+            "D's verdicts show here once training runs (Play or Step)",
+        );
     }
     let x1 = v.d_real.last().map_or(1.0, |p| f64::from(p[0])).max(1.0);
     let x0 = v
@@ -161,6 +163,10 @@ pub fn draw_gan_verdicts<DB: DrawingBackend>(
         .y_label_area_size(t.y_label_area(0.0, 1.0))
         .build_cartesian_2d(x0..x1, 0.0f64..1.0f64)?;
     t.mesh(&mut chart.configure_mesh())
+        .x_labels(5)
+        .y_labels(6)
+        .x_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| fmt_tick(*v))
         .x_desc("step")
         .y_desc("D(x)")
         .draw()?;
@@ -237,7 +243,7 @@ mod tests {
         }
         let empty = GanView::default();
         assert!(svg(|a| draw_gan_coverage(a, &empty, &Theme::light())).contains("Loading"));
-        assert!(svg(|a| draw_gan_verdicts(a, &empty, &Theme::light())).contains("Press Play"));
+        assert!(svg(|a| draw_gan_verdicts(a, &empty, &Theme::light())).contains("Play or Step"));
         assert!(svg(|a| draw_gan_samples(a, &empty, &Theme::light())).contains("No samples"));
         let diverged = GanView {
             error: Some("training diverged at step 9".into()),
