@@ -37,7 +37,7 @@ async fn measure(s: &Session) -> (u64, u64, f64, String, Vec<String>, u64) {
                if (getComputedStyle(p).overflowX !== 'visible' && !over(p)) return true; } return false; };\
              const out = [...document.querySelectorAll('body *')]\
                .filter(e => over(e) && !clipped(e) && !(e.parentElement && over(e.parentElement)))\
-               .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));\
+               .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + e.textContent.slice(0, 30));\
              const dpr = window.devicePixelRatio;\
              const bad = []; let n = 0;\
              for (const c of document.querySelectorAll('.demo canvas')) {\
@@ -88,6 +88,14 @@ async fn check_lessons(dark: bool) {
         s.wait_for("main h1").await;
         // The demos module loads on demand; then every canvas gets drawn.
         s.wait_for(".demo canvas").await;
+        // Phones draw scrollbars over the page (desktop Chromium takes 15 px): hide them before
+        // the plots settle, so they are measured at the width they were drawn for.
+        c.execute(
+            "document.documentElement.style.scrollbarWidth = 'none';",
+            vec![],
+        )
+        .await
+        .expect("hide scrollbars");
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let (scroll, inner, dpr, wide, bad, n) = measure(&s).await;
         assert_eq!(inner, 375, "the viewport is 375 px wide on {page}");
