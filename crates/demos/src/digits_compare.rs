@@ -167,9 +167,19 @@ fn FamilyCard(family: Family, card: RwSignal<Option<Card>>) -> impl IntoView {
     Effect::new(move |_| {
         super::shared::track_page_look();
         let Some(cv) = canvas.get() else { return };
-        let samples = card.with(|c| c.as_ref().map(|c| c.samples.clone()).unwrap_or_default());
+        let (samples, title) = card.with(|c| match c {
+            None => (
+                Vec::new(),
+                "Loading the checkpoint, then drawing 16 samples…",
+            ),
+            Some(c) if c.samples.is_empty() => (
+                Vec::new(),
+                "No samples: this family's checkpoint could not be loaded (see below)",
+            ),
+            Some(c) => (c.samples.clone(), "samples"),
+        });
         let _ = draw_on_canvas(&cv, |a| {
-            draw_digit_grid(a, "samples", &samples, 4, &page_theme())
+            draw_digit_grid(a, title, &samples, 4, &page_theme())
         });
     });
     let slug = match family {

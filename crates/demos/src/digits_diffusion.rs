@@ -195,7 +195,7 @@ pub fn DigitsDiffusionDemo(
                         draw_on_canvas(&gc, |a| {
                             draw_digit_grid(
                                 a,
-                                "training: press Sample to draw digits",
+                                "Training. Press Sample to draw digits with the current denoiser, from pure noise.",
                                 &[],
                                 6,
                                 &theme,

@@ -54,7 +54,7 @@ fn draw_image<DB: DrawingBackend>(
 }
 
 /// A grid of images (`images`: n * 64 values in [0, 1]) in `cols` columns under `title`, as
-/// large as the area allows and centred.
+/// large as the area allows and centred; without images, `title` is shown as a message.
 pub fn draw_digit_grid<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
@@ -66,7 +66,15 @@ pub fn draw_digit_grid<DB: DrawingBackend>(
     t.fill(area)?;
     let n = images.len() / PIXELS;
     if n == 0 {
-        return t.message(area, "No samples yet");
+        // Without images the title is the message (what to do to get some).
+        return t.message(
+            area,
+            if title.is_empty() {
+                "No samples yet"
+            } else {
+                title
+            },
+        );
     }
     let (w, h) = area.dim_in_pixel();
     area.draw(&Text::new(title.to_string(), (6, 4), t.title_font()))?;
@@ -239,7 +247,7 @@ mod tests {
             });
             assert!(c.contains("train batch") && c.contains("test (exact)"));
         }
-        assert!(svg(|a| draw_digit_grid(a, "x", &[], 4, &Theme::light())).contains("No samples"));
+        assert!(svg(|a| draw_digit_grid(a, "", &[], 4, &Theme::light())).contains("No samples"));
         assert!(svg(|a| draw_diffusion_strip(a, &[], &Theme::light())).contains("Press Sample"));
         assert!(
             svg(|a| draw_curves(a, "c", "y", &[("a", &[], Hue::Blue)], &Theme::dark()))
