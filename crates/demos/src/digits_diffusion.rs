@@ -236,7 +236,7 @@ pub fn DigitsDiffusionDemo(
     view! {
         <figure class="demo demo-digits-diffusion" data-testid="demo-digits-diffusion" id=id.clone()>
             <figcaption>"A diffusion model on handwritten digits, live"</figcaption>
-            <p class="demo-help">"A small MLP ε_θ(x_t, t) learned to predict the noise that was added to a digit (L_simple). Sampling starts from pure noise x_T and applies T = 100 small denoising steps, each adding a little fresh noise: watch the left grid, and on the right the same three samples at several t. Train continues the training (in a background worker where possible); Sample draws new digits."</p>
+            <p class="demo-help">"A small MLP ε_θ(x_t, t) learned to predict the noise that was added to a digit (L_simple). Sampling starts from pure noise x_T and applies T = 100 small denoising steps, each adding a little fresh noise: watch the sample grid, and beside it (below it on a phone) the same three samples at several t. Train continues the training (in a background worker where possible); Sample draws new digits."</p>
             <Show when=move || loading.get()>
                 <p class="demo-note" data-testid="digits-diffusion-loading">"Loading the digits and the trained denoiser…"</p>
             </Show>

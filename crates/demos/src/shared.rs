@@ -286,7 +286,7 @@ fn watch_look(signal: ArcRwSignal<u32>) {
     on_resize.forget();
     let on_theme = {
         let bump = bump.clone();
-        Closure::<dyn Fn()>::new(move || bump())
+        Closure::<dyn Fn()>::new(bump)
     };
     if let Ok(Some(mq)) = window.match_media("(prefers-color-scheme: dark)") {
         let _ = mq.add_event_listener_with_callback("change", on_theme.as_ref().unchecked_ref());
