@@ -109,7 +109,11 @@ pub static DEMOS: &[DemoSpec] = &[
     DemoSpec {
         name: "adversarial",
         title: "Adversarial examples on the digits",
-        options: &[int("target", 0, 9), int("levels", 0, 8), int("image", 0, 358)],
+        options: &[
+            int("target", 0, 9),
+            int("levels", 0, 8),
+            int("image", 0, 358),
+        ],
     },
     DemoSpec {
         name: "ssgan",

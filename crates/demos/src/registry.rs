@@ -6,8 +6,8 @@
 use super::adversarial;
 use super::ssgan;
 use super::worker::{Remote, WorkerModel};
-use super::{digits_compare, digits_diffusion, digits_flow, digits_live};
 use super::{density_ratio, diffusion, digits_gan, divergences, flow2d, gan1d, vae};
+use super::{digits_compare, digits_diffusion, digits_flow, digits_live};
 use gentutor_content::DemoKind;
 use leptos::prelude::*;
 use std::collections::BTreeMap;

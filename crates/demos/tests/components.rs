@@ -339,7 +339,10 @@ async fn adversarial_demo_attacks_with_the_chosen_eps_and_target() {
         }
     }
     let before = text("[data-testid=adv-readout]");
-    assert!(before.contains("held-out accuracy under this attack"), "{before}");
+    assert!(
+        before.contains("held-out accuracy under this attack"),
+        "{before}"
+    );
     let input = |css: &str, value: &str, ev: &str| {
         let el: web_sys::HtmlElement = root
             .query_selector(css)
@@ -361,7 +364,10 @@ async fn adversarial_demo_attacks_with_the_chosen_eps_and_target() {
         .location()
         .hash()
         .expect("hash");
-    assert!(hash.contains("adv-test:") && hash.contains("eps=0.25"), "{hash}");
+    assert!(
+        hash.contains("adv-test:") && hash.contains("eps=0.25"),
+        "{hash}"
+    );
     // At four grey levels no held-out digit survives (the lesson's table).
     assert!(
         text("[data-testid=adv-readout]").contains("held-out accuracy under this attack 0.0%"),
@@ -418,7 +424,10 @@ async fn ssgan_demo_steps_and_restarts_with_new_labels() {
         .location()
         .hash()
         .expect("hash");
-    assert!(hash.contains("ssgan-test:") && hash.contains("lab=3"), "{hash}");
+    assert!(
+        hash.contains("ssgan-test:") && hash.contains("lab=3"),
+        "{hash}"
+    );
     assert!(root
         .query_selector("[role=alert]")
         .expect("selector")
