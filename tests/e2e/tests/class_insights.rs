@@ -122,13 +122,13 @@ fn seeded(learner: &str, k: u32, cards: &[u32], now: i64) -> Vec<Value> {
     for (i, &card) in cards.iter().enumerate() {
         let i = i as u32;
         let t = now - i64::from(40 - i) * HOUR;
-        let right = (i + k) % 3 == 0;
+        let right = (i + k).is_multiple_of(3);
         out.push(ev(learner, id(), t, card, "learn", "learn_answer", json!({
             "round": 1, "stage_before": "MultipleChoice",
             "stage_after": if right { "TrueFalse" } else { "MultipleChoice" },
             "correct": right, "overridden": false,
             "response": if right { "answer".to_string() } else { format!("d{}", 1 + (i + k) % 3) }})));
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             out.push(ev(
                 learner,
                 id(),
