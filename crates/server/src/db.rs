@@ -342,9 +342,9 @@ impl Db {
         }
     }
 
-    /// The learners of a class, in joining order.
+    /// The learners of a class, in joining order (joins in the same millisecond by name, so the order is stable).
     pub async fn learners(&self, class_id: &str) -> Result<Vec<LearnerRow>, DbError> {
-        let rows = sqlx::query("SELECT id, class_id, name, joined_ms FROM learners WHERE class_id = $1 ORDER BY joined_ms, id")
+        let rows = sqlx::query("SELECT id, class_id, name, joined_ms FROM learners WHERE class_id = $1 ORDER BY joined_ms, name, id")
             .bind(class_id.to_string())
             .fetch_all(&self.pool)
             .await?;
