@@ -29,7 +29,7 @@ test: tools check test-native test-wasm dist size-gate test-e2e
 check:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy -p gentutor -p gentutor-demos -p gentutor-web --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p gentutor -p gentutor-demos -p gentutor-pages -p gentutor-web --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
 
 ## Every native crate's tests (the browser-only crates compile to nothing natively).
 ## The server's storage tests run on SQLite and on a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
@@ -40,7 +40,8 @@ test-wasm:
 	cargo test -p gentutor --target wasm32-unknown-unknown --test components --test study_components
 	cargo test -p gentutor-demos --target wasm32-unknown-unknown --test components --test controls --test digits_gan
 
-## The first-load WASM stays within 400 KB gzip (BENCHMARKS.md); run after `make dist`.
+## The first-load WASM stays within 400 KB gzip and the pages module (study modes, class, Call) within
+## its budget (scripts/size-gate.sh, BENCHMARKS.md); run after `make dist`.
 size-gate:
 	scripts/size-gate.sh dist
 

@@ -19,11 +19,8 @@ use common::{click, container, text, tick};
 
 /// The lazily loaded module's copy of the lessons (the pages there read their own library).
 fn install_module_content() {
-    gentutor_demos::pages::library::install(include_bytes!(concat!(
-        env!("OUT_DIR"),
-        "/content.bin"
-    )))
-    .expect("this build's content decodes in the module");
+    gentutor_pages::library::install(include_bytes!(concat!(env!("OUT_DIR"), "/content.bin")))
+        .expect("this build's content decodes in the module");
 }
 
 /// A study mode of the lazily loaded module (Flashcards, Learn, Test, Matching), wired to the
@@ -32,9 +29,8 @@ fn install_module_content() {
 fn page(what: &'static str) -> AnyView {
     install_module_content();
     let store = gentutor::ui::study::use_progress();
-    let app =
-        gentutor_demos::pages::AppBridge::new(gentutor::ui::widgets::lazy_page::app_bridge(store));
-    gentutor_demos::pages::page_view(what, String::new(), app)
+    let app = gentutor_pages::AppBridge::new(gentutor::ui::widgets::lazy_page::app_bridge(store));
+    gentutor_pages::page_view(what, String::new(), app)
 }
 
 fn storage() -> web_sys::Storage {
@@ -600,7 +596,7 @@ async fn a_test_says_when_it_is_short_and_asks_before_scoring_open_questions() {
 
 #[wasm_bindgen_test]
 async fn typed_feedback_names_the_missing_and_reversed_key_points() {
-    use gentutor_demos::pages::study::question::Feedback;
+    use gentutor_pages::study::question::Feedback;
     use gentutor_study::display::{key_point_lines, KeyPointStatus};
     use gentutor_study::questions::{check_answer, Answer, Question};
     common::install_content();

@@ -19,7 +19,6 @@ pub mod digits_live;
 pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;
-pub mod pages;
 pub mod registry;
 pub mod shared;
 pub mod ssgan;

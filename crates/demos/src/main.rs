@@ -1,7 +1,7 @@
-//! The demos' WASM module: the live models, plots and the benchmark page, and the pages kept
-//! out of the first load (the teacher's class pages, the Call page), loaded by the app only
-//! when a page shows one (see `ui::widgets::lazy_demo` and `ui::widgets::lazy_page`). It
-//! exports the mount/unmount and worker functions to the app's module; nothing else lives here.
+//! The demos' WASM module: the live models, plots and the benchmark page, loaded by the app only
+//! when a page shows one (see `ui::widgets::lazy_demo`; the lighter pages have their own module,
+//! `crates/pages`). It exports the mount/unmount and worker functions to the app's module;
+//! nothing else lives here.
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
@@ -36,35 +36,6 @@ mod exports {
         let options = decode_options(options);
         let id = id.to_string();
         let handle = leptos::mount::mount_to(host, move || view_for(what, options, id));
-        Ok(MOUNTED.with_borrow_mut(|(next, map)| {
-            *next += 1;
-            map.insert(*next, Box::new(handle));
-            *next
-        }))
-    }
-
-    /// Mounts the page `what` (`class-new`, `class-teacher`, `call`; see
-    /// `gentutor_demos::pages`) into `host` with its argument, and returns a handle for
-    /// [`unmount_demo`]. `content` is the compiled lessons' bytes as the app fetched them (decoded
-    /// here on first use); `app` is the app's bridge to its progress store.
-    #[wasm_bindgen]
-    pub fn mount_page(
-        host: web_sys::HtmlElement,
-        what: &str,
-        arg: &str,
-        content: Option<js_sys::Uint8Array>,
-        app: JsValue,
-    ) -> Result<u32, JsValue> {
-        use gentutor_demos::pages;
-        if let Some(bytes) = content {
-            pages::library::install(&bytes.to_vec()).map_err(|e| JsValue::from_str(&e))?;
-        }
-        if !pages::PAGES.contains(&what) {
-            return Err(JsValue::from_str(&format!("unknown page \"{what}\"")));
-        }
-        let (what, arg) = (what.to_string(), arg.to_string());
-        let app = pages::AppBridge::new(app);
-        let handle = leptos::mount::mount_to(host, move || pages::page_view(&what, arg, app));
         Ok(MOUNTED.with_borrow_mut(|(next, map)| {
             *next += 1;
             map.insert(*next, Box::new(handle));

@@ -1,6 +1,6 @@
-//! Browser plumbing shared by the app's module and the lazily loaded demos module: the panic
-//! screen, the demos module's URL, timers and tasks that end with the component that started
-//! them, `fetch` for the class API and the keyboard-shortcut filter. No models, no plots: the
+//! Browser plumbing shared by the app's module and the lazily loaded modules (demos, pages): the
+//! panic screen, the lazily loaded modules' URLs, timers and tasks that end with the component
+//! that started them, `fetch` for the class API and the keyboard-shortcut filter. No models, no plots: the
 //! first load depends on this crate.
 #![cfg(target_arch = "wasm32")]
 
@@ -11,14 +11,26 @@ pub mod scoped;
 
 /// The demos module's URL, from the `<meta name="gentutor-demos">` that `crates/xtask` writes.
 pub fn demos_module_url() -> Result<String, String> {
+    module_url("gentutor-demos")
+}
+
+/// A lazily loaded module's URL, from the `<meta name="{meta}">` that `crates/xtask` writes
+/// (`gentutor-demos`: the demos; `gentutor-pages`: the class, Call and study-mode pages).
+pub fn module_url(meta: &str) -> Result<String, String> {
     web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=gentutor-demos]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector(&format!("meta[name={meta}]"))
+                .ok()
+                .flatten()
+        })
         .and_then(|m| m.get_attribute("content"))
         .filter(|u| !u.is_empty())
         .ok_or_else(|| {
-            "this build has no demos module (build the app with `make serve` or `make dist`)"
-                .to_string()
+            let what = meta.strip_prefix("gentutor-").unwrap_or(meta);
+            format!(
+                "this build has no {what} module (build the app with `make serve` or `make dist`)"
+            )
         })
 }
 

@@ -1,6 +1,7 @@
 //! A placeholder that loads the demos' WASM module (once per page load) and mounts a demo into
 //! itself. The module's URL is in `<meta name="gentutor-demos">`, written into `index.html` by
-//! `gentutor-xtask post-build` with the file's content hash.
+//! `gentutor-xtask post-build` with the file's content hash. The loader here also serves the
+//! pages module ([`Module::Pages`], `<meta name="gentutor-pages">`, see [`super::lazy_page`]).
 //!
 //! The two modules share no memory: the demo's options cross as a string
 //! (`content::encode_options`), the handle comes back as a number, and unmounting this
@@ -23,25 +24,57 @@ extern "C" {
     fn import_module(url: &str) -> js_sys::Promise;
 }
 
-thread_local! {
-    /// The import under way or done; a failed import is forgotten so a retry fetches again.
-    static MODULE: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
-    /// The loaded module, for unmounting from a cleanup (which cannot hold a `JsValue`).
-    static LOADED: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+/// The lazily loaded modules: the demos (models, plots, `/bench`) and the pages (class, Call,
+/// study modes), separate so that a study page does not download the models and plots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Module {
+    Demos,
+    Pages,
 }
 
-/// The lazily loaded module (imported once per page load; shared with
-/// [`super::lazy_page`]).
-pub(crate) async fn demos_module() -> Result<JsValue, String> {
-    let url = gentutor_web::demos_module_url()?;
-    let promise = MODULE.with_borrow_mut(|m| m.get_or_insert_with(|| import_module(&url)).clone());
+impl Module {
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The `<meta>` holding its URL (written by `gentutor-xtask post-build`).
+    fn meta(self) -> &'static str {
+        match self {
+            Module::Demos => "gentutor-demos",
+            Module::Pages => "gentutor-pages",
+        }
+    }
+
+    /// Its export that undoes a mount.
+    fn unmount_fn(self) -> &'static str {
+        match self {
+            Module::Demos => "unmount_demo",
+            Module::Pages => "unmount_page",
+        }
+    }
+}
+
+thread_local! {
+    /// Per module, the import under way or done; a failed import is forgotten so a retry
+    /// fetches again.
+    static MODULE: RefCell<[Option<js_sys::Promise>; 2]> = const { RefCell::new([None, None]) };
+    /// The loaded modules, for unmounting from a cleanup (which cannot hold a `JsValue`).
+    static LOADED: RefCell<[Option<JsValue>; 2]> = const { RefCell::new([None, None]) };
+}
+
+/// Imports a lazily loaded module (once per page load; shared with [`super::lazy_page`]).
+pub(crate) async fn load(which: Module) -> Result<JsValue, String> {
+    let url = gentutor_web::module_url(which.meta())?;
+    let i = which.index();
+    let promise =
+        MODULE.with_borrow_mut(|m| m[i].get_or_insert_with(|| import_module(&url)).clone());
     match JsFuture::from(promise).await {
         Ok(module) => {
-            LOADED.with_borrow_mut(|l| *l = Some(module.clone()));
+            LOADED.with_borrow_mut(|l| l[i] = Some(module.clone()));
             Ok(module)
         }
         Err(e) => {
-            MODULE.with_borrow_mut(|m| *m = None);
+            MODULE.with_borrow_mut(|m| m[i] = None);
             Err(format!(
                 "it could not be downloaded ({}); check your connection and try again",
                 e.as_string()
@@ -59,19 +92,19 @@ pub(crate) fn call(module: &JsValue, name: &str, args: &[JsValue]) -> Result<JsV
     let f: js_sys::Function = js_sys::Reflect::get(module, &name.into())
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| format!("the demos module has no function {name}"))?;
+        .ok_or_else(|| format!("the module has no function {name}"))?;
     let args: js_sys::Array = args.iter().collect();
     f.apply(&JsValue::NULL, &args).map_err(|e| {
         e.as_string()
-            .unwrap_or_else(|| format!("the demo could not start ({e:?})"))
+            .unwrap_or_else(|| format!("it could not start ({e:?})"))
     })
 }
 
-/// Unmounts what `mount_demo` or `mount_page` mounted.
-pub(crate) fn unmount(handle: u32) {
+/// Unmounts what `which`'s `mount_demo` or `mount_page` mounted.
+pub(crate) fn unmount(which: Module, handle: u32) {
     LOADED.with_borrow(|m| {
-        if let Some(m) = m {
-            let _ = call(m, "unmount_demo", &[JsValue::from(handle)]);
+        if let Some(m) = &m[which.index()] {
+            let _ = call(m, which.unmount_fn(), &[JsValue::from(handle)]);
         }
     });
 }
@@ -110,7 +143,7 @@ pub fn LazyDemo(
         let (wire, id) = (wire.clone(), id.clone());
         let owner = owner.get();
         gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
-            let result = match demos_module().await {
+            let result = match load(Module::Demos).await {
                 Ok(module) => match host.try_get_untracked().flatten() {
                     Some(el) => call(
                         &module,
@@ -132,7 +165,7 @@ pub fn LazyDemo(
             };
             // Belt and braces: if the component is gone after all, undo the mount.
             if let Some(State::Mounted(h)) = state.try_set(next) {
-                unmount(h);
+                unmount(Module::Demos, h);
             }
         });
     };
@@ -145,7 +178,7 @@ pub fn LazyDemo(
     });
     on_cleanup(move || {
         if let Some(State::Mounted(h)) = state.try_get_untracked() {
-            unmount(h);
+            unmount(Module::Demos, h);
         }
     });
 

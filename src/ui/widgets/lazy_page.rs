@@ -1,5 +1,6 @@
-//! A placeholder that mounts a page from the lazily loaded module (the teacher's class pages,
-//! the Call page), as [`super::lazy_demo::LazyDemo`] does for demos: the module is imported on
+//! A placeholder that mounts a page from the lazily loaded pages module (`crates/pages`: the
+//! teacher's class pages, Call, Flashcards, Learn, Test, Matching; no models or plots), as
+//! [`super::lazy_demo::LazyDemo`] does for demos from the demos module: the module is imported on
 //! first use, a clear loading state shows meanwhile, a failed load says so and offers a retry,
 //! and leaving the page during the load (or after) unmounts what was mounted.
 //!
@@ -9,7 +10,7 @@
 //! `replace_progress(json)` saves a changed document (the study modes) and whose
 //! `record_call(json)` saves a Call outcome in this app's progress store.
 
-use super::lazy_demo::{call, demos_module, unmount};
+use super::lazy_demo::{call, load, unmount, Module};
 use crate::ui::study::{use_progress, ProgressStore};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -80,7 +81,7 @@ pub fn LazyPage(
         let arg = arg.clone();
         let owner = owner.get();
         gentutor_web::scoped::spawn_in(owner.as_ref(), async move {
-            let result = match demos_module().await {
+            let result = match load(Module::Pages).await {
                 Ok(module) => match host.try_get_untracked().flatten() {
                     Some(el) => {
                         let bytes = crate::ui::content_gate::content_bytes()
@@ -105,7 +106,7 @@ pub fn LazyPage(
                 Err(e) => State::Failed(e),
             };
             if let Some(State::Mounted(h)) = state.try_set(next) {
-                unmount(h);
+                unmount(Module::Pages, h);
             }
         });
     };
@@ -117,7 +118,7 @@ pub fn LazyPage(
     });
     on_cleanup(move || {
         if let Some(State::Mounted(h)) = state.try_get_untracked() {
-            unmount(h);
+            unmount(Module::Pages, h);
         }
     });
 

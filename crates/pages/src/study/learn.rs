@@ -3,7 +3,7 @@
 
 use super::question::{Feedback, QuestionBody};
 use super::{fresh_seed, now_ms, use_progress};
-use crate::pages::library::library;
+use crate::library::library;
 use gentutor_study::display;
 use gentutor_study::learn::{LearnFeedback, LearnSession};
 use gentutor_study::questions::{Answer, Question};

@@ -4,7 +4,7 @@
 //! at the first pick. The learner can play one lesson's or one tag's cards.
 
 use super::{fresh_seed, now_ms, use_progress};
-use crate::pages::library::library;
+use crate::library::library;
 use gentutor_study::display;
 use gentutor_study::flashcards::DeckFilter;
 use gentutor_study::matching::{MatchingGame, SelectOutcome, Side};

@@ -4,7 +4,7 @@
 use super::question::{Feedback, QuestionBody};
 use super::Html;
 use super::{fresh_seed, now_ms, use_progress};
-use crate::pages::library::library;
+use crate::library::library;
 use gentutor_study::display;
 use gentutor_study::questions::{Answer, QuestionKind};
 use gentutor_study::session::override_test_result;

@@ -1,7 +1,7 @@
 //! One question (Learn and Test): the prompt and the answer controls, and the feedback after.
 
 use super::Html;
-use crate::pages::library::library;
+use crate::library::library;
 use gentutor_study::display;
 use gentutor_study::questions::{Answer, Checked, Question};
 use gentutor_web::keys::ignore_shortcut;

@@ -7,7 +7,7 @@
 
 use super::Html;
 use super::{fresh_seed, use_progress};
-use crate::pages::library::library;
+use crate::library::library;
 use gentutor_study::flashcards::{DeckFilter, DeckSummary, FlashcardDeck};
 use gentutor_web::keys::ignore_shortcut;
 use leptos::html;

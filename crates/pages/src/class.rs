@@ -3,7 +3,7 @@
 //! routes mount them (`ui::class::pages` in the app). The table's figures come computed from
 //! the server (study-crate code).
 
-// Beside this file (pages/), not in pages/class/.
+// Beside this file (src/), not in src/class/.
 #[path = "class_insights.rs"]
 mod insights;
 

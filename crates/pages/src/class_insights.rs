@@ -2,7 +2,7 @@
 //! with the grader, and the answers students confuse. Thin: the server computes them with
 //! `gentutor_study::insights` (tested natively there); this only lays them out.
 
-use crate::pages::library::library;
+use crate::library::library;
 use gentutor_study::insights::{
     read_response, CardConfusions, RatingCheck, RecallGrid, ResponseText,
 };

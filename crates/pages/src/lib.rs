@@ -1,13 +1,16 @@
-//! Pages the app loads on demand from this module rather than in its first load: the teacher's
-//! class pages (`/class/new`, `/class/<teacher token>`), the Call page (`/study/call`) and the
-//! Flashcards, Learn, Test and Matching modes (`/study/...`, see [`study`]). The
-//! app keeps the routes and mounts these into a placeholder (`ui::widgets::lazy_page`), as it
-//! does demos.
+//! The pages module: pages few visits need at once, built as their own WASM module
+//! (`src/main.rs`) and loaded by the app only when one is opened: the teacher's class pages
+//! (`/class/new`, `/class/<teacher token>`), the Call page (`/study/call`) and the Flashcards,
+//! Learn, Test and Matching modes (`/study/...`, see [`study`]). The app keeps the routes and
+//! mounts these into a placeholder (`ui::widgets::lazy_page`), as it does demos with the demos
+//! module. This crate has no models, plots or ndarray (`tests/layers.rs`), so opening Learn on a
+//! phone does not download them.
 //!
-//! The two modules share no memory. What crosses: the page's name and one string argument, the
+//! The modules share no memory. What crosses: the page's name and one string argument, the
 //! compiled content's bytes (decoded here once, [`library`]), and an [`AppBridge`] whose
 //! functions reach the app's progress store (read the progress; record a Call outcome, which
 //! the app saves like every other result, so spaced review, mastery and the class see it).
+#![cfg(target_arch = "wasm32")]
 
 pub mod call;
 pub mod class;
