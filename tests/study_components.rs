@@ -322,6 +322,12 @@ async fn a_lesson_quiz_answer_is_checked_by_the_engine_and_saved() {
     let results = &p.cards.get(&4).expect("saved").quiz_results;
     assert_eq!(results.len(), before + 1);
     assert!(!results[results.len() - 1].correct);
+    // The learner's pick is kept, as Learn and Test keep theirs, so the class event carries it.
+    assert_eq!(
+        results[results.len() - 1].response.as_deref(),
+        Some("false"),
+        "the quiz answer records the learner's response"
+    );
     // A second click re-checks but records nothing more, and says it does not count.
     click(&root, "[data-testid=quiz-true]");
     tick().await;

@@ -4,8 +4,9 @@
 //! answer that is already saved.
 
 use super::progress::Progress;
-use super::questions::QuestionKind;
+use super::questions::{response_for, true_false_correct, Answer, Question, QuestionKind};
 use super::scheduler::{due_queue, CardState, DueQueue, Phase, Rating, ReviewLogEntry, Scheduler};
+use gentutor_content::cards::Card;
 
 /// As in Anki: when nothing else is due, learning cards due within this many ms are shown
 /// early rather than making the learner wait on an empty screen.
@@ -301,6 +302,45 @@ impl LessonQuiz {
     fn answers_after_first(&self) -> bool {
         self.tries > 1
     }
+
+    /// The learner picks `picked` (true or false) on the quiz's `question` about `card`,
+    /// checked by the engine. Returns whether the pick is right and, for the first pick only,
+    /// what to save: with the learner's response, as Learn and Test keep theirs
+    /// ([`response_for`]), so the class event carries it too.
+    pub fn pick(
+        &mut self,
+        card: &Card,
+        question: &Question,
+        picked: bool,
+    ) -> (bool, Option<QuizRecord>) {
+        let right = true_false_correct(question, picked);
+        let record = self.answer(right).map(|correct| QuizRecord {
+            card: question.card_id(),
+            kind: question.kind(),
+            correct,
+            response: response_for(card, question, &Answer::TrueFalse(picked)),
+        });
+        (right, record)
+    }
+}
+
+/// A lesson quiz's first answer, to be saved ([`LessonQuiz::pick`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizRecord {
+    card: u32,
+    kind: QuestionKind,
+    correct: bool,
+    response: Option<String>,
+}
+
+impl QuizRecord {
+    /// Saves the answer in `progress` as a quiz result at `now_ms`, response included.
+    pub fn record_into(&self, progress: &mut Progress, now_ms: i64) {
+        progress.record_quiz_answer(self.card, self.kind, self.correct, false, now_ms);
+        if let Some(last) = progress.card_mut(self.card).quiz_results.last_mut() {
+            last.response = self.response.clone();
+        }
+    }
 }
 
 /// Cards whose first review (a review of a card in the `New` phase) happened at or after
@@ -584,6 +624,40 @@ mod tests {
             first_right.verdict(false).as_deref(),
             Some("Correct. This answer counts towards your mastery.")
         );
+    }
+
+    #[test]
+    fn a_quiz_pick_is_saved_with_its_response_and_reaches_the_quiz_event() {
+        use crate::events::{events_from_diff, EventBody, Mode};
+        let card = crate::test_cards::card(4, &[], "l#a");
+        let question = Question::TrueFalse {
+            card_id: 4,
+            statement: "s".into(),
+            is_true: true,
+        };
+        let mut q = LessonQuiz::default();
+        let before = Progress::fresh();
+        let mut p = before.clone();
+        let (right, record) = q.pick(&card, &question, false);
+        assert!(!right);
+        record
+            .expect("the first pick is saved")
+            .record_into(&mut p, T0);
+        let r = &p.cards[&4].quiz_results[0];
+        assert_eq!((r.correct, r.response.as_deref()), (false, Some("false")));
+        let events = events_from_diff(&before, &p, T0);
+        assert!(
+            matches!(
+                events.as_slice(),
+                [e] if e.mode == Mode::Quiz && matches!(
+                    &e.body,
+                    EventBody::Answer { response: Some(r), correct: false, .. } if r == "false"
+                )
+            ),
+            "{events:?}"
+        );
+        // A later pick re-checks only.
+        assert_eq!(q.pick(&card, &question, true), (true, None));
     }
 
     #[test]

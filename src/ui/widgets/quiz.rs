@@ -1,11 +1,12 @@
 //! A quiz on one card, embedded in a lesson: answer a true/false statement, then see the answer.
-//! Checked by the study engine (`true_false_correct`, the true/false part of `check_answer`,
-//! so the typed-answer grader stays out of the first load) and recorded in the shared progress, so lesson
-//! quizzes count towards mastery like Test answers.
+//! Checked by the study engine (`LessonQuiz::pick`: the true/false part of `check_answer`, so
+//! the typed-answer grader stays out of the first load) and recorded in the shared progress with
+//! the learner's pick as its response, so lesson quizzes count towards mastery like Test answers
+//! and the class event says what was answered.
 
 use crate::content::library;
 use crate::ui::study::store::{now_ms, use_progress};
-use gentutor_study::questions::{true_false_correct, Question, QuestionKind};
+use gentutor_study::questions::Question;
 use gentutor_study::session::LessonQuiz;
 use leptos::prelude::*;
 
@@ -42,13 +43,13 @@ pub fn Quiz(
     // the engine's words say which one counts.
     let quiz = RwSignal::new(LessonQuiz::default());
     let last_right = RwSignal::new(None::<bool>);
+    let card_data = c.clone();
     let choose = move |b: bool| {
-        let right = true_false_correct(&question, b);
         let mut q = quiz.get_untracked();
-        if let Some(correct) = q.answer(right) {
+        let (right, record) = q.pick(&card_data, &question, b);
+        if let Some(record) = record {
             let t = now_ms();
-            store
-                .update(|p| p.record_quiz_answer(card, QuestionKind::TrueFalse, correct, false, t));
+            store.update(|p| record.record_into(p, t));
         }
         quiz.set(q);
         last_right.set(Some(right));
