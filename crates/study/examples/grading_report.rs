@@ -2,7 +2,8 @@
 //!
 //! `cargo run --release -p gentutor-study --example grading_report` prints the figures on the
 //! train split and the two held-out sets (`test`, `test2`); add `train` to also list the train
-//! answers it disagrees with (held-out answers are never listed: tuning must not see them).
+//! answers it disagrees with (held-out answers are never listed: tuning must not see them);
+//! `train-only` lists them and prints no held-out figure at all (for tuning runs).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -34,12 +35,22 @@ fn main() {
     let test = common::split("test");
     let test2 = common::split("test2");
     let verdict = |c: &_, a: &str| grade_answer(c, a).verdict;
-    for (name, set) in [("train", &train), ("test", &test), ("test2", &test2)] {
+    // `train-only`: tuning runs print no held-out figure at all, not even totals.
+    let train_only = std::env::args().any(|a| a == "train-only");
+    let held_out: &[(&str, &Vec<_>)] = if train_only {
+        &[]
+    } else {
+        &[("test", &test), ("test2", &test2)]
+    };
+    let sets: Vec<(&str, &Vec<_>)> = std::iter::once(("train", &train))
+        .chain(held_out.iter().copied())
+        .collect();
+    for &(name, set) in &sets {
         let f = measure(&cards, set, verdict).expect("labelled cards are in the deck");
         row(name, &f);
     }
     // Totals only (no answer is listed): label -> verdict counts.
-    for (name, set) in [("train", &train), ("test", &test), ("test2", &test2)] {
+    for &(name, set) in &sets {
         let mut m = [[0usize; 3]; 3];
         let ix = |v: Verdict| match v {
             Verdict::Correct => 0,
@@ -57,7 +68,9 @@ fn main() {
         );
     }
     let all: Vec<_> = train.iter().chain(test.iter()).cloned().collect();
-    row("all", &measure(&cards, &all, verdict).expect("cards known"));
+    if !train_only {
+        row("all", &measure(&cards, &all, verdict).expect("cards known"));
+    }
 
     let own_answer = cards
         .iter()
@@ -110,7 +123,7 @@ fn main() {
         cold.1
     );
 
-    if std::env::args().any(|a| a == "train") {
+    if std::env::args().any(|a| a == "train" || a == "train-only") {
         let cards = common::deck();
         println!("\ntrain answers where the grader disagrees (label -> verdict):");
         for item in &train {

@@ -18,6 +18,13 @@
 //! - formulas (phrasings with `/ ( ) = ^ + _`): neighbouring maths tokens must be neighbours in
 //!   the answer too, so `r = (1-D)/D` does not match `D/(1-D)`; a ratio or square root with
 //!   every term present in another order contradicts the point;
+//! - relation words (easy / hard, fixed / learned, same / different, high / low, ... see
+//!   [`OPPOSITES`]) must be said in the clause of what they are said of: "denoising is easy but
+//!   adding noise is hard" does not say "denoising is hard". A phrasing with one relation word
+//!   swapped for its opposite, said that way, contradicts the point ("the forward process is
+//!   learned" for "forward fixed"); a point said only loosely across clauses still counts;
+//! - a word said the opposite way of the other role ("prescribed models give a likelihood" for
+//!   "implicit: no likelihood") agrees with the point rather than contradicting it;
 //! - a word of the question counts as said (short answers lean on the question's wording:
 //!   "a) right class b) not fake c) fake" after "(a) labeled real data, (b) ...").
 //!
@@ -27,8 +34,9 @@
 //! plus half a point for each optional point found, reach [`PASS_FRACTION`] of the core points
 //! and no core point is contradicted; `Incorrect` when nothing is found, a core point is
 //! contradicted (a role swap, an inverted relation: wrong, not half right), or a half-right
-//! answer states word for word a clause of one of the card's wrong options (its distractors
-//! and false statement, see [`Grade::misconception`]); `Partial` otherwise, and also when no
+//! answer states a clause of one of the card's wrong options (its distractors and false
+//! statement, see [`Grade::misconception`]) word for word, or its distinctive words (those the
+//! card's own text and question never use); `Partial` otherwise, and also when no
 //! point is found but every content word is the card's own (see [`TOPIC_SHARE`]). The learner may
 //! override a verdict ("I was right"): see [`Grade::overridden_correct`].
 
@@ -146,7 +154,85 @@ fn role_group(w: &str) -> Option<usize> {
         .position(|g| g.iter().any(|r| r == w))
 }
 
+/// Opposites: a key point said with one word swapped for its opposite ("the forward process
+/// is learned" for "forward fixed", "denoising is easy" for "denoising is hard") states the
+/// point the wrong way round. Role words (discriminator / generator, upper / lower, ...) are
+/// handled by [`ROLE_GROUPS`]; these are the relation and property words.
+const OPPOSITES: &[(&str, &str)] = &[
+    ("easy", "hard"),
+    ("easy", "difficult"),
+    ("simple", "hard"),
+    ("trivial", "hard"),
+    ("fixed", "learned"),
+    ("deterministic", "stochastic"),
+    ("deterministic", "random"),
+    ("paired", "unpaired"),
+    ("same", "different"),
+    ("symmetric", "asymmetric"),
+    ("independent", "shared"),
+    ("biased", "unbiased"),
+    ("exact", "approximate"),
+    ("tractable", "intractable"),
+    ("continuous", "discrete"),
+    ("high", "low"),
+    ("maximizes", "minimizes"),
+    ("sharp", "blurry"),
+    ("small", "large"),
+    ("adds", "removes"),
+    ("invertible", "noninvertible"),
+    ("stable", "unstable"),
+    ("linear", "nonlinear"),
+    ("conditional", "unconditional"),
+    ("overestimates", "underestimates"),
+];
+
+/// The opposites of a normalised word (see [`OPPOSITES`]), normalised.
+fn opposites(w: &str) -> impl Iterator<Item = &'static str> + '_ {
+    static PAIRS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let norm = |s: &str| {
+        tokens(s)
+            .into_iter()
+            .next()
+            .map(|t| t.w)
+            .unwrap_or_default()
+    };
+    PAIRS
+        .get_or_init(|| OPPOSITES.iter().map(|(a, b)| (norm(a), norm(b))).collect())
+        .iter()
+        .filter_map(move |(a, b)| {
+            if a == w {
+                Some(b.as_str())
+            } else if b == w {
+                Some(a.as_str())
+            } else {
+                None
+            }
+        })
+}
+
+/// A phrasing with one word swapped for its opposite, one phrasing per swap (none for a
+/// formula or a negated phrasing, whose polarity is already checked).
+fn flipped(p: &Phrase) -> Vec<Phrase> {
+    if p.formula || p.negated {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (j, t) in p.toks.iter().enumerate() {
+        if p.groups[j].is_some() {
+            continue;
+        }
+        for o in opposites(&t.w) {
+            let mut q = p.clone();
+            q.toks[j].w = o.to_string();
+            q.flip = true;
+            out.push(q);
+        }
+    }
+    out
+}
+
 /// One phrasing of a key point, tokenised.
+#[derive(Clone)]
 struct Phrase {
     toks: Vec<Tok>,
     /// For each token, the index of the role word that governs it.
@@ -161,6 +247,13 @@ struct Phrase {
     /// Every word must be said (a misconception's clause: missing a word may be what makes
     /// the answer right).
     strict: bool,
+    /// For each token, whether it has an opposite (see [`OPPOSITES`]): such a word states the
+    /// relation, so it must be said in the same clause as another word of the phrasing
+    /// ("denoising is easy but adding noise is hard" does not say "denoising is hard").
+    polar: Vec<bool>,
+    /// Swapped for its opposite (see [`flipped`]): the verb "train" does not state that
+    /// something is learned rather than fixed.
+    flip: bool,
 }
 
 fn compile(text: &str) -> Vec<Phrase> {
@@ -234,6 +327,10 @@ fn compile(text: &str) -> Vec<Phrase> {
             }
             let negated = toks.iter().any(|t| t.negated);
             let groups = toks.iter().map(|t| role_group(&t.w)).collect();
+            let polar = toks
+                .iter()
+                .map(|t| !formula && opposites(&t.w).next().is_some())
+                .collect();
             Phrase {
                 toks,
                 groups,
@@ -242,6 +339,8 @@ fn compile(text: &str) -> Vec<Phrase> {
                 formula,
                 negated,
                 strict: false,
+                polar,
+                flip: false,
             }
         })
         .collect()
@@ -378,16 +477,82 @@ fn window(n: usize) -> usize {
     2 * n + 4
 }
 
+/// A relation word (one with an opposite, see [`Phrase::polar`]) must share a clause with the
+/// word of the phrasing it is said of (the one before it, or after it when it comes first):
+/// "denoising is easy but adding noise is hard" does not say "denoising is hard". A relation
+/// word said in another clause is dropped from `chosen`.
+fn same_clause_relations(
+    p: &Phrase,
+    a: &Answer,
+    mut chosen: Vec<Option<usize>>,
+) -> Vec<Option<usize>> {
+    let n = chosen.len();
+    if n < 2 {
+        return chosen;
+    }
+    let mut subject_start = 0;
+    for j in 0..n {
+        if !p.polar[j] {
+            continue;
+        }
+        // What the relation word is said of: the words since the previous relation word,
+        // else the next word, else the previous one.
+        let subject: Vec<usize> = if subject_start < j {
+            (subject_start..j).collect()
+        } else if j + 1 < n {
+            vec![j + 1]
+        } else {
+            vec![j - 1]
+        };
+        subject_start = j + 1;
+        let Some(i) = chosen[j] else {
+            continue;
+        };
+        let clause = a.toks[i].clause;
+        let apart = if subject.iter().any(|&k| chosen[k].is_some()) {
+            subject
+                .iter()
+                .any(|&k| chosen[k].is_some_and(|c| a.toks[c].clause != clause))
+        } else {
+            // Its subject is left to the question's wording: then some other word said must
+            // share its clause.
+            let others: Vec<usize> = (0..n)
+                .filter(|&k| k != j)
+                .filter_map(|k| chosen[k])
+                .collect();
+            !others.is_empty() && others.iter().all(|&c| a.toks[c].clause != clause)
+        };
+        if apart {
+            chosen[j] = None;
+        }
+    }
+    chosen
+}
+
 fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<String>) -> Match {
+    match_phrase_in(p, a, question, quote, true)
+}
+
+/// [`match_phrase`]; `relations`: whether a relation word must share its subject's clause
+/// (see [`same_clause_relations`]).
+fn match_phrase_in(
+    p: &Phrase,
+    a: &Answer,
+    question: &[String],
+    quote: &mut Vec<String>,
+    relations: bool,
+) -> Match {
     let n = p.toks.len();
     let mut loose = 0usize; // said in the answer, ignoring role and polarity
     let mut free = 0usize; // left to the question's wording
                            // For each phrase word: answer positions that say it with the right role and polarity.
     let mut good: Vec<Vec<usize>> = Vec::with_capacity(n);
+    let mut contra_evidence = true;
     for (j, t) in p.toks.iter().enumerate() {
         let gov = p.governor[j].map(|g| (&p.toks[g].w, p.groups[g]));
         let occurrences: Vec<usize> = (0..a.toks.len())
             .filter(|&i| a.toks[i].w == t.w && (!a.toks[i].weak || p.formula || t.weak))
+            .filter(|&i| !(p.flip && p.polar[j] && a.toks[i].raw == "learning"))
             .collect();
         if !occurrences.is_empty() {
             loose += 1;
@@ -411,6 +576,30 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
                 polarity && role
             })
             .collect();
+        // Said the other way: negated, or of another role. A word said of no role at all is
+        // not evidence ("removing it is hard" says nothing about the reverse process).
+        if ok.is_empty() && !occurrences.is_empty() {
+            let other_way = occurrences.iter().any(|&i| {
+                let polarity = if p.negated {
+                    !t.negated || a.toks[i].negated
+                } else {
+                    !a.toks[i].negated
+                };
+                let other_role = match gov {
+                    Some((role, Some(group))) if p.ahead[j] => a
+                        .subject_ahead(i, group)
+                        .is_some_and(|s| s != role.as_str()),
+                    Some((role, Some(group))) => {
+                        a.subject(i, group).is_some_and(|s| s != role.as_str())
+                    }
+                    _ => false,
+                };
+                // The opposite said of the other role ("prescribed models give a
+                // likelihood" for "implicit: no likelihood") agrees with the point.
+                polarity == other_role
+            });
+            contra_evidence &= other_way;
+        }
         if ok.is_empty()
             && occurrences.is_empty()
             && gov.is_none()
@@ -437,6 +626,11 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
                     .min_by_key(|&i| pos(i))
             })
             .collect();
+        let chosen = if relations {
+            same_clause_relations(p, a, chosen)
+        } else {
+            chosen
+        };
         let count = chosen.iter().filter(|c| c.is_some()).count();
         if best.as_ref().is_none_or(|(b, _)| count > *b) {
             best = Some((count, chosen));
@@ -451,14 +645,19 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
     // A long phrasing may miss one plain word ("equals", "trained"), never a letter, a
     // maths token or a role word: "sqrt(1 - beta)" without the x it scales is not the mean,
     // and "k discriminator steps" without the k is not the point.
-    let plain_misses_only = p
-        .toks
-        .iter()
-        .zip(&chosen)
-        .zip(&p.groups)
-        .all(|((t, c), g)| {
-            c.is_some() || !(t.weak || g.is_some() || (p.formula && is_maths(&t.w)))
-        });
+    let plain_misses_only =
+        p.toks
+            .iter()
+            .zip(&chosen)
+            .zip(&p.groups)
+            .zip(&p.polar)
+            .all(|(((t, c), g), polar)| {
+                c.is_some()
+                    || !(t.weak
+                        || g.is_some()
+                        || (*polar && p.flip)
+                        || (p.formula && is_maths(&t.w)))
+            });
     let long = if p.formula { 6 } else { 5 };
     let allowed_miss = usize::from(n >= long && plain_misses_only && !p.strict);
     let mut ok =
@@ -498,7 +697,12 @@ fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<Str
         Match::Found
     } else if misordered && n >= 4 {
         Match::Contradicted
-    } else if loose == n && n >= 2 && !p.formula && good.iter().any(|g| g.is_empty()) {
+    } else if loose == n
+        && n >= 2
+        && !p.formula
+        && contra_evidence
+        && good.iter().any(|g| g.is_empty())
+    {
         // Every word is there but some only with the other role or polarity.
         Match::Contradicted
     } else {
@@ -516,12 +720,25 @@ struct Compiled {
     /// Clauses of the card's wrong options (distractors, false statement): the
     /// misconceptions the author saw, with their text.
     wrong: Vec<(String, Phrase)>,
+    /// For each key point, its phrasings with one word swapped for its opposite: found, they
+    /// contradict the point.
+    flips: Vec<Vec<Phrase>>,
 }
 
 /// Clauses of at least three content words of the card's distractors and false statement,
 /// except those the card's own answer or back also states (they are not what makes the
 /// option wrong).
-fn misconceptions(card: &Card) -> Vec<(String, Phrase)> {
+///
+/// Also, for each such clause, its distinctive words alone (those neither the card's
+/// vocabulary, `topic`, nor its question uses), when there are at least two: "each example
+/// gets an independent uniform t, sorted" states the option "draws k independent uniform
+/// times and sorts them" in other words, and what it shares with the option is what makes it
+/// wrong.
+fn misconceptions(
+    card: &Card,
+    topic: &std::collections::HashSet<String>,
+    question: &[String],
+) -> Vec<(String, Phrase)> {
     let model = [Answer::new(&card.answer), Answer::new(&card.back)];
     let mut out = Vec::new();
     for text in card
@@ -544,9 +761,27 @@ fn misconceptions(card: &Card) -> Vec<(String, Phrase)> {
             let said = model
                 .iter()
                 .any(|m| match_phrase(&p, m, &[], &mut Vec::new()) == Match::Found);
-            if !said {
-                out.push((clause.trim().to_string(), p));
+            if said {
+                continue;
             }
+            let distinctive: Vec<&str> = p
+                .toks
+                .iter()
+                .filter(|t| !t.weak && !topic.contains(&t.w) && !question.contains(&t.w))
+                .map(|t| t.raw.as_str())
+                .collect();
+            if distinctive.len() >= 2 && distinctive.len() < p.toks.len() {
+                if let Some(mut d) = compile(&distinctive.join(" ")).into_iter().next() {
+                    d.strict = true;
+                    let said = model
+                        .iter()
+                        .any(|m| match_phrase(&d, m, &[], &mut Vec::new()) == Match::Found);
+                    if !said && d.toks.len() >= 2 {
+                        out.push((clause.trim().to_string(), d));
+                    }
+                }
+            }
+            out.push((clause.trim().to_string(), p));
         }
     }
     out
@@ -554,8 +789,34 @@ fn misconceptions(card: &Card) -> Vec<(String, Phrase)> {
 
 impl Compiled {
     fn new(card: &Card) -> Compiled {
+        let points: Vec<Vec<Phrase>> = card
+            .key_points
+            .iter()
+            .map(|kp| {
+                std::iter::once(&kp.point)
+                    .chain(kp.synonyms.iter())
+                    .flat_map(|p| compile(p).into_iter().take(1))
+                    .collect()
+            })
+            .collect();
+        let flips = points
+            .iter()
+            .map(|ps| ps.iter().flat_map(flipped).collect())
+            .collect();
+        let question = question_words(card);
+        let topic: std::collections::HashSet<String> = std::iter::once(&card.back)
+            .chain(std::iter::once(&card.answer))
+            .chain(
+                card.key_points
+                    .iter()
+                    .flat_map(|k| std::iter::once(&k.point).chain(&k.synonyms)),
+            )
+            .flat_map(|t| tokens(t))
+            .filter(|t| !t.weak)
+            .map(|t| t.w)
+            .collect();
         Compiled {
-            wrong: misconceptions(card),
+            wrong: misconceptions(card, &topic, &question),
             points: card
                 .key_points
                 .iter()
@@ -566,18 +827,9 @@ impl Compiled {
                         .collect()
                 })
                 .collect(),
-            question: question_words(card),
-            topic: std::iter::once(&card.back)
-                .chain(std::iter::once(&card.answer))
-                .chain(
-                    card.key_points
-                        .iter()
-                        .flat_map(|k| std::iter::once(&k.point).chain(&k.synonyms)),
-                )
-                .flat_map(|t| tokens(t))
-                .filter(|t| !t.weak)
-                .map(|t| t.w)
-                .collect(),
+            flips,
+            question,
+            topic,
         }
     }
 }
@@ -598,6 +850,24 @@ fn key_point_matches(card: &Compiled, answer: &Answer) -> (Vec<(usize, String)>,
                 }
                 Match::Contradicted => best = Match::Contradicted,
                 Match::Missing => {}
+            }
+        }
+        // Not said with each relation word in its subject's clause: the point said the
+        // other way round (a relation word swapped for its opposite, in one clause) is a
+        // contradiction; failing that, the point said loosely across clauses still counts
+        // (a right answer spreads a point over clauses more often than a wrong one does).
+        if best != Match::Found {
+            let flipped = card.flips[i]
+                .iter()
+                .any(|p| match_phrase(p, answer, &[], &mut Vec::new()) == Match::Found);
+            if flipped {
+                best = Match::Contradicted;
+            } else if phrases.iter().any(|p| p.polar.iter().any(|&x| x))
+                && phrases.iter().any(|p| {
+                    match_phrase_in(p, answer, question, &mut quote, false) == Match::Found
+                })
+            {
+                best = Match::Found;
             }
         }
         match best {
@@ -1054,5 +1324,86 @@ mod tests {
         // The negation belongs to the first clause only.
         let g = grade_answer(&sym, "the reverse is not fixed, and they are symmetric");
         assert!(!g.found.contains(&0), "{g:?}");
+    }
+
+    #[test]
+    fn a_relation_word_swapped_for_its_opposite_contradicts_the_point() {
+        let card = card_with_points(&[
+            ("forward process is fixed", &[]),
+            ("removing noise is hard", &[]),
+        ]);
+        let right = grade_answer(
+            &card,
+            "the forward process is fixed; removing noise is hard",
+        );
+        assert!(right.is_correct(), "{right:?}");
+        let flipped = grade_answer(
+            &card,
+            "the forward process is learned; removing noise is hard",
+        );
+        assert_eq!(flipped.contradicted, vec![0], "{flipped:?}");
+        assert_eq!(flipped.verdict, Verdict::Incorrect, "{flipped:?}");
+        // "train" is an action, not the claim that something is learned rather than fixed.
+        let verb = grade_answer(
+            &card,
+            "training the forward process; removing noise is hard",
+        );
+        assert!(verb.contradicted.is_empty(), "{verb:?}");
+    }
+
+    #[test]
+    fn a_relation_word_is_said_in_its_subjects_clause() {
+        let card = card_with_points(&[("denoising is hard", &[]), ("small steps", &[])]);
+        // "hard" is said of adding noise, in the next clause: the point is stated the other
+        // way round ("denoising is easy").
+        let g = grade_answer(
+            &card,
+            "denoising is easy but adding noise is hard, in small steps",
+        );
+        assert!(!g.found.contains(&0), "{g:?}");
+        assert_eq!(g.contradicted, vec![0], "{g:?}");
+        assert!(grade_answer(
+            &card,
+            "adding noise is easy but denoising is hard, small steps"
+        )
+        .is_correct());
+    }
+
+    #[test]
+    fn the_opposite_said_of_the_other_role_agrees_with_the_point() {
+        let card = card_with_points(&[
+            ("implicit models have no likelihood", &[]),
+            ("prescribed models specify a density", &[]),
+        ]);
+        let g = grade_answer(
+            &card,
+            "prescribed models specify a density and give a likelihood, implicit ones only sample",
+        );
+        assert!(g.contradicted.is_empty(), "{g:?}");
+        assert_ne!(g.verdict, Verdict::Incorrect, "{g:?}");
+    }
+
+    #[test]
+    fn a_wrong_option_in_other_words_is_named_by_its_distinctive_words() {
+        let mut card = card_with_points(&[
+            ("one random offset per minibatch", &[]),
+            ("evenly spaced times", &[]),
+            ("lower variance", &[]),
+        ]);
+        card.back = "The sampler uses one random offset per minibatch: evenly spaced times, each \
+                     uniform, with lower variance."
+            .into();
+        card.answer = card.back.clone();
+        card.distractors[0] =
+            "The sampler draws k independent uniform times and sorts them.".into();
+        let g = grade_answer(
+            &card,
+            "each example draws an independent time, sorted, for lower variance",
+        );
+        assert_eq!(g.verdict, Verdict::Incorrect, "{g:?}");
+        assert_eq!(
+            g.misconception.as_deref(),
+            Some("The sampler draws k independent uniform times and sorts them")
+        );
     }
 }

@@ -207,9 +207,10 @@ fn alias(w: &str) -> Option<&'static str> {
         "harder" => "hard",
         "noisy" | "noisier" | "noised" => "noise",
         "invisible" | "unnoticeable" | "imperceptibly" => "imperceptible",
-        "learnt" | "learnable" | "trainable" | "trained" | "train" | "trains" | "training" => {
-            "learn"
-        }
+        "learnt" | "learnable" | "trainable" | "trained" => "learn",
+        // The verb, "train D": stems to "learn" too, but the raw "learning" tells the grader it
+        // states an action, not that something is learned rather than fixed.
+        "train" | "trains" | "training" => "learning",
         "frozen" | "freeze" | "freezes" => "fixed",
         "picture" | "pictures" | "photo" | "photos" => "image",
         "produce" | "produces" | "produced" | "generates" | "generate" | "create" | "creates"
