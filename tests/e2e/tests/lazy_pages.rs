@@ -1,6 +1,7 @@
 //! The pages kept out of the first load (the teacher's class pages, Call, Flashcards, Learn,
-//! Test, Matching) come from the lazily loaded module: home never fetches it, each of those
-//! pages does and works, a module that cannot be fetched gives a message with a retry that
+//! Test, Matching) come from the lazily loaded pages module (`crates/pages`), not the demos
+//! module: home never fetches it, each of those pages does and works without downloading the
+//! demos (models, plots), a module that cannot be fetched gives a message with a retry that
 //! works once the file is back, and leaving such a page while the module loads does not crash.
 
 use fantoccini::Locator;
@@ -8,13 +9,18 @@ use gentutor_e2e::{dist_dir, ServeOptions, Session};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// True once the page has fetched the lazily loaded module's WASM.
-async fn module_fetched(s: &Session) -> bool {
+/// The pages module's files (`gentutor-pages-<hash>.js`, `_bg.wasm`).
+const PAGES: &str = "gentutor-pages-";
+/// The demos module's files: models, plots, `/bench`.
+const DEMOS: &str = "gentutor-demos-";
+
+/// True once the page has fetched the WASM of the module whose files start with `prefix`.
+async fn module_fetched(s: &Session, prefix: &str) -> bool {
     s.client
         .execute(
             "return performance.getEntriesByType('resource').some(e => \
-             e.name.includes('gentutor-demos') && e.name.endsWith('_bg.wasm'))",
-            vec![],
+             e.name.includes(arguments[0]) && e.name.endsWith('_bg.wasm'))",
+            vec![serde_json::json!(prefix)],
         )
         .await
         .expect("read resource timings")
@@ -72,15 +78,18 @@ async fn home_does_not_fetch_the_module_and_the_lazy_pages_load_it_and_work() {
     click_link_to(&s, "/study/spaced").await;
     s.wait_for("[data-testid=review-log-count]").await;
     assert!(
-        !module_fetched(&s).await,
-        "home, the study overview and Review must not load the lazy module"
+        !module_fetched(&s, PAGES).await && !module_fetched(&s, DEMOS).await,
+        "home, the study overview and Review must load neither lazy module"
     );
 
     // The teacher's new-class page: the module arrives and the form is there.
     click_link_to(&s, "/class/new").await;
     s.wait_for("[data-testid=lazy-page] [data-testid=class-name]")
         .await;
-    assert!(module_fetched(&s).await, "/class/new loads the module");
+    assert!(
+        module_fetched(&s, PAGES).await,
+        "/class/new loads the pages module"
+    );
     assert!(c
         .find(Locator::Css("[data-testid=page-load-error]"))
         .await
@@ -142,6 +151,12 @@ async fn home_does_not_fetch_the_module_and_the_lazy_pages_load_it_and_work() {
     s.wait_for("[data-testid=lazy-page] [data-testid=test-start]")
         .await;
     no_crash(&s, "after the lazy pages").await;
+    // None of them needed the models and plots: a student studying on a phone never
+    // downloads the demos module.
+    assert!(
+        !module_fetched(&s, DEMOS).await,
+        "the class, Call, Learn and Test pages must not load the demos module"
+    );
     s.close().await;
 }
 
@@ -167,14 +182,10 @@ async fn a_missing_module_explains_itself_and_retry_loads_it_once_it_is_back() {
     let module: Vec<_> = std::fs::read_dir(&dir)
         .expect("read")
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("gentutor-demos-")
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with(PAGES))
         .map(|e| e.file_name())
         .collect();
-    assert!(!module.is_empty(), "the build has a lazy module");
+    assert!(!module.is_empty(), "the build has a pages module");
     for m in &module {
         std::fs::rename(dir.join(m), hidden.join(m)).expect("hide the module");
     }
@@ -217,7 +228,7 @@ async fn a_missing_module_explains_itself_and_retry_loads_it_once_it_is_back() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn leaving_a_lazy_page_while_its_module_loads_does_not_crash() {
-    let opts = ServeOptions::default().delay("gentutor-demos-", Duration::from_millis(2500));
+    let opts = ServeOptions::default().delay(PAGES, Duration::from_millis(2500));
     let s = Session::start_with(dist_dir(), opts).await;
     s.client.goto(&s.url("/")).await.expect("open home");
     s.wait_for("[data-testid=lesson-card]").await;
@@ -225,13 +236,16 @@ async fn leaving_a_lazy_page_while_its_module_loads_does_not_crash() {
 
     click_link_to(&s, "/study/call").await;
     s.wait_for("[data-testid=page-loading]").await;
-    assert!(!module_fetched(&s).await, "still loading when we leave");
+    assert!(
+        !module_fetched(&s, PAGES).await,
+        "still loading when we leave"
+    );
     click_link_to(&s, "/study").await;
     s.wait_for("[data-testid=mode-matching]").await;
     no_crash(&s, "right after leaving").await;
 
     let t0 = Instant::now();
-    while !module_fetched(&s).await {
+    while !module_fetched(&s, PAGES).await {
         assert!(
             t0.elapsed() < Duration::from_secs(30),
             "module never arrived"
