@@ -193,6 +193,13 @@ impl KeyPointLine {
     }
 }
 
+/// What the answer said that one of the card's wrong options says (see
+/// [`Grade::misconception`]), as the learner reads it; `None` when it said none.
+pub fn misconception_note(grade: &Grade) -> Option<String> {
+    let m = grade.misconception.as_deref()?.trim();
+    (!m.is_empty()).then(|| format!("That is a common mistake: \u{201c}{m}\u{201d} is not right."))
+}
+
 /// The grade's key points as feedback lines (see [`KeyPointLine`]).
 pub fn key_point_lines(card: &Card, grade: &Grade) -> Vec<KeyPointLine> {
     let point = |i: usize| card.key_points.get(i).map(|k| k.point.clone());
@@ -386,6 +393,33 @@ mod tests {
         let (found, missed) = key_points(&c, &g);
         assert_eq!(found, vec!["keyword1"]);
         assert_eq!(missed, vec!["other"]);
+    }
+
+    #[test]
+    fn misconception_note_quotes_the_wrong_option() {
+        let mut c = card(1, &[], "x#y");
+        c.key_points = vec![
+            gentutor_content::cards::KeyPoint {
+                point: "generator uses fresh noise".into(),
+                synonyms: vec![],
+            },
+            gentutor_content::cards::KeyPoint {
+                point: "k discriminator steps".into(),
+                synonyms: vec![],
+            },
+        ];
+        c.distractors =
+            vec!["The discriminator is trained to convergence once, then frozen.".into()];
+        let g = grade_answer(
+            &c,
+            "the discriminator is trained to convergence once; the generator uses fresh noise",
+        );
+        assert_eq!(
+            misconception_note(&g).as_deref(),
+            Some("That is a common mistake: \u{201c}The discriminator is trained to convergence once\u{201d} is not right.")
+        );
+        let ok = grade_answer(&c, "k discriminator steps, the generator uses fresh noise");
+        assert_eq!(misconception_note(&ok), None);
     }
 
     #[test]

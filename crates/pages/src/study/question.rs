@@ -195,9 +195,24 @@ pub fn Feedback(
         }
     });
     let verdict = display::verdict(&checked);
+    // A wrong option of the card that the answer states: named, so the learner unlearns it.
+    let misconception = checked
+        .grade
+        .as_ref()
+        .and_then(display::misconception_note)
+        // Styled here: style/main.css is shared and being edited by others this session.
+        .map(|m| {
+            view! {
+                <p class="misconception" data-testid="misconception"
+                    style="margin:0 0 0.5em;padding:0.3em 0.6em;border-left:3px solid var(--bad);color:var(--bad)">
+                    {m}
+                </p>
+            }
+        });
     view! {
         <div class="feedback" class:ok=checked.correct class:wrong=!checked.correct data-testid=testid>
             <p class="verdict">{verdict}</p>
+            {misconception}
             {points}
             <p class="right-label">"The answer:"</p>
             <Html html=right class="right-answer" />

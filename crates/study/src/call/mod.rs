@@ -610,7 +610,13 @@ impl Call {
         self.found.dedup();
         self.answers.push(text);
         if !right {
-            return self.miss(now_ms, "");
+            // Name a wrong option the learner stated, so the hint or the answer corrects it.
+            let lead = g
+                .misconception
+                .as_deref()
+                .map(|m| format!("Careful: \"{}\" is a common mistake.", m.trim()))
+                .unwrap_or_default();
+            return self.miss(now_ms, &lead);
         }
         let total = c.card.key_points.len();
         let all = self.found.len() == total;

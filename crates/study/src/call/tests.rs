@@ -255,6 +255,35 @@ fn right_after_a_hint_is_hard_and_the_hint_does_not_give_the_point_away() {
 }
 
 #[test]
+fn a_wrong_option_the_learner_says_is_named_before_the_hint() {
+    let mut cards: Vec<CallCard> = deck().into_iter().filter(|c| c.card.id == 1).collect();
+    let mut card = cards[0].card.clone();
+    card.distractors = vec!["The generator is trained to convergence first, then frozen.".into()];
+    let speech = CardSpeech {
+        front: plain_text(&card.front),
+        answer: plain_text(&card.answer),
+        key_points: card.key_points.iter().map(|k| k.point.clone()).collect(),
+    };
+    cards[0] = CallCard::new(card, speech);
+    let opts = CallOptions {
+        lesson: None,
+        max_cards: 1,
+    };
+    let mut f = Fake::new(&cards, Progress::fresh(), opts);
+    f.run(vec![
+        typed("the generator is trained to convergence first, and fresh noise is sampled"),
+        typed("several discriminator steps, the generator is updated once"),
+    ]);
+    let said = f.said();
+    assert!(
+        said.iter().any(|s| s.starts_with(
+            "Careful: \"The generator is trained to convergence first\" is a common mistake. "
+        ) && s.contains("Here's a hint")),
+        "{said:?}"
+    );
+}
+
+#[test]
 fn wrong_twice_is_explained_with_the_lesson_link_and_rated_again() {
     let (cards, opts) = only(1);
     let mut f = Fake::new(&cards, Progress::fresh(), opts);
