@@ -15,6 +15,7 @@ use gentutor_models::adversarial::{
     AttackSettings, AttackView, Models, ModelsTrainer, Target, EPS_MAX, EPS_STEP, GREY_STEP,
 };
 use gentutor_models::digit_classifier::STEPS;
+use gentutor_models::link::Settings as _;
 use gentutor_plot::adversarial::draw_adversarial;
 use gentutor_plot::theme::is_narrow;
 use leptos::html::Canvas;

@@ -5,6 +5,7 @@
 use super::shared::{draw_on_canvas, event_number, event_string, hash_state, set_hash_state};
 use super::shared::{page_is_dark, track_page_look};
 use gentutor_models::density_ratio::{RatioClassifier, Scoring, Settings};
+use gentutor_models::link::Settings as _;
 use gentutor_plot::density_ratio::draw_density_ratio;
 use leptos::html::Canvas;
 use leptos::prelude::*;

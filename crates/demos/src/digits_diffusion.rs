@@ -12,6 +12,7 @@ use super::shared::{
 use gentutor_models::digits::Digits;
 use gentutor_models::digits_diffusion::checkpoint::DiffusionWeights;
 use gentutor_models::digits_diffusion::{to_unit, DiffusionDigitsConfig, DigitsDiffusion};
+use gentutor_models::link::Settings as _;
 use gentutor_plot::digits_models::{draw_curves, draw_diffusion_strip, draw_digit_grid};
 use gentutor_plot::theme::Hue;
 use leptos::html::Canvas;

@@ -13,6 +13,7 @@ use gentutor_models::digits::Digits;
 use gentutor_models::digits_flow::checkpoint::FlowWeights;
 use gentutor_models::digits_flow::config::{HIDDEN, LAYERS};
 use gentutor_models::digits_flow::{DigitsFlow, FlowConfig};
+use gentutor_models::link::Settings as _;
 use gentutor_plot::digits_models::{draw_curves, draw_digit_grid};
 use gentutor_plot::theme::Hue;
 use leptos::html::Canvas;

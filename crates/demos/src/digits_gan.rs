@@ -13,6 +13,7 @@ use gentutor_models::digit_classifier::Classifier;
 use gentutor_models::digits::Digits;
 use gentutor_models::digits_gan::config::{Preset, HIDDEN, LATENT};
 use gentutor_models::digits_gan::{Coverage, DigitsGan, DigitsGanConfig, GanWeights};
+use gentutor_models::link::Settings as _;
 use gentutor_plot::digits_gan::{draw_gan_coverage, draw_gan_samples, draw_gan_verdicts};
 use gentutor_plot::Theme;
 use leptos::html::Canvas;

@@ -9,6 +9,7 @@ use super::shared::{
 use gentutor_models::divergences::{
     estimate, exact, gradients, Divergences, Settings, FAMILIES, THETA_MAX,
 };
+use gentutor_models::link::Settings as _;
 use gentutor_plot::divergences::{draw_divergences, DivergencesView, NAMES};
 use leptos::html::Canvas;
 use leptos::prelude::*;

@@ -8,6 +8,7 @@ use super::shared::{
 };
 use gentutor_models::datasets2d::Dataset2d;
 use gentutor_models::flow2d::{self, Config, Flow2d};
+use gentutor_models::link::Settings as _;
 use gentutor_plot::flow2d::{
     canvas_height, draw_flow2d, draw_flow_warp, draw_pad, pad_to_data, Pad,
 };

@@ -6,6 +6,7 @@ use super::shared::{
     page_theme, seed_from_state, set_hash_state, slider_to_lr, Animator, Live,
 };
 use gentutor_models::gan1d::{self, Config, Gan1d, LossKind, Preset};
+use gentutor_models::link::Settings as _;
 use gentutor_plot::gan1d::{canvas_height, draw_gan1d};
 use leptos::prelude::*;
 use std::collections::BTreeMap;

@@ -7,6 +7,7 @@ use super::shared::{
     aspect_height, draw_on_canvas_fit, event_number, event_string, hash_state, lr_to_slider,
     page_theme, set_hash_state, slider_to_lr, track_page_look, Animator, Live,
 };
+use gentutor_models::link::Settings as _;
 use gentutor_models::ssgan::{LabelSweep, LabelledSet, Ssgan, SsganConfig, SweepResult};
 use gentutor_plot::ssgan::draw_ssgan;
 use gentutor_plot::theme::is_narrow;

@@ -14,6 +14,7 @@ use super::shared::{
 };
 use gentutor_models::checkpoint::models::VaeWeights;
 use gentutor_models::digits::{Digits, ASSET_PATH};
+use gentutor_models::link::Settings as _;
 use gentutor_models::vae::config::{DecoderKind, BETA, HIDDEN, SPEED};
 use gentutor_models::vae::{VaeConfig, VaeTrainer};
 use gentutor_plot::vae::{draw_vae_curves, draw_vae_grid, draw_vae_latent, draw_vae_recons};

@@ -181,6 +181,7 @@ async fn the_pad_draws_along_a_drag_and_from_the_keyboard() {
 async fn a_drawing_from_the_link_is_shown_on_the_pad() {
     use gentutor_models::datasets2d::Dataset2d;
     use gentutor_models::flow2d::Config;
+    use gentutor_models::link::Settings as _;
     let points: Vec<[f32; 2]> = (0..7).map(|i| [i as f32 * 0.3 - 1.0, 0.5]).collect();
     let config = Config {
         dataset: Dataset2d::custom(points).expect("a drawing"),

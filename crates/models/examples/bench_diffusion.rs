@@ -5,6 +5,7 @@
 use gentutor_models::bench::{bench_steps, BenchReport};
 use gentutor_models::diffusion::image::{radial_power_spectrum, GrayImage, ImageForward};
 use gentutor_models::diffusion::{Denoiser, DiffusionConfig};
+use gentutor_models::link::Settings as _;
 use std::time::Instant;
 
 fn ms_each(r: &BenchReport) -> f64 {

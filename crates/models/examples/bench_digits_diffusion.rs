@@ -8,6 +8,7 @@
 use gentutor_models::bench::bench_steps;
 use gentutor_models::digits::Digits;
 use gentutor_models::digits_diffusion::{DiffusionDigitsConfig, DigitsDiffusion};
+use gentutor_models::link::Settings as _;
 use std::time::Instant;
 
 fn main() {

@@ -9,6 +9,7 @@ use gentutor_models::bench::bench_steps;
 use gentutor_models::digit_classifier::Classifier;
 use gentutor_models::digits::Digits;
 use gentutor_models::digits_gan::{Coverage, DigitsGan, DigitsGanConfig};
+use gentutor_models::link::Settings as _;
 use std::time::Instant;
 
 fn main() {

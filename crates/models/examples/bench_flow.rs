@@ -3,6 +3,7 @@
 //! Run with `cargo run --release --example bench_flow [steps] [seed]`.
 
 use gentutor_models::flow2d::{bench_flow, Config, Flow2d};
+use gentutor_models::link::Settings as _;
 use std::time::Instant;
 
 fn main() {

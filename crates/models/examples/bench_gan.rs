@@ -2,6 +2,7 @@
 //! Run with `cargo run --release --example bench_gan [steps] [seed]`.
 
 use gentutor_models::gan1d::{bench_steps, Config, Gan1d};
+use gentutor_models::link::Settings as _;
 use std::time::Instant;
 
 fn main() {

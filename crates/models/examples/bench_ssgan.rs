@@ -8,6 +8,7 @@
 //! Run with `cargo run --release -p gentutor-models --example bench_ssgan [steps] [sweep]`.
 
 use gentutor_models::bench::bench_steps;
+use gentutor_models::link::Settings as _;
 use gentutor_models::ssgan::{LabelSweep, LabelledSet, Ssgan, SsganConfig};
 use std::time::Instant;
 

@@ -7,6 +7,7 @@
 
 use gentutor_models::bench::bench_steps;
 use gentutor_models::digits::Digits;
+use gentutor_models::link::Settings as _;
 use gentutor_models::vae::{VaeConfig, VaeTrainer};
 use std::time::Instant;
 

@@ -50,7 +50,7 @@ fn main() {
         let c = Checkpoint::decode(&bytes).unwrap_or_else(|e| fail(format!("{path}: {e}")));
         let r = recipe(&c.kind).unwrap_or_else(|| fail(format!("no recipe for `{}`", c.kind)));
         let again = (r.train)(&data, c.seed, c.steps, &mut |_| {})
-            .and_then(|c| c.encode().map_err(|e| e.to_string()))
+            .and_then(|c| Ok(c.encode()?))
             .unwrap_or_else(|e| fail(e));
         if again != bytes {
             fail(format!(

@@ -25,7 +25,7 @@
 //! where the ratio crosses the prior odds, not the ratio itself (Nguyen, Wainwright & Jordan 2009).
 
 use crate::error::{Model, ModelError};
-use crate::ranges::LinkField;
+use crate::link::{LinkName, LinkVisitor, Settings as LinkSettings};
 use crate::rng::Rng;
 
 /// Which scoring rule the classifier is trained with.
@@ -55,6 +55,13 @@ impl Scoring {
     /// Whether the rule is proper (its minimiser is the true class probability).
     pub fn is_proper(self) -> bool {
         !matches!(self, Scoring::Hinge)
+    }
+}
+
+impl LinkName for Scoring {
+    const CHOICES: &'static [Self] = &Scoring::ALL;
+    fn link_name(self) -> &'static str {
+        self.name()
     }
 }
 
@@ -114,53 +121,6 @@ impl Settings {
         }
     }
 
-    /// `mp=1&sp=0.7&mq=-0.5&sq=1.2&np=400&nq=400&loss=log&lr=0.1&seed=1`.
-    pub fn to_hash(&self) -> String {
-        format!(
-            "mp={}&sp={}&mq={}&sq={}&np={}&nq={}&loss={}&lr={}&seed={}",
-            self.mu_p,
-            self.sd_p,
-            self.mu_q,
-            self.sd_q,
-            self.n_p,
-            self.n_q,
-            self.scoring.name(),
-            self.lr,
-            self.seed
-        )
-    }
-
-    /// Reads [`Settings::to_hash`]; missing keys keep defaults, numbers are clamped.
-    pub fn from_hash(s: &str) -> Result<Settings, ModelError> {
-        let mut c = Settings::default();
-        for field in LinkField::parse_all(s) {
-            let field = field.map_err(ModelError::BadHash)?;
-            let float = || field.float().map_err(ModelError::BadHash);
-            let uint = || field.uint(1e6).map_err(ModelError::BadHash);
-            match field.key {
-                "mp" => c.mu_p = float()?,
-                "sp" => c.sd_p = float()?,
-                "mq" => c.mu_q = float()?,
-                "sq" => c.sd_q = float()?,
-                "np" => c.n_p = uint()? as usize,
-                "nq" => c.n_q = uint()? as usize,
-                "lr" => c.lr = float()?,
-                "loss" => {
-                    c.scoring = Scoring::from_name(field.val)
-                        .ok_or_else(|| ModelError::BadHash(field.bad("log, brier or hinge")))?
-                }
-                "seed" => {
-                    c.seed = field
-                        .val
-                        .parse()
-                        .map_err(|_| ModelError::BadHash(field.bad("a whole number")))?
-                }
-                _ => {}
-            }
-        }
-        Ok(c.clamped())
-    }
-
     /// The true density ratio p*(x)/q(x).
     pub fn true_ratio(&self, x: f64) -> f64 {
         (log_normal(x, self.mu_p, self.sd_p) - log_normal(x, self.mu_q, self.sd_q)).exp()
@@ -169,6 +129,26 @@ impl Settings {
     /// The share of p* samples, pi = n_p / (n_p + n_q).
     pub fn prior(&self) -> f64 {
         self.n_p as f64 / (self.n_p + self.n_q) as f64
+    }
+}
+
+impl LinkSettings for Settings {
+    const WHAT: &'static str = "density-ratio";
+    /// `mp=1&sp=0.7&mq=-0.5&sq=1.2&np=400&nq=400&loss=log&lr=0.1&seed=1`, in this order (a
+    /// promise: shared links of earlier versions must read).
+    fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String> {
+        v.field("mp", &mut self.mu_p)?;
+        v.field("sp", &mut self.sd_p)?;
+        v.field("mq", &mut self.mu_q)?;
+        v.field("sq", &mut self.sd_q)?;
+        v.field("np", &mut self.n_p)?;
+        v.field("nq", &mut self.n_q)?;
+        v.field("loss", &mut self.scoring)?;
+        v.field("lr", &mut self.lr)?;
+        v.field("seed", &mut self.seed)
+    }
+    fn finish(self) -> Result<Self, String> {
+        Ok(self.clamped())
     }
 }
 

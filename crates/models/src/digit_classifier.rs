@@ -10,6 +10,7 @@
 //! in [`STANDARD_TEST_ACCURACY`] and checked by a test.
 
 use crate::digits::{Digits, Split, CLASSES, PIXELS};
+use crate::error::{matrix, Model, ModelError};
 use gentutor_nn::loss::softmax_cross_entropy;
 use gentutor_nn::mlp::{Activation, Adam, Cache, Grads, Mlp, Optimizer};
 use gentutor_rng::Rng;
@@ -34,15 +35,13 @@ pub struct Classifier {
     pub mlp: Mlp,
 }
 
-/// Training failed (a non-finite loss).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ClassifierError {
-    #[error("classifier training diverged at step {0}")]
-    Diverged(usize),
-    #[error("no training images")]
-    NoData,
-    #[error("{0}")]
-    Loss(String),
+/// The error of a classifier whose loss stopped being finite at (0-based) `step`.
+pub(crate) fn diverged(step: usize) -> ModelError {
+    ModelError::Diverged {
+        model: Model::Classifier,
+        step: step as u64,
+        what: "the loss is not finite".into(),
+    }
 }
 
 impl Classifier {
@@ -63,13 +62,11 @@ impl Classifier {
         labels: &[usize],
         cache: &mut Cache,
         grads: &mut Grads,
-    ) -> Result<f64, ClassifierError> {
+    ) -> Result<f64, ModelError> {
         self.mlp.forward_into(x, cache);
         let logits: Vec<f32> = cache.output().iter().copied().collect();
-        let lg = softmax_cross_entropy(&logits, CLASSES, labels)
-            .map_err(|e| ClassifierError::Loss(e.to_string()))?;
-        let g = Array2::from_shape_vec((labels.len(), CLASSES), lg.grad)
-            .map_err(|e| ClassifierError::Loss(e.to_string()))?;
+        let lg = softmax_cross_entropy(&logits, CLASSES, labels)?;
+        let g = matrix("loss gradient", lg.grad, (labels.len(), CLASSES))?;
         self.mlp.backward_into(cache, g.view(), Some(grads));
         Ok(lg.value)
     }
@@ -82,9 +79,9 @@ impl Classifier {
         steps: usize,
         batch: usize,
         rng: &mut Rng,
-    ) -> Result<(), ClassifierError> {
+    ) -> Result<(), ModelError> {
         if split.train.is_empty() {
-            return Err(ClassifierError::NoData);
+            return Err(ModelError::NoData("digits training"));
         }
         let mut opt = Adam::new(2e-3, 0.9, 0.999, 1e-8);
         let mut cache = Cache::default();
@@ -98,7 +95,7 @@ impl Classifier {
             let labels: Vec<usize> = idx.iter().map(|&i| data.label(i) as usize).collect();
             let loss = self.loss_and_grads(x.view(), &labels, &mut cache, &mut grads)?;
             if !loss.is_finite() {
-                return Err(ClassifierError::Diverged(step));
+                return Err(diverged(step));
             }
             opt.apply(&mut self.mlp, &grads);
         }
@@ -107,7 +104,7 @@ impl Classifier {
 
     /// The standard classifier: [`HIDDEN`], [`STEPS`], [`BATCH`], [`SEED`] on the standard split.
     /// About a second natively; deterministic.
-    pub fn standard(data: &Digits) -> Result<Classifier, ClassifierError> {
+    pub fn standard(data: &Digits) -> Result<Classifier, ModelError> {
         let mut rng = Rng::new(SEED);
         let mut c = Classifier::new(&HIDDEN, &mut rng);
         c.train(data, &data.standard_split(), STEPS, BATCH, &mut rng)?;

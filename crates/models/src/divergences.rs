@@ -22,8 +22,7 @@
 //! central differences of the exact value otherwise. Sample estimates (from `n` draws of each
 //! distribution) sit beside the exact values, as the demo shows both.
 
-use crate::error::ModelError;
-use crate::ranges::LinkField;
+use crate::link::{LinkVisitor, OneOf, Settings as LinkSettings};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -380,6 +379,27 @@ impl Default for Settings {
     }
 }
 
+impl LinkSettings for Settings {
+    const WHAT: &'static str = "divergences";
+    /// `fam=gaussian&w=1&t=2&h=1&n=200&seed=1`, in this order (a promise: shared links of
+    /// earlier versions must read).
+    fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String> {
+        let family = &mut OneOf {
+            value: &mut self.family,
+            choices: &FAMILIES,
+        };
+        v.field("fam", family)?;
+        v.field("w", &mut self.width)?;
+        v.field("t", &mut self.theta)?;
+        v.field("h", &mut self.h)?;
+        v.field("n", &mut self.n)?;
+        v.field("seed", &mut self.seed)
+    }
+    fn finish(self) -> Result<Self, String> {
+        Ok(self.clamped())
+    }
+}
+
 impl Settings {
     /// The settings with every number inside its range (absurd link values become the nearest
     /// sensible one, NaN the default).
@@ -408,47 +428,6 @@ impl Settings {
             "uniform" => Family::Uniform { w: self.width },
             _ => Family::Gaussian { s: self.width },
         }
-    }
-
-    /// `fam=gaussian&w=1&t=2&h=1&n=200&seed=1`.
-    pub fn to_hash(&self) -> String {
-        format!(
-            "fam={}&w={}&t={}&h={}&n={}&seed={}",
-            self.family, self.width, self.theta, self.h, self.n, self.seed
-        )
-    }
-
-    /// Reads [`Settings::to_hash`]: keys in any order, missing keys keep their defaults, unknown
-    /// keys are ignored, numbers are clamped; a malformed piece or an unknown family is an error.
-    pub fn from_hash(s: &str) -> Result<Settings, ModelError> {
-        let mut c = Settings::default();
-        for field in LinkField::parse_all(s) {
-            let field = field.map_err(ModelError::BadHash)?;
-            let float = || field.float().map_err(ModelError::BadHash);
-            match field.key {
-                "fam" => {
-                    c.family = FAMILIES
-                        .iter()
-                        .find(|f| **f == field.val)
-                        .copied()
-                        .ok_or_else(|| {
-                            ModelError::BadHash(field.bad("point-mass, gaussian or uniform"))
-                        })?
-                }
-                "w" => c.width = float()?,
-                "t" => c.theta = float()?,
-                "h" => c.h = float()?,
-                "n" => c.n = field.uint(1e6).map_err(ModelError::BadHash)? as usize,
-                "seed" => {
-                    c.seed = field
-                        .val
-                        .parse()
-                        .map_err(|_| ModelError::BadHash(field.bad("a whole number")))?
-                }
-                _ => {}
-            }
-        }
-        Ok(c.clamped())
     }
 
     /// (theta, exact values, gradients) at `points + 1` shifts across the slider's range.
@@ -642,7 +621,14 @@ mod tests {
         assert_eq!(wild.theta, THETA_MAX);
         assert_eq!(wild.h, 0.05);
         assert_eq!(wild.n, 2000);
-        assert!(Settings::from_hash("fam=cauchy").is_err());
+        assert_eq!(
+            Settings::from_hash("fam=cauchy").map_err(|e| e.to_string()),
+            Err(
+                "could not read the settings from the link (`fam=cauchy`: expected point-mass, \
+                 gaussian or uniform); the defaults are safe to use"
+                    .to_string()
+            )
+        );
         assert!(Settings::from_hash("t=abc").is_err());
         assert!(Settings::from_hash("w=nan").is_err());
         // A frozen link of this version keeps meaning the same settings.

@@ -1,4 +1,4 @@
-//! The one settings-link codec: every demo's `Config::to_hash` / `from_hash` is this code.
+//! The one settings-link codec: every demo's `to_hash` / `from_hash` is [`Settings`]' own.
 //!
 //! A config lists its link fields once, in link order, in [`Settings::fields`]; the same list
 //! writes the link (`k=8&sp=2&...`) and reads it back. Reading: a leading `#` is allowed, keys
@@ -25,7 +25,8 @@ pub trait LinkVisitor {
     fn field(&mut self, key: &'static str, value: &mut dyn LinkValue) -> Result<(), String>;
 }
 
-/// Settings with a shareable link.
+/// Settings with a shareable link. `to_hash` / `from_hash` are the codec itself (provided:
+/// a demo only lists its fields), so every demo's link is written and read by the same code.
 pub trait Settings: Default + Clone {
     /// What the settings are called in "no ... settings found".
     const WHAT: &'static str;
@@ -33,53 +34,62 @@ pub trait Settings: Default + Clone {
     fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String>;
     /// After reading: checks a field alone cannot make, then clamping into range.
     fn finish(self) -> Result<Self, String>;
-}
 
-/// Encodes `settings` as `key=value&...` (no leading `#`).
-pub fn to_hash<S: Settings>(settings: &S) -> String {
-    struct Writer(Vec<String>);
-    impl LinkVisitor for Writer {
-        fn field(&mut self, key: &'static str, value: &mut dyn LinkValue) -> Result<(), String> {
-            if let Some(v) = value.write() {
-                self.0.push(format!("{key}={v}"));
+    /// Encodes the settings as `key=value&...` (no leading `#`).
+    fn to_hash(&self) -> String {
+        struct Writer(Vec<String>);
+        impl LinkVisitor for Writer {
+            fn field(
+                &mut self,
+                key: &'static str,
+                value: &mut dyn LinkValue,
+            ) -> Result<(), String> {
+                if let Some(v) = value.write() {
+                    self.0.push(format!("{key}={v}"));
+                }
+                Ok(())
             }
-            Ok(())
         }
+        let mut w = Writer(Vec::new());
+        // Writing cannot fail; `fields` needs `&mut` only because the same list also reads.
+        let _ = self.clone().fields(&mut w);
+        w.0.join("&")
     }
-    let mut w = Writer(Vec::new());
-    // Writing cannot fail; `fields` needs `&mut` only because the same list also reads.
-    let _ = settings.clone().fields(&mut w);
-    w.0.join("&")
-}
 
-/// Decodes [`to_hash`] output (see the module documentation for what is accepted).
-pub fn from_hash<S: Settings>(s: &str) -> Result<S, ModelError> {
-    struct Reader<'a> {
-        pieces: Vec<LinkField<'a>>,
-        known: usize,
-    }
-    impl LinkVisitor for Reader<'_> {
-        fn field(&mut self, key: &'static str, value: &mut dyn LinkValue) -> Result<(), String> {
-            if let Some(f) = self.pieces.iter().rev().find(|f| f.key == key) {
-                self.known += 1;
-                value.read(f)?;
-            }
-            Ok(())
+    /// Decodes [`Settings::to_hash`] output (see the module documentation for what is
+    /// accepted).
+    fn from_hash(s: &str) -> Result<Self, ModelError> {
+        struct Reader<'a> {
+            pieces: Vec<LinkField<'a>>,
+            known: usize,
         }
+        impl LinkVisitor for Reader<'_> {
+            fn field(
+                &mut self,
+                key: &'static str,
+                value: &mut dyn LinkValue,
+            ) -> Result<(), String> {
+                if let Some(f) = self.pieces.iter().rev().find(|f| f.key == key) {
+                    self.known += 1;
+                    value.read(f)?;
+                }
+                Ok(())
+            }
+        }
+        let pieces = LinkField::parse_all(s)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(ModelError::BadHash)?;
+        let mut r = Reader { pieces, known: 0 };
+        let mut settings = Self::default();
+        settings.fields(&mut r).map_err(ModelError::BadHash)?;
+        if r.known == 0 {
+            return Err(ModelError::BadHash(format!(
+                "no {} settings found",
+                Self::WHAT
+            )));
+        }
+        settings.finish().map_err(ModelError::BadHash)
     }
-    let pieces = LinkField::parse_all(s)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(ModelError::BadHash)?;
-    let mut r = Reader { pieces, known: 0 };
-    let mut settings = S::default();
-    settings.fields(&mut r).map_err(ModelError::BadHash)?;
-    if r.known == 0 {
-        return Err(ModelError::BadHash(format!(
-            "no {} settings found",
-            S::WHAT
-        )));
-    }
-    settings.finish().map_err(ModelError::BadHash)
 }
 
 /// A choice among names (activations, losses, ...), written as its name.
@@ -95,6 +105,26 @@ pub fn either(names: &[&str]) -> String {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         Some((last, _)) => last.to_string(),
         None => String::new(),
+    }
+}
+
+/// A name held as a `&'static str` out of a fixed list (a family of distributions...).
+pub struct OneOf<'a> {
+    pub value: &'a mut &'static str,
+    pub choices: &'static [&'static str],
+}
+
+impl LinkValue for OneOf<'_> {
+    fn write(&self) -> Option<String> {
+        Some(self.value.to_string())
+    }
+    fn read(&mut self, f: &LinkField) -> Result<(), String> {
+        *self.value = self
+            .choices
+            .iter()
+            .find(|c| **c == f.val)
+            .ok_or_else(|| f.bad(&either(self.choices)))?;
+        Ok(())
     }
 }
 
@@ -303,18 +333,18 @@ mod tests {
             shape: Shape::Square,
             seed: 42,
         };
-        let h = to_hash(&t);
+        let h = t.to_hash();
         assert_eq!(h, "n=7&x=0.25&on=1&shape=square&seed=42");
-        assert_eq!(from_hash::<Toy>(&h), Ok(t.clone()));
-        assert_eq!(from_hash::<Toy>(&format!("#{h}&other=9")), Ok(t));
+        assert_eq!(Toy::from_hash(&h), Ok(t.clone()));
+        assert_eq!(Toy::from_hash(&format!("#{h}&other=9")), Ok(t));
         // Any order, last repeat wins, missing keys keep defaults, clamping in `finish`.
-        let r = from_hash::<Toy>("seed=5&n=2&n=99.0").expect("reads");
+        let r = Toy::from_hash("seed=5&n=2&n=99.0").expect("reads");
         assert_eq!((r.n, r.seed, r.x), (10, 5, 0.5));
     }
 
     #[test]
     fn explains_what_it_cannot_read() {
-        let err = |s: &str| match from_hash::<Toy>(s) {
+        let err = |s: &str| match Toy::from_hash(s) {
             Err(ModelError::BadHash(m)) => m,
             other => panic!("expected BadHash, got {other:?}"),
         };

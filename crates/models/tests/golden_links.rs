@@ -21,6 +21,7 @@ use gentutor_models::digits_gan::DigitsGanConfig;
 use gentutor_models::divergences;
 use gentutor_models::flow2d;
 use gentutor_models::gan1d::{self, ActKind, LossKind, OptKind};
+use gentutor_models::link::Settings as _;
 use gentutor_models::ssgan::{LabelledSet, SsganConfig};
 use gentutor_models::vae::config::DecoderKind;
 use gentutor_models::vae::VaeConfig;

@@ -28,9 +28,11 @@ pub use settings::{AttackSettings, Target, EPS_MAX, EPS_STEP};
 pub use train::ModelsTrainer;
 pub use view::{AttackView, ModelView, SweepPoint};
 
-use crate::digit_classifier::{Classifier, ClassifierError, STEPS};
+use crate::digit_classifier::{Classifier, STEPS};
 use crate::digits::{Digits, CLASSES, PIXELS};
+use crate::error::{matrix, ModelError};
 use gentutor_nn::loss::softmax_cross_entropy;
+use gentutor_nn::loss::LossError;
 use gentutor_nn::mlp::Cache;
 use ndarray::{Array2, ArrayView2};
 
@@ -45,19 +47,6 @@ pub enum Goal {
     Untargeted,
     /// This digit: descend the loss of the target class.
     Targeted(usize),
-}
-
-/// Attacks that cannot run.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum AdversarialError {
-    #[error("{0}")]
-    Loss(String),
-    #[error(transparent)]
-    Classifier(#[from] ClassifierError),
-    #[error("the linear read-out needs a model without hidden layers")]
-    NotLinear,
-    #[error("image {index} is not among the {count} held-out digits")]
-    NoImage { index: usize, count: usize },
 }
 
 /// sign with sign(0) = 0 (`f32::signum` gives +1 for +0.0, which would move pixels whose
@@ -81,14 +70,12 @@ pub fn input_gradient(
     c: &Classifier,
     x: ArrayView2<'_, f32>,
     labels: &[usize],
-) -> Result<(f64, Array2<f32>), AdversarialError> {
+) -> Result<(f64, Array2<f32>), ModelError> {
     let mut cache = Cache::default();
     c.mlp.forward_into(x, &mut cache);
     let logits: Vec<f32> = cache.output().iter().copied().collect();
-    let lg = softmax_cross_entropy(&logits, CLASSES, labels)
-        .map_err(|e| AdversarialError::Loss(e.to_string()))?;
-    let g = Array2::from_shape_vec((labels.len(), CLASSES), lg.grad)
-        .map_err(|e| AdversarialError::Loss(e.to_string()))?;
+    let lg = softmax_cross_entropy(&logits, CLASSES, labels)?;
+    let g = matrix("loss gradient", lg.grad, (labels.len(), CLASSES))?;
     // Only the input gradient: no parameter products.
     c.mlp.backward_into(&mut cache, g.view(), None);
     Ok((lg.value, cache.input_grad().to_owned()))
@@ -101,7 +88,7 @@ pub fn direction(
     x: ArrayView2<'_, f32>,
     labels: &[usize],
     goal: Goal,
-) -> Result<Array2<f32>, AdversarialError> {
+) -> Result<Array2<f32>, ModelError> {
     let (aim, dir): (Vec<usize>, f32) = match goal {
         Goal::Untargeted => (labels.to_vec(), 1.0),
         Goal::Targeted(t) => (vec![t; labels.len()], -1.0),
@@ -122,7 +109,7 @@ pub fn fgsm(
     labels: &[usize],
     eps: f32,
     goal: Goal,
-) -> Result<Array2<f32>, AdversarialError> {
+) -> Result<Array2<f32>, ModelError> {
     let mut out = direction(c, x, labels, goal)?;
     out.zip_mut_with(&x, |d, &v| *d = (v + eps * *d).clamp(0.0, 1.0));
     Ok(out)
@@ -159,24 +146,33 @@ pub fn linear_gap(
     from: usize,
     to: usize,
     eps: f32,
-) -> Result<LinearGap, AdversarialError> {
+) -> Result<LinearGap, ModelError> {
     let layer = match linear.mlp.layers.as_slice() {
         [only] => only,
-        _ => return Err(AdversarialError::NotLinear),
+        _ => return Err(ModelError::NotLinear),
     };
-    if x.len() != PIXELS || from >= CLASSES || to >= CLASSES {
-        return Err(AdversarialError::Loss(format!(
-            "an image of {} pixels and classes {from}, {to}",
-            x.len()
-        )));
+    if x.len() != PIXELS {
+        return Err(LossError::Shape {
+            what: "image",
+            got: x.len(),
+            expected: PIXELS,
+        }
+        .into());
+    }
+    if let Some(&label) = [from, to].iter().find(|&&k| k >= CLASSES) {
+        return Err(LossError::Label {
+            row: 0,
+            label,
+            classes: CLASSES,
+        }
+        .into());
     }
     let w: Vec<f32> = (0..PIXELS)
         .map(|i| layer.w[[i, to]] - layer.w[[i, from]])
         .collect();
     let l1: f64 = w.iter().map(|&v| f64::from(v.abs())).sum();
-    let gap = |img: Vec<f32>| -> Result<f64, AdversarialError> {
-        let a = Array2::from_shape_vec((1, PIXELS), img)
-            .map_err(|e| AdversarialError::Loss(e.to_string()))?;
+    let gap = |img: Vec<f32>| -> Result<f64, ModelError> {
+        let a = matrix("image", img, (1, PIXELS))?;
         let z = logits(linear, a.view());
         Ok(f64::from(z[[0, to]]) - f64::from(z[[0, from]]))
     };
@@ -238,7 +234,7 @@ pub struct Models {
 impl Models {
     /// [`Classifier::standard`] and the linear model with the same steps, batch and seed
     /// (through [`ModelsTrainer`], which a page runs a few steps per frame).
-    pub fn standard(data: Digits) -> Result<Models, AdversarialError> {
+    pub fn standard(data: Digits) -> Result<Models, ModelError> {
         let mut t = ModelsTrainer::new(data)?;
         t.step(STEPS)?;
         Ok(t.models())
@@ -251,7 +247,7 @@ impl Models {
         c: &Classifier,
         eps: f32,
         goal: Goal,
-    ) -> Result<f64, AdversarialError> {
+    ) -> Result<f64, ModelError> {
         let x = self.data.batch_unit(&self.test);
         let labels: Vec<usize> = self
             .test
@@ -270,12 +266,7 @@ impl Models {
 
     /// Fraction of held-out images not of digit t that a targeted attack with eps makes the
     /// classifier call t.
-    pub fn target_success(
-        &self,
-        c: &Classifier,
-        eps: f32,
-        t: usize,
-    ) -> Result<f64, AdversarialError> {
+    pub fn target_success(&self, c: &Classifier, eps: f32, t: usize) -> Result<f64, ModelError> {
         let idx: Vec<usize> = self
             .test
             .iter()

@@ -1,8 +1,7 @@
 //! The adversarial demo's settings and their link (`#img=3&eps=0.0625&tgt=none`).
 
 use crate::digits::CLASSES;
-use crate::error::ModelError;
-use crate::link::{self, LinkValue, LinkVisitor, Settings};
+use crate::link::{LinkValue, LinkVisitor, Settings};
 use crate::ranges::{clamp_or, LinkField};
 use std::ops::RangeInclusive;
 
@@ -61,14 +60,6 @@ impl AttackSettings {
             eps: clamp_or(self.eps, &EPS, AttackSettings::default().eps),
             ..self
         }
-    }
-
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    pub fn from_hash(s: &str) -> Result<AttackSettings, ModelError> {
-        link::from_hash(s)
     }
 }
 

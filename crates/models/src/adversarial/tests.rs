@@ -1,5 +1,6 @@
 use super::*;
 use crate::digits::Digits;
+use crate::link::Settings as _;
 use gentutor_nn::gradcheck::check_gradient;
 use gentutor_rng::Rng;
 use std::sync::OnceLock;
@@ -170,7 +171,7 @@ fn the_linear_gap_moves_by_exactly_eps_times_the_l1_norm() {
     assert!(g.bound > 1.0);
     assert!(matches!(
         linear_gap(&m.mlp, &x, y, to, 0.1),
-        Err(AdversarialError::NotLinear)
+        Err(ModelError::NotLinear)
     ));
 }
 

@@ -4,9 +4,10 @@
 //! to [`Classifier::standard`] (a test checks), so the site's one digit classifier is shared,
 //! not forked.
 
-use super::{AdversarialError, Models};
-use crate::digit_classifier::{Classifier, ClassifierError, BATCH, HIDDEN, SEED, STEPS};
+use super::Models;
+use crate::digit_classifier::{diverged, Classifier, BATCH, HIDDEN, SEED, STEPS};
 use crate::digits::{Digits, Split, PIXELS};
+use crate::error::ModelError;
 use gentutor_nn::mlp::{Adam, Cache, Grads, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::Array2;
@@ -41,7 +42,7 @@ impl Run {
         split: &Split,
         x: &mut Array2<f32>,
         step: usize,
-    ) -> Result<(), ClassifierError> {
+    ) -> Result<(), ModelError> {
         let idx: Vec<usize> = (0..BATCH)
             .map(|_| split.train[self.rng.below(split.train.len())])
             .collect();
@@ -51,7 +52,7 @@ impl Run {
             .c
             .loss_and_grads(x.view(), &labels, &mut self.cache, &mut self.grads)?;
         if !loss.is_finite() {
-            return Err(ClassifierError::Diverged(step));
+            return Err(diverged(step));
         }
         self.opt.apply(&mut self.c.mlp, &self.grads);
         Ok(())
@@ -72,10 +73,10 @@ pub struct ModelsTrainer {
 }
 
 impl ModelsTrainer {
-    pub fn new(data: Digits) -> Result<ModelsTrainer, AdversarialError> {
+    pub fn new(data: Digits) -> Result<ModelsTrainer, ModelError> {
         let split = data.standard_split();
         if split.train.is_empty() {
-            return Err(ClassifierError::NoData.into());
+            return Err(ModelError::NoData("digits training"));
         }
         Ok(ModelsTrainer {
             data,
@@ -90,7 +91,7 @@ impl ModelsTrainer {
 
     /// Like [`ModelsTrainer::new`], with the MLP already trained (the site's checkpoint of
     /// [`Classifier::standard`]): only the linear model trains.
-    pub fn with_mlp(data: Digits, mlp: Classifier) -> Result<ModelsTrainer, AdversarialError> {
+    pub fn with_mlp(data: Digits, mlp: Classifier) -> Result<ModelsTrainer, ModelError> {
         let mut t = ModelsTrainer::new(data)?;
         t.mlp.c = mlp;
         t.mlp_ready = true;
@@ -107,7 +108,7 @@ impl ModelsTrainer {
     }
 
     /// Up to `n` more steps of both classifiers (never past [`STEPS`]).
-    pub fn step(&mut self, n: usize) -> Result<(), AdversarialError> {
+    pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
         for _ in 0..n.min(STEPS - self.step.min(STEPS)) {
             if !self.mlp_ready {
                 self.mlp

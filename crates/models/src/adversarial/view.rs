@@ -3,11 +3,12 @@
 //! grows; the held-out accuracy under attack; the linear model's gap against eps ||w||_1.
 
 use super::{
-    argmax, direction, linear_gap, logits, softmax_row, AdversarialError, AttackSettings, Goal,
-    LinearGap, Models, EPS_MAX,
+    argmax, direction, linear_gap, logits, softmax_row, AttackSettings, Goal, LinearGap, Models,
+    EPS_MAX,
 };
 use crate::digit_classifier::Classifier;
 use crate::digits::{CLASSES, PIXELS};
+use crate::error::{matrix, ModelError};
 use ndarray::Array2;
 
 /// Points on the eps axis of the sweep (0 to [`EPS_MAX`]).
@@ -70,7 +71,7 @@ fn model_view(
     x: &Array2<f32>,
     label: usize,
     s: &AttackSettings,
-) -> Result<ModelView, AdversarialError> {
+) -> Result<ModelView, ModelError> {
     let g = goal(s);
     let dir = direction(c, x.view(), &[label], g)?;
     let at = |eps: f32| -> Vec<f32> {
@@ -89,8 +90,7 @@ fn model_view(
     let adv = at(s.eps);
     batch.extend(adv.iter().copied());
     batch.extend(x.iter().copied());
-    let b = Array2::from_shape_vec((SWEEP_POINTS + 2, PIXELS), batch)
-        .map_err(|e| AdversarialError::Loss(e.to_string()))?;
+    let b = matrix("images", batch, (SWEEP_POINTS + 2, PIXELS))?;
     let z = logits(c, b.view());
     let row = |i: usize| softmax_row(z.row(i).as_slice().unwrap_or(&[0.0; CLASSES]));
     let sweep = grid
@@ -115,10 +115,10 @@ fn model_view(
 
 impl AttackView {
     /// The view of `s` (its image index wraps around the held-out count).
-    pub fn new(m: &Models, s: AttackSettings) -> Result<AttackView, AdversarialError> {
+    pub fn new(m: &Models, s: AttackSettings) -> Result<AttackView, ModelError> {
         let s = s.clamped();
         if m.test.is_empty() {
-            return Err(AdversarialError::NoImage {
+            return Err(ModelError::NoImage {
                 index: s.image,
                 count: 0,
             });

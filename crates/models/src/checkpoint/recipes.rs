@@ -4,20 +4,21 @@
 //! count, so the same command gives the same bytes (tested with few steps below).
 //!
 //! To add a model: implement [`super::Checkpointed`] for its weights in its own folder, write a
-//! `fn(&Digits, seed, steps, progress) -> Result<Checkpoint, String>` there, and add one line
+//! `fn(&Digits, seed, steps, progress) -> Result<Checkpoint, ModelError>` there, and add one line
 //! to [`RECIPES`].
 
 use super::models::VaeWeights;
 use super::Checkpoint;
 use crate::digit_classifier::{self, Classifier};
 use crate::digits::Digits;
+use crate::error::ModelError;
 use crate::vae::{VaeConfig, VaeTrainer};
 use gentutor_rng::Rng;
 
 /// Called with the steps done so far, now and then, for a progress read-out.
 pub type Progress<'a> = &'a mut dyn FnMut(u64);
 /// Trains a model from `seed` for `steps` steps and returns its checkpoint.
-pub type TrainFn = fn(&Digits, u64, u64, Progress<'_>) -> Result<Checkpoint, String>;
+pub type TrainFn = fn(&Digits, u64, u64, Progress<'_>) -> Result<Checkpoint, ModelError>;
 
 /// How one model's shipped checkpoint is made.
 #[derive(Clone, Copy)]
@@ -85,7 +86,7 @@ fn train_classifier(
     seed: u64,
     steps: u64,
     progress: Progress<'_>,
-) -> Result<Checkpoint, String> {
+) -> Result<Checkpoint, ModelError> {
     let mut rng = Rng::new(seed);
     let mut c = Classifier::new(&digit_classifier::HIDDEN, &mut rng);
     let split = data.standard_split();
@@ -95,8 +96,7 @@ fn train_classifier(
         steps as usize,
         digit_classifier::BATCH,
         &mut rng,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     progress(steps);
     let metrics = vec![
         ("test_accuracy".into(), c.accuracy(data, &split.test)),
@@ -110,15 +110,14 @@ fn train_vae(
     seed: u64,
     steps: u64,
     progress: Progress<'_>,
-) -> Result<Checkpoint, String> {
+) -> Result<Checkpoint, ModelError> {
     let config = VaeConfig {
         seed,
         ..VaeConfig::default()
     };
-    let mut t = VaeTrainer::new(&config, data.clone()).map_err(|e| e.to_string())?;
+    let mut t = VaeTrainer::new(&config, data.clone())?;
     while t.step_count() < steps {
-        t.step((steps - t.step_count()).min(500) as usize)
-            .map_err(|e| e.to_string())?;
+        t.step((steps - t.step_count()).min(500) as usize)?;
         progress(t.step_count());
     }
     let test = t.test_terms(7);

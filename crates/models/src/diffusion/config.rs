@@ -134,7 +134,7 @@ impl Default for DiffusionConfig {
     }
 }
 
-use crate::link::{self, DatasetLink, LinkName, LinkVisitor, Settings};
+use crate::link::{DatasetLink, LinkName, LinkVisitor, Settings};
 use crate::ranges::{check, clamp_or};
 use clamp_or as clamp_f32;
 use clamp_or as clamp_f64;
@@ -182,19 +182,6 @@ impl DiffusionConfig {
     /// The noise schedule these settings describe.
     pub fn schedule(&self) -> Result<Schedule, ModelError> {
         Schedule::new(self.schedule, self.steps, self.beta_1, self.beta_t)
-    }
-
-    /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`): the shared codec
-    /// ([`crate::link`]) over the fields of [`Settings::fields`].
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    /// Decodes [`DiffusionConfig::to_hash`] output with the shared codec ([`crate::link`]):
-    /// keys in any order, missing keys keep their default, unknown keys are ignored (other demos
-    /// share the hash), numbers are clamped.
-    pub fn from_hash(s: &str) -> Result<DiffusionConfig, ModelError> {
-        link::from_hash(s)
     }
 }
 

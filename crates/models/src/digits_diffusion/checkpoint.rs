@@ -8,6 +8,7 @@ use super::DIMS;
 use crate::checkpoint::recipes::Progress;
 use crate::checkpoint::{from_postcard, to_postcard, Checkpoint, CheckpointError, Checkpointed};
 use crate::digits::Digits;
+use crate::error::ModelError;
 use serde::{Deserialize, Serialize};
 
 /// Training steps of the shipped checkpoint.
@@ -52,15 +53,14 @@ pub fn train_recipe(
     seed: u64,
     steps: u64,
     progress: Progress<'_>,
-) -> Result<Checkpoint, String> {
+) -> Result<Checkpoint, ModelError> {
     let config = DiffusionDigitsConfig {
         seed,
         ..DiffusionDigitsConfig::default()
     };
-    let mut m = DigitsDiffusion::new(&config, data.clone()).map_err(|e| e.to_string())?;
+    let mut m = DigitsDiffusion::new(&config, data.clone())?;
     while m.step_count() < steps {
-        m.step((steps - m.step_count()).min(250) as usize)
-            .map_err(|e| e.to_string())?;
+        m.step((steps - m.step_count()).min(250) as usize)?;
         progress(m.step_count());
     }
     let metrics = vec![("test_loss".to_string(), m.test_loss(TEST_LOSS_SEED))];

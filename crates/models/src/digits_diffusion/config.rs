@@ -2,7 +2,7 @@
 
 use crate::diffusion::ScheduleKind;
 use crate::error::ModelError;
-use crate::link::{self, LinkName, LinkVisitor, Settings};
+use crate::link::{LinkName, LinkVisitor, Settings};
 use crate::ranges::{clamp_or, out_of_range};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -108,14 +108,6 @@ impl DiffusionDigitsConfig {
         e("lr", out_of_range(self.lr, &LR))?;
         e("batch", out_of_range(self.batch, &BATCH))?;
         e("speed", out_of_range(self.speed, &SPEED))
-    }
-
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    pub fn from_hash(s: &str) -> Result<Self, ModelError> {
-        link::from_hash(s)
     }
 }
 

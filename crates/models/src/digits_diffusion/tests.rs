@@ -3,6 +3,7 @@ use super::model::{q_sample, Workspace};
 use super::train::x0_batch;
 use super::*;
 use crate::digits::Digits;
+use crate::link::Settings as _;
 use gentutor_rng::Rng;
 use ndarray::Array2;
 

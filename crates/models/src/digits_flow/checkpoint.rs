@@ -8,6 +8,7 @@ use super::DIMS;
 use crate::checkpoint::recipes::Progress;
 use crate::checkpoint::{from_postcard, to_postcard, Checkpoint, CheckpointError, Checkpointed};
 use crate::digits::Digits;
+use crate::error::ModelError;
 use serde::{Deserialize, Serialize};
 
 /// Training steps of the shipped checkpoint: where the test bits/dim bottoms out (2.20;
@@ -54,15 +55,14 @@ pub fn train_recipe(
     seed: u64,
     steps: u64,
     progress: Progress<'_>,
-) -> Result<Checkpoint, String> {
+) -> Result<Checkpoint, ModelError> {
     let config = FlowConfig {
         seed,
         ..FlowConfig::default()
     };
-    let mut f = DigitsFlow::new(&config, data.clone()).map_err(|e| e.to_string())?;
+    let mut f = DigitsFlow::new(&config, data.clone())?;
     while f.step_count() < steps {
-        f.step((steps - f.step_count()).min(250) as usize)
-            .map_err(|e| e.to_string())?;
+        f.step((steps - f.step_count()).min(250) as usize)?;
         progress(f.step_count());
     }
     let metrics = vec![("test_bits_per_dim".to_string(), f.test_bits_per_dim())];

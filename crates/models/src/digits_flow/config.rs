@@ -1,7 +1,7 @@
 //! The digits flow's settings, their ranges and the settings link (`#fl=6&fh=64&...`).
 
 use crate::error::ModelError;
-use crate::link::{self, LinkVisitor, Settings};
+use crate::link::{LinkVisitor, Settings};
 use crate::ranges::{clamp_or, out_of_range};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -75,16 +75,6 @@ impl FlowConfig {
         e("batch", out_of_range(self.batch, &BATCH))?;
         e("temperature", out_of_range(self.temperature, &TEMPERATURE))?;
         e("speed", out_of_range(self.speed, &SPEED))
-    }
-
-    /// The settings link (no leading `#`), via the shared codec.
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    /// Reads [`FlowConfig::to_hash`] (shared codec rules; numbers are clamped).
-    pub fn from_hash(s: &str) -> Result<FlowConfig, ModelError> {
-        link::from_hash(s)
     }
 }
 

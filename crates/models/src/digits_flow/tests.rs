@@ -1,6 +1,7 @@
 use super::net::{self, mask, FlowNet, Workspace, HALF};
 use super::*;
 use crate::digits::Digits;
+use crate::link::Settings as _;
 use gentutor_rng::Rng;
 use ndarray::Array2;
 

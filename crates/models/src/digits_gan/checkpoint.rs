@@ -9,6 +9,7 @@ use crate::checkpoint::recipes::Progress;
 use crate::checkpoint::{from_postcard, to_postcard, Checkpoint, CheckpointError, Checkpointed};
 use crate::digit_classifier::Classifier;
 use crate::digits::{Digits, PIXELS};
+use crate::error::ModelError;
 use serde::{Deserialize, Serialize};
 
 /// Training steps of the shipped checkpoint.
@@ -51,18 +52,17 @@ pub fn train_recipe(
     seed: u64,
     steps: u64,
     progress: Progress<'_>,
-) -> Result<Checkpoint, String> {
+) -> Result<Checkpoint, ModelError> {
     let config = DigitsGanConfig {
         seed,
         ..DigitsGanConfig::default()
     };
-    let mut g = DigitsGan::new(&config, data).map_err(|e| e.to_string())?;
+    let mut g = DigitsGan::new(&config, data)?;
     while g.step_count() < steps {
-        g.step((steps - g.step_count()).min(250) as usize)
-            .map_err(|e| e.to_string())?;
+        g.step((steps - g.step_count()).min(250) as usize)?;
         progress(g.step_count());
     }
-    let classifier = Classifier::standard(data).map_err(|e| e.to_string())?;
+    let classifier = Classifier::standard(data)?;
     let cov = Coverage::of(
         &classifier,
         g.samples(COVERAGE_SAMPLES, COVERAGE_SEED).view(),

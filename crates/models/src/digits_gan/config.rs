@@ -1,7 +1,7 @@
 //! The digits GAN's settings, their ranges and the settings link (`#gz=16&gh=128&...`).
 
-use super::DigitsGanError;
-use crate::link::{self, LinkVisitor, Settings};
+use crate::error::ModelError;
+use crate::link::{LinkVisitor, Settings};
 use crate::ranges::{clamp_or, out_of_range};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
@@ -112,10 +112,10 @@ impl DigitsGanConfig {
     }
 
     /// Checks every field; the error names the first one out of range.
-    pub fn validate(&self) -> Result<(), DigitsGanError> {
+    pub fn validate(&self) -> Result<(), ModelError> {
         let e = |field, reason: Option<String>| {
             reason.map_or(Ok(()), |reason| {
-                Err(DigitsGanError::InvalidConfig { field, reason })
+                Err(ModelError::InvalidConfig { field, reason })
             })
         };
         e("latent", out_of_range(self.latent, &LATENT))?;
@@ -129,16 +129,6 @@ impl DigitsGanConfig {
     /// Whether `other` trains the same networks (only the live settings differ).
     pub fn same_networks(&self, other: &DigitsGanConfig) -> bool {
         (self.latent, self.hidden, self.seed) == (other.latent, other.hidden, other.seed)
-    }
-
-    /// The settings link (no leading `#`), via the shared codec.
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    /// Reads [`DigitsGanConfig::to_hash`] (shared codec rules; numbers are clamped).
-    pub fn from_hash(s: &str) -> Result<DigitsGanConfig, DigitsGanError> {
-        link::from_hash(s).map_err(|e| DigitsGanError::BadHash(e.to_string()))
     }
 }
 
@@ -186,10 +176,7 @@ mod tests {
         }
         for bad in ["", "vh=64", "gz=abc", "glrg=NaN", "gh=4&&x"] {
             assert!(
-                matches!(
-                    DigitsGanConfig::from_hash(bad),
-                    Err(DigitsGanError::BadHash(_))
-                ),
+                matches!(DigitsGanConfig::from_hash(bad), Err(ModelError::BadHash(_))),
                 "{bad:?} accepted"
             );
         }

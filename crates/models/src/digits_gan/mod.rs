@@ -32,25 +32,3 @@ pub use view::GanView;
 
 #[cfg(test)]
 mod tests;
-
-/// Everything that can go wrong in the digits GAN. Messages say what the user can do.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum DigitsGanError {
-    /// A configuration field is outside its valid range or not a number.
-    #[error("invalid setting `{field}`: {reason}")]
-    InvalidConfig { field: &'static str, reason: String },
-    /// A settings link could not be read.
-    #[error("{0}")]
-    BadHash(String),
-    /// Training produced NaN or infinite values.
-    #[error(
-        "training diverged at step {step}: {what}. Lower the learning rates (2e-4 is safe) and press Reset."
-    )]
-    Diverged { step: u64, what: String },
-    /// There are no images to train on.
-    #[error("the digits data set is empty; reload the page")]
-    NoData,
-    /// Saved training state or a checkpoint could not be used.
-    #[error("the saved training state could not be used ({0}); press Reset to start over")]
-    BadState(String),
-}

@@ -4,8 +4,8 @@
 
 use super::config::DigitsGanConfig;
 use super::model::{DStats, Nets, Workspace};
-use super::DigitsGanError;
 use crate::digits::{Digits, PIXELS};
+use crate::error::{Model, ModelError};
 use crate::history::History;
 use gentutor_nn::mlp::{Adam, Optimizer};
 use gentutor_rng::Rng;
@@ -38,7 +38,7 @@ pub struct DigitsGan {
     rng: Rng,
     step: u64,
     curves: Curves,
-    error: Option<DigitsGanError>,
+    error: Option<ModelError>,
     /// The training images scaled to [-1, 1] (N, 64): not part of the saved state.
     images: Array2<f32>,
     /// The grid's fixed noise, so the grid shows the same z as training moves G.
@@ -62,10 +62,10 @@ struct Saved {
 }
 
 /// Training images of `data`'s standard split, scaled to [-1, 1].
-fn training_images(data: &Digits) -> Result<Array2<f32>, DigitsGanError> {
+fn training_images(data: &Digits) -> Result<Array2<f32>, ModelError> {
     let idx = data.standard_split().train;
     if idx.is_empty() {
-        return Err(DigitsGanError::NoData);
+        return Err(ModelError::NoData("digits"));
     }
     Ok(data.batch_unit(&idx).mapv(|p| 2.0 * p - 1.0))
 }
@@ -78,7 +78,7 @@ fn grid_noise(seed: u64, latent: usize) -> Array2<f32> {
 
 impl DigitsGan {
     /// A fresh GAN on `data`'s standard split (settings are clamped into range first).
-    pub fn new(config: &DigitsGanConfig, data: &Digits) -> Result<DigitsGan, DigitsGanError> {
+    pub fn new(config: &DigitsGanConfig, data: &Digits) -> Result<DigitsGan, ModelError> {
         let config = config.clamped();
         let mut rng = Rng::new(config.seed);
         let nets = Nets::new(config.latent, config.hidden, PIXELS, &mut rng);
@@ -90,7 +90,7 @@ impl DigitsGan {
         nets: Nets,
         rng: Rng,
         data: &Digits,
-    ) -> Result<DigitsGan, DigitsGanError> {
+    ) -> Result<DigitsGan, ModelError> {
         let images = training_images(data)?;
         let adam = |lr| Adam::new(lr, BETAS.0, BETAS.1, 1e-8);
         Ok(DigitsGan {
@@ -117,10 +117,10 @@ impl DigitsGan {
         nets: Nets,
         steps: u64,
         data: &Digits,
-    ) -> Result<DigitsGan, DigitsGanError> {
+    ) -> Result<DigitsGan, ModelError> {
         let config = config.clamped();
         if nets.latent() != config.latent || nets.g.out_dim() != PIXELS || !nets.is_finite() {
-            return Err(DigitsGanError::BadState(
+            return Err(ModelError::BadState(
                 "the networks do not fit these settings".into(),
             ));
         }
@@ -141,7 +141,7 @@ impl DigitsGan {
     /// `n` training steps. One step: a minibatch of real images and B fakes G(z), one Adam step
     /// on D's loss; fresh noise, one Adam step on G's non-saturating loss. Stops at the first
     /// non-finite loss or weight and keeps returning that error until the run is replaced.
-    pub fn step(&mut self, n: usize) -> Result<(), DigitsGanError> {
+    pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
@@ -176,7 +176,8 @@ impl DigitsGan {
                 None
             };
             if let Some(what) = what {
-                let e = DigitsGanError::Diverged {
+                let e = ModelError::Diverged {
+                    model: Model::DigitsGan,
                     step: self.step,
                     what,
                 };
@@ -233,7 +234,7 @@ impl DigitsGan {
     }
 
     /// The error that stopped training, if any.
-    pub fn error(&self) -> Option<&DigitsGanError> {
+    pub fn error(&self) -> Option<&ModelError> {
         self.error.as_ref()
     }
 
@@ -275,7 +276,7 @@ impl DigitsGan {
             step: self.step,
             curves: self.curves.clone(),
             diverged: match &self.error {
-                Some(DigitsGanError::Diverged { step, what }) => Some((*step, what.clone())),
+                Some(ModelError::Diverged { step, what, .. }) => Some((*step, what.clone())),
                 _ => None,
             },
         };
@@ -286,8 +287,8 @@ impl DigitsGan {
 
     /// Inverse of [`DigitsGan::to_bytes`], on the same `data`. Bytes that are not a run of
     /// this layout are refused.
-    pub fn from_bytes(bytes: &[u8], data: &Digits) -> Result<DigitsGan, DigitsGanError> {
-        let bad = |m: String| DigitsGanError::BadState(m);
+    pub fn from_bytes(bytes: &[u8], data: &Digits) -> Result<DigitsGan, ModelError> {
+        let bad = |m: String| ModelError::BadState(m);
         match bytes.first() {
             Some(&STATE_VERSION) => {}
             Some(v) => return Err(bad(format!("unknown layout {v}"))),
@@ -306,9 +307,11 @@ impl DigitsGan {
         g.opt_d = s.opt_d;
         g.step = s.step;
         g.curves = s.curves;
-        g.error = s
-            .diverged
-            .map(|(step, what)| DigitsGanError::Diverged { step, what });
+        g.error = s.diverged.map(|(step, what)| ModelError::Diverged {
+            model: Model::DigitsGan,
+            step,
+            what,
+        });
         Ok(g)
     }
 }
@@ -324,7 +327,7 @@ mod tests {
         g.step(2).expect("trains");
         g.nets.g.layers[0].w[[0, 0]] = f32::INFINITY;
         let e = g.step(5).expect_err("an infinite weight is caught");
-        assert!(matches!(e, DigitsGanError::Diverged { step: 3, .. }), "{e}");
+        assert!(matches!(e, ModelError::Diverged { step: 3, .. }), "{e}");
         assert!(e.to_string().contains("Lower the learning rates"));
         assert_eq!(g.step(1), Err(e.clone()), "stays stopped");
         assert_eq!(g.step_count(), 3);

@@ -1,7 +1,7 @@
 //! The flow's settings: ranges, clamping, validation and the settings link.
 
 use super::*;
-use crate::link::{self, DatasetLink, DrawnPoints, LinkVisitor, Settings};
+use crate::link::{DatasetLink, DrawnPoints, LinkVisitor, Settings};
 use crate::ranges::clamp_or as clamp_f;
 
 pub(super) fn range_err<T: std::fmt::Display>(
@@ -76,27 +76,15 @@ impl Config {
         self.dataset.validate()?;
         Ok(())
     }
-
-    /// URL-hash fragment `key=value&...` (no leading `#`). Keys: `L` blocks, `h` hidden width,
-    /// `lr`, `data` (a data set name), `bs` batch, `an` ActNorm 0/1, `seed`, and for a drawn
-    /// data set `pts=x,y;x,y;...` (2 decimals, at most [`MAX_HASH_POINTS`], evenly subsampled).
-    /// The shared codec ([`crate::link`]) over the fields of [`Settings::fields`].
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    /// Decodes [`Config::to_hash`] output with the shared codec ([`crate::link`]): keys in any
-    /// order, missing keys keep their defaults, unknown keys are ignored, numbers are clamped
-    /// ([`Config::clamped`]). Also rejected: an unknown data set, or `data=custom` without
-    /// enough valid `pts`.
-    pub fn from_hash(s: &str) -> Result<Config, ModelError> {
-        link::from_hash(s)
-    }
 }
 
 impl Settings for Config {
     const WHAT: &'static str = "flow";
-    /// The link's keys, in link order (a promise: shared links of earlier versions must read).
+    /// The link's keys, in link order (a promise: shared links of earlier versions must read):
+    /// `L` blocks, `h` hidden width, `lr`, `data` (a data set name), `bs` batch, `an` ActNorm
+    /// 0/1, `seed`, and for a drawn data set `pts=x,y;x,y;...` (2 decimals, at most
+    /// [`MAX_HASH_POINTS`], evenly subsampled). Also refused when read: an unknown data set, or
+    /// `data=custom` without enough valid `pts`.
     fn fields(&mut self, v: &mut dyn LinkVisitor) -> Result<(), String> {
         v.field("L", &mut self.layers)?;
         v.field("h", &mut self.hidden)?;

@@ -2,6 +2,7 @@
 //! differences, convergence at a fixed seed, links and divergence.
 
 use super::*;
+use crate::link::Settings as _;
 
 /// Relative error with a floor for near-zero values.
 fn rel_err(a: f64, b: f64, floor: f64) -> f64 {

@@ -164,7 +164,7 @@ impl Default for Config {
     }
 }
 
-use crate::link::{self, LinkName, LinkVisitor, Settings};
+use crate::link::{LinkName, LinkVisitor, Settings};
 use crate::ranges::{check, clamp_or as clamp_f};
 
 impl Config {
@@ -210,18 +210,6 @@ impl Config {
         check("beta1", self.beta1, &BETA1)?;
         check("beta2", self.beta2, &BETA2)?;
         check("batch", self.batch, &BATCH)
-    }
-
-    /// Encodes as a URL-hash fragment `key=value&...` (no leading `#`): the shared codec
-    /// ([`crate::link`]) over the fields of [`Settings::fields`].
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    /// Decodes [`Config::to_hash`] output with the shared codec ([`crate::link`]): keys in any
-    /// order, missing keys keep their default, unknown keys are ignored, numbers are clamped.
-    pub fn from_hash(s: &str) -> Result<Config, ModelError> {
-        link::from_hash(s)
     }
 
     /// Whether a run of `self` can continue under `other`: the same data and the same networks

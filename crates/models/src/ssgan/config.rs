@@ -2,8 +2,7 @@
 //! (`#data=moons&lab=10&unl=1000&...`).
 
 use super::data::LabelledSet;
-use crate::error::ModelError;
-use crate::link::{self, LinkName, LinkVisitor, Settings};
+use crate::link::{LinkName, LinkVisitor, Settings};
 use crate::ranges::clamp_or;
 use std::ops::RangeInclusive;
 
@@ -80,14 +79,6 @@ impl SsganConfig {
             speed: cu(self.speed, &SPEED),
             seed: self.seed,
         }
-    }
-
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    pub fn from_hash(s: &str) -> Result<SsganConfig, ModelError> {
-        link::from_hash(s)
     }
 }
 

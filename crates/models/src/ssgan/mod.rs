@@ -29,15 +29,6 @@ pub use sweep::{SweepResult, SWEEP_LABELS};
 pub use train::{Classifier2d, Ssgan};
 pub use view::SsganView;
 
-/// What can go wrong training the semi-supervised GAN.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SsganError {
-    #[error("training diverged at step {step}: {what}. Lower the learning rates and press Reset.")]
-    Diverged { step: u64, what: String },
-    #[error("{0}")]
-    Loss(String),
-}
-
 /// Steps between two evaluations of the held-out accuracy.
 pub const EVAL_EVERY: u64 = 25;
 /// Held-out points the accuracy is measured on.

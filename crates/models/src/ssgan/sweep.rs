@@ -2,7 +2,8 @@
 //! classifier trained to the same step count for each labels-per-class setting in turn, so a
 //! page can run the sweep a few steps per frame.
 
-use super::{AccuracyPoint, Ssgan, SsganConfig, SsganError};
+use super::{AccuracyPoint, Ssgan, SsganConfig};
+use crate::error::ModelError;
 
 /// Labels per class the sweep tries, in order.
 pub const SWEEP_LABELS: [usize; 5] = [1, 3, 10, 30, 50];
@@ -49,7 +50,7 @@ impl LabelSweep {
     }
 
     /// Up to `n` training steps, moving on to the next setting when one is finished.
-    pub fn step(&mut self, mut n: usize) -> Result<(), SsganError> {
+    pub fn step(&mut self, mut n: usize) -> Result<(), ModelError> {
         while n > 0 && !self.done() {
             let labels = SWEEP_LABELS[self.results.len()];
             let run = self.current.get_or_insert_with(|| {

@@ -1,7 +1,8 @@
 //! The training state machine: [`Ssgan::new`], [`Ssgan::step`], read-only views.
 
 use super::losses::{feature_matching, log_z, realness_loss};
-use super::{AccuracyPoint, Regions, SsganConfig, SsganError, BOX, EVAL_EVERY, TEST_POINTS};
+use super::{AccuracyPoint, Regions, SsganConfig, BOX, EVAL_EVERY, TEST_POINTS};
+use crate::error::{matrix, Model, ModelError};
 use gentutor_nn::loss::softmax_cross_entropy;
 use gentutor_nn::mlp::{Activation, Adam, Cache, Grads, Mlp, Optimizer};
 use gentutor_rng::Rng;
@@ -23,10 +24,10 @@ pub struct Classifier2d {
 fn backprop(
     c: &Classifier2d,
     x: ArrayView2<'_, f32>,
-    loss: impl FnOnce(ArrayView2<'_, f32>) -> Result<(f64, Array2<f32>), SsganError>,
+    loss: impl FnOnce(ArrayView2<'_, f32>) -> Result<(f64, Array2<f32>), ModelError>,
     gb: &mut Grads,
     gh: &mut Grads,
-) -> Result<(f64, Array2<f32>), SsganError> {
+) -> Result<(f64, Array2<f32>), ModelError> {
     let (mut cb, mut ch) = (Cache::default(), Cache::default());
     c.body.forward_into(x, &mut cb);
     c.head.forward_into(cb.output(), &mut ch);
@@ -44,12 +45,10 @@ fn backprop(
 pub(super) fn ce(
     logits: ArrayView2<'_, f32>,
     labels: &[usize],
-) -> Result<(f64, Array2<f32>), SsganError> {
+) -> Result<(f64, Array2<f32>), ModelError> {
     let flat: Vec<f32> = logits.iter().copied().collect();
-    let lg = softmax_cross_entropy(&flat, logits.ncols(), labels)
-        .map_err(|e| SsganError::Loss(e.to_string()))?;
-    let g = Array2::from_shape_vec(logits.raw_dim(), lg.grad)
-        .map_err(|e| SsganError::Loss(e.to_string()))?;
+    let lg = softmax_cross_entropy(&flat, logits.ncols(), labels)?;
+    let g = matrix("loss gradient", lg.grad, logits.dim())?;
     Ok((lg.value, g))
 }
 
@@ -87,7 +86,7 @@ impl Classifier2d {
         xu: ArrayView2<'_, f32>,
         xg: ArrayView2<'_, f32>,
         unsup: f32,
-    ) -> Result<(f64, Grads, Grads), SsganError> {
+    ) -> Result<(f64, Grads, Grads), ModelError> {
         let mut gb = Grads::zeros_like(&self.body);
         let mut gh = Grads::zeros_like(&self.head);
         let (mut v, _) = backprop(self, xl, |l| ce(l, yl), &mut gb, &mut gh)?;
@@ -343,7 +342,7 @@ impl Ssgan {
     }
 
     /// Trains `n` steps: one critic step, one generator step, one labels-only step each.
-    pub fn step(&mut self, n: usize) -> Result<(), SsganError> {
+    pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
         for _ in 0..n {
             let (xu, z) = self.batch();
             let xg = self.generate(z.view());
@@ -373,7 +372,8 @@ impl Ssgan {
                 && self.critic.head.is_finite()
                 && self.generator.is_finite();
             if !finite || self.generator.max_abs_weight() > 1e4 {
-                return Err(SsganError::Diverged {
+                return Err(ModelError::Diverged {
+                    model: Model::Ssgan,
                     step: self.step,
                     what: format!("critic loss {ld:.3}, generator loss {lg:.3}"),
                 });

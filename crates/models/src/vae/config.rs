@@ -2,7 +2,7 @@
 
 use super::Likelihood;
 use crate::error::ModelError;
-use crate::link::{self, LinkName, LinkVisitor, Settings};
+use crate::link::{LinkName, LinkVisitor, Settings};
 use crate::ranges::{check, clamp_or};
 use gentutor_nn::mlp::Activation;
 use serde::{Deserialize, Serialize};
@@ -133,20 +133,6 @@ impl VaeConfig {
         check("lr", self.lr, &LR)?;
         check("batch", self.batch, &BATCH)?;
         check("speed", self.speed, &SPEED)
-    }
-
-    /// The settings link's hash (no leading `#`). Keys are prefixed `v` where other demos use
-    /// the same word, so links of several demos can share one page hash.
-    pub fn to_hash(&self) -> String {
-        link::to_hash(self)
-    }
-
-    /// Reads [`VaeConfig::to_hash`] with the shared codec ([`crate::link`]): keys in any order,
-    /// missing keys keep their default, unknown keys are ignored, out-of-range numbers are
-    /// clamped. Refused: a piece without `=`, an unreadable value of a known key, or no known
-    /// key at all.
-    pub fn from_hash(s: &str) -> Result<VaeConfig, ModelError> {
-        link::from_hash(s)
     }
 }
 

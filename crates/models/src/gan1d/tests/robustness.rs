@@ -1,6 +1,7 @@
 //! Metrics, links, extreme configs, NaN injection, determinism, views and the bench.
 
 use super::*;
+use crate::link::Settings as _;
 
 #[test]
 fn metrics_of_real_samples_are_near_perfect() {
