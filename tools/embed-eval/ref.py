@@ -1,4 +1,5 @@
 # Independent reference: HF `tokenizers` for the ids, a numpy BERT forward for the vectors.
+# Usage: python ref.py <model dir>   (after `embed-eval <model dir> check`; needs numpy, safetensors, tokenizers: pip install into a venv)
 import json, sys, numpy as np
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer

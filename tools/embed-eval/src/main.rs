@@ -179,6 +179,9 @@ struct Item {
     answer: String,
     lexical: Grade,
     f: Features,
+    emb: Vec<f32>,
+    /// The most similar train answer to the same card (itself left out): cosine and label.
+    neighbour: Option<(f32, Verdict)>,
 }
 
 /// A way to reach a verdict from the lexical grade and the features; `p` are its thresholds.
@@ -199,6 +202,10 @@ enum Rule {
     /// Lexical Partial -> Correct at `reference >= p0` when the reference is also nearer than
     /// every wrong option by `p1` or more (nothing contradicted, no wrong option stated).
     LiftMargin(Ref),
+    /// Labelled examples as references: a lexical Partial takes the label of the most similar
+    /// train answer to the same card at cosine `>= p0` (never Correct when the lexical grader
+    /// found a point contradicted or a wrong option stated).
+    Neighbour,
     /// Key points found by the model: a core point counts as found at cosine `>= p0` to one of
     /// its phrasings (lexical finds count too); lexical Partial -> Correct when the found core
     /// points reach 3/4 of the core, nothing contradicted.
@@ -254,6 +261,16 @@ fn verdict(rule: Rule, p: [f32; 2], it: &Item) -> Verdict {
                 v
             }
         }
+        Rule::Neighbour => match it.neighbour {
+            Some((s, l)) if g.verdict == Verdict::Partial && s >= p[0] => {
+                if l == Verdict::Correct && !clean(g) {
+                    g.verdict
+                } else {
+                    l
+                }
+            }
+            _ => g.verdict,
+        },
         Rule::Points => {
             if g.verdict != Verdict::Partial || !clean(g) || g.core.is_empty() {
                 return g.verdict;
@@ -507,6 +524,8 @@ fn eval(dir: &Path, w: Weights, list_train: bool, with_test3: bool) -> Res<()> {
                 answer: l.answer,
                 lexical,
                 f,
+                emb: a,
+                neighbour: None,
             });
         }
         sets.push((name, items));
@@ -519,6 +538,21 @@ fn eval(dir: &Path, w: Weights, list_train: bool, with_test3: bool) -> Res<()> {
         1e3 * t_lex / n_answers as f64
     );
 
+    // Nearest labelled train answer to the same card (for train itself, leave one out).
+    let bank: Vec<(u32, String, Vec<f32>, Verdict)> = sets[0]
+        .1
+        .iter()
+        .map(|it| (it.card, it.answer.clone(), it.emb.clone(), it.label))
+        .collect();
+    for (_, items) in sets.iter_mut() {
+        for it in items.iter_mut() {
+            it.neighbour = bank
+                .iter()
+                .filter(|b| b.0 == it.card && b.1 != it.answer)
+                .map(|b| (cos(&it.emb, &b.2), b.3))
+                .max_by(|x, y| x.0.total_cmp(&y.0));
+        }
+    }
     let train = &sets[0].1;
     // How far apart the labels are (train only): the mean reference cosine per label.
     for r in REFS {
@@ -630,6 +664,7 @@ fn eval(dir: &Path, w: Weights, list_train: bool, with_test3: bool) -> Res<()> {
         ]);
     }
     rules.push(Rule::Points);
+    rules.push(Rule::Neighbour);
     for rule in rules {
         let p = tune(rule, train);
         println!(
