@@ -19,6 +19,7 @@ pub mod gan1d;
 pub mod history;
 pub mod link;
 pub mod ssgan;
+pub mod train_loop;
 pub use error::{Model, ModelError};
 /// The MLP's matrix products (the `gentutor-kernels` crate, optimised for speed).
 pub use gentutor_kernels as gemm;

@@ -12,11 +12,14 @@
 use gentutor_models::diffusion::config::{ActKind as DiffAct, LossKind as DiffLoss};
 use gentutor_models::diffusion::timesteps::TSampling;
 use gentutor_models::diffusion::{Dataset2d, Denoiser, DiffusionConfig, ScheduleKind};
+use gentutor_models::digits::Digits;
 use gentutor_models::gan1d::{self, ActKind, Gan1d, LossKind, OptKind};
+use gentutor_models::vae::config::DecoderKind;
+use gentutor_models::vae::{VaeConfig, VaeTrainer};
 use ndarray::array;
 use std::path::PathBuf;
 
-/// Seed and training steps of both frozen runs.
+/// Seed and training steps of the frozen runs.
 const SEED: u64 = 7;
 const STEPS: usize = 20;
 /// Steps trained after loading, to check the run resumes exactly.
@@ -163,6 +166,64 @@ fn denoiser_run_resumes_exactly_from_the_frozen_bytes() {
     assert_eq!(resumed.to_bytes(), straight.to_bytes());
 }
 
+/// A small VAE (the file stays small): settings away from their defaults. The VAE's bytes do
+/// not carry the digits (the page sends those beside them); it is read against the shipped set.
+fn vae_config() -> VaeConfig {
+    VaeConfig {
+        hidden: 8,
+        depth: 1,
+        decoder: DecoderKind::Gaussian,
+        sigma: 0.3,
+        beta: 0.5,
+        lr: 0.002,
+        batch: 16,
+        speed: 3,
+        seed: SEED,
+    }
+}
+
+fn digits() -> Digits {
+    Digits::shipped().expect("the shipped digits parse")
+}
+
+fn vae_trained(steps: usize) -> VaeTrainer {
+    let mut t = VaeTrainer::new(&vae_config(), digits()).expect("valid config");
+    t.step(steps).expect("trains");
+    t
+}
+
+#[test]
+fn vae_worker_bytes_of_v1_still_load() {
+    let bytes = golden("vae_seed7_step20.bin", || vae_trained(STEPS).to_bytes());
+    assert_eq!(bytes[0], 1, "layout version 1");
+    let t = VaeTrainer::from_bytes(&bytes, digits()).expect("the frozen VAE run decodes");
+    assert_eq!(t.config(), &vae_config());
+    assert_eq!(t.step_count(), STEPS as u64);
+    assert!(t.error().is_none());
+    let (recon, kl) = t.curves();
+    assert_eq!(recon.points().len(), STEPS);
+    assert_eq!(
+        [recon.points()[0], recon.points()[STEPS - 1]],
+        VAE_RECON_FIRST_LAST
+    );
+    assert_eq!(kl.points()[STEPS - 1], VAE_KL_LAST);
+    assert_eq!(t.vae().decoder.layers[0].b.to_vec(), VAE_DEC_B0);
+    // Read and written back: the same bytes.
+    assert_eq!(t.to_bytes(), bytes);
+    let terms = t.test_terms(7);
+    assert_eq!([terms.recon, terms.kl], VAE_TEST_TERMS);
+}
+
+#[test]
+fn vae_run_resumes_exactly_from_the_frozen_bytes() {
+    let bytes = golden("vae_seed7_step20.bin", || vae_trained(STEPS).to_bytes());
+    let mut resumed = VaeTrainer::from_bytes(&bytes, digits()).expect("decodes");
+    resumed.step(MORE).expect("trains on");
+    let straight = vae_trained(STEPS + MORE);
+    assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.to_bytes(), straight.to_bytes());
+}
+
 // Values read from the golden files when they were written (`{:?}` of each; `{:?}` of an f32
 // reads back to the same bits, so the comparisons are exact).
 const GAN_G_W0: [f32; 8] = [
@@ -183,3 +244,16 @@ const DENOISER_LOSSES: &[f32] = &[
     1.0172795, 0.8106635, 1.3358406, 0.93758434,
 ];
 const DENOISER_EPS: [[f32; 2]; 2] = [[0.3466603, 0.3212576], [0.8251187, 0.20941462]];
+const VAE_RECON_FIRST_LAST: [[f32; 2]; 2] = [[1.0, 55.798046], [20.0, 51.222374]];
+const VAE_KL_LAST: [f32; 2] = [20.0, 0.04614774];
+const VAE_DEC_B0: &[f32] = &[
+    -0.03330706,
+    -0.037760552,
+    0.036743265,
+    -0.038329564,
+    -0.02453792,
+    -0.03629653,
+    -0.03723012,
+    -0.037103567,
+];
+const VAE_TEST_TERMS: [f64; 2] = [49.104844480442104, 0.06102975008515256];

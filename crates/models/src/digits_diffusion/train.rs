@@ -9,6 +9,7 @@ use crate::diffusion::Schedule;
 use crate::digits::{Digits, Split};
 use crate::error::{Model, ModelError};
 use crate::history::History;
+use crate::train_loop::{self, guarded_update, Epochs, TrainStep};
 use gentutor_nn::mlp::{Adam, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::Array2;
@@ -24,8 +25,7 @@ struct State {
     net: DigitsDenoiser,
     opt: Adam,
     rng: Rng,
-    order: Vec<usize>,
-    pos: usize,
+    batches: Epochs,
     step: u64,
     loss: History,
 }
@@ -79,8 +79,7 @@ impl DigitsDiffusion {
             net,
             opt,
             rng,
-            order: Vec::new(),
-            pos: usize::MAX,
+            batches: Epochs::new(Vec::new()),
             step: 0,
             loss: History::default(),
         };
@@ -110,8 +109,8 @@ impl DigitsDiffusion {
         if split.train.is_empty() {
             return Err(ModelError::BadState("the digits data set is empty".into()));
         }
-        if s.order.is_empty() {
-            s.order = split.train.clone();
+        if s.batches.is_empty() {
+            s.batches = Epochs::new(split.train.clone());
         }
         let schedule = s.net.noise_schedule()?;
         Ok(DigitsDiffusion {
@@ -128,70 +127,11 @@ impl DigitsDiffusion {
         })
     }
 
-    fn next_batch(&mut self) {
-        let b = self.s.config.batch.min(self.s.order.len()).max(1);
-        self.batch_idx.clear();
-        while self.batch_idx.len() < b {
-            if self.s.pos >= self.s.order.len() {
-                for i in (1..self.s.order.len()).rev() {
-                    let j = self.s.rng.below(i + 1);
-                    self.s.order.swap(i, j);
-                }
-                self.s.pos = 0;
-            }
-            self.batch_idx.push(self.s.order[self.s.pos]);
-            self.s.pos += 1;
-        }
-    }
-
     /// `n` steps of Ho et al.'s Alg. 1: a minibatch x_0, t ~ U{1..T}, eps ~ N(0, I), one Adam
     /// step on L_simple. Stops at the first non-finite or exploding loss or weight, and keeps
     /// returning that error.
     pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
-        let tt = self.s.net.steps;
-        for _ in 0..n {
-            self.next_batch();
-            self.x0 = x0_batch(&self.data, &self.batch_idx);
-            let b = self.batch_idx.len();
-            self.ts.clear();
-            for _ in 0..b {
-                self.ts.push(1 + self.s.rng.below(tt));
-            }
-            if self.eps.dim() != (b, DIMS) {
-                self.eps = Array2::zeros((b, DIMS));
-            }
-            self.s.rng.fill_normal(self.eps.iter_mut());
-            let loss = self.s.net.loss_and_grads(
-                &self.schedule,
-                self.x0.view(),
-                &self.ts,
-                self.eps.view(),
-                &mut self.ws,
-            );
-            self.s.step += 1;
-            let mut bad =
-                (!loss.is_finite() || loss > MAX_LOSS).then(|| format!("the loss is {loss}"));
-            if let (None, Some(g)) = (&bad, &self.ws.grads) {
-                self.s.opt.apply(&mut self.s.net.mlp, g);
-                if !self.s.net.mlp.is_finite() {
-                    bad = Some("a weight became NaN or infinite".into());
-                }
-            }
-            if let Some(what) = bad {
-                let e = ModelError::Diverged {
-                    model: Model::Diffusion,
-                    step: self.s.step,
-                    what,
-                };
-                self.error = Some(e.clone());
-                return Err(e);
-            }
-            self.s.loss.push(self.s.step, loss);
-        }
-        Ok(())
+        train_loop::train(self, n)
     }
 
     /// L_simple on the held-out images, with fixed t and noise from `seed` (a less noisy
@@ -276,7 +216,7 @@ impl DigitsDiffusion {
         let fits = m.in_dim() == super::model::INPUT
             && m.out_dim() == DIMS
             && crate::diffusion::schedule::STEPS.contains(&s.net.steps)
-            && s.order.iter().all(|&i| i < data.len());
+            && s.batches.fits(data.len());
         if !fits || !m.is_finite() {
             return Err(ModelError::BadState(
                 "the denoiser's weights do not fit the digits".into(),
@@ -288,5 +228,47 @@ impl DigitsDiffusion {
     #[cfg(test)]
     pub(super) fn net_mut_for_test(&mut self) -> &mut DigitsDenoiser {
         &mut self.s.net
+    }
+}
+
+impl TrainStep for DigitsDiffusion {
+    const MODEL: Model = Model::Diffusion;
+    fn kept_error(&mut self) -> &mut Option<ModelError> {
+        &mut self.error
+    }
+    fn steps_taken(&self) -> u64 {
+        self.s.step
+    }
+    fn one_step(&mut self) -> Result<(), String> {
+        let s = &mut self.s;
+        s.batches
+            .next_batch(s.config.batch, &mut s.rng, &mut self.batch_idx);
+        self.x0 = x0_batch(&self.data, &self.batch_idx);
+        let b = self.batch_idx.len();
+        self.ts.clear();
+        for _ in 0..b {
+            self.ts.push(1 + s.rng.below(s.net.steps));
+        }
+        if self.eps.dim() != (b, DIMS) {
+            self.eps = Array2::zeros((b, DIMS));
+        }
+        s.rng.fill_normal(self.eps.iter_mut());
+        let loss = s.net.loss_and_grads(
+            &self.schedule,
+            self.x0.view(),
+            &self.ts,
+            self.eps.view(),
+            &mut self.ws,
+        );
+        s.step += 1;
+        let grads = &self.ws.grads;
+        guarded_update("the loss", loss, MAX_LOSS, || {
+            if let Some(g) = grads {
+                s.opt.apply(&mut s.net.mlp, g);
+            }
+            s.net.mlp.is_finite()
+        })?;
+        s.loss.push(s.step, loss);
+        Ok(())
     }
 }

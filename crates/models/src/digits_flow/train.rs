@@ -8,6 +8,7 @@ use super::DIMS;
 use crate::digits::{Digits, Split};
 use crate::error::{Model, ModelError};
 use crate::history::History;
+use crate::train_loop::{self, guarded_update, Epochs, TrainStep};
 use gentutor_nn::mlp::{Adam, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::Array2;
@@ -29,8 +30,7 @@ struct State {
     net: FlowNet,
     opt: Adam,
     rng: Rng,
-    order: Vec<usize>,
-    pos: usize,
+    batches: Epochs,
     step: u64,
     train_bpd: History,
     test_bpd: History,
@@ -76,8 +76,7 @@ impl DigitsFlow {
         let mut flow = DigitsFlow {
             s: State {
                 opt: Adam::new(config.lr, 0.9, 0.999, 1e-8),
-                order: split.train.clone(),
-                pos: usize::MAX,
+                batches: Epochs::new(split.train.clone()),
                 config,
                 net,
                 rng,
@@ -124,61 +123,10 @@ impl DigitsFlow {
         }
     }
 
-    /// The next minibatch (without replacement within an epoch; the order is the run's).
-    fn next_batch(&mut self) {
-        let b = self.s.config.batch.min(self.s.order.len()).max(1);
-        self.batch_idx.clear();
-        while self.batch_idx.len() < b {
-            if self.s.pos >= self.s.order.len() {
-                for i in (1..self.s.order.len()).rev() {
-                    let j = self.s.rng.below(i + 1);
-                    self.s.order.swap(i, j);
-                }
-                self.s.pos = 0;
-            }
-            self.batch_idx.push(self.s.order[self.s.pos]);
-            self.s.pos += 1;
-        }
-    }
-
     /// `n` steps: a minibatch, fresh dequantisation noise, one Adam step on the mean NLL. Stops
     /// at the first non-finite or exploding loss or parameter, and keeps returning that error.
     pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
-        for _ in 0..n {
-            self.next_batch();
-            let pre = net::preprocess(&self.data, &self.batch_idx, &mut self.s.rng);
-            let nll = self.s.net.loss_and_grads(pre.y.view(), &mut self.ws);
-            self.s.step += 1;
-            let jac = pre.log_jac.iter().sum::<f64>() / pre.log_jac.len().max(1) as f64;
-            let bpd = net::bits_per_dim(-nll, jac);
-            let mut bad = (!bpd.is_finite() || bpd > MAX_BPD)
-                .then(|| format!("the minibatch bits/dim is {bpd}"));
-            if bad.is_none() {
-                let count = self.s.net.param_count();
-                let grads = self.ws.grads_iter();
-                self.s.opt.step_iter(self.s.net.params_mut(), grads, count);
-                if !self.s.net.is_finite() {
-                    bad = Some("a weight became NaN or infinite".into());
-                }
-            }
-            if let Some(what) = bad {
-                let e = ModelError::Diverged {
-                    model: Model::DigitsFlow,
-                    step: self.s.step,
-                    what,
-                };
-                self.error = Some(e.clone());
-                return Err(e);
-            }
-            self.s.train_bpd.push(self.s.step, bpd);
-            if self.s.step.is_multiple_of(EVAL_EVERY) {
-                self.record_test();
-            }
-        }
-        Ok(())
+        train_loop::train(self, n)
     }
 
     /// The bits/dim of the module docs, averaged over the held-out test split, with the test
@@ -265,7 +213,7 @@ impl DigitsFlow {
                 .couplings
                 .iter()
                 .all(|m| m.in_dim() == net::HALF && m.out_dim() == DIMS)
-            && s.order.iter().all(|&i| i < data.len());
+            && s.batches.fits(data.len());
         if !fits || !s.net.is_finite() {
             return Err(ModelError::BadState(
                 "the flow's weights do not fit the digits".into(),
@@ -280,6 +228,37 @@ impl DigitsFlow {
             batch_idx: Vec::new(),
             error: None,
         })
+    }
+}
+
+impl TrainStep for DigitsFlow {
+    const MODEL: Model = Model::DigitsFlow;
+    fn kept_error(&mut self) -> &mut Option<ModelError> {
+        &mut self.error
+    }
+    fn steps_taken(&self) -> u64 {
+        self.s.step
+    }
+    fn one_step(&mut self) -> Result<(), String> {
+        let s = &mut self.s;
+        s.batches
+            .next_batch(s.config.batch, &mut s.rng, &mut self.batch_idx);
+        let pre = net::preprocess(&self.data, &self.batch_idx, &mut s.rng);
+        let nll = s.net.loss_and_grads(pre.y.view(), &mut self.ws);
+        s.step += 1;
+        let jac = pre.log_jac.iter().sum::<f64>() / pre.log_jac.len().max(1) as f64;
+        let bpd = net::bits_per_dim(-nll, jac);
+        guarded_update("the minibatch bits/dim", bpd, MAX_BPD, || {
+            let count = s.net.param_count();
+            s.opt
+                .step_iter(s.net.params_mut(), self.ws.grads_iter(), count);
+            s.net.is_finite()
+        })?;
+        s.train_bpd.push(s.step, bpd);
+        if s.step.is_multiple_of(EVAL_EVERY) {
+            self.record_test();
+        }
+        Ok(())
     }
 }
 

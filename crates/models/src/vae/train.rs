@@ -1,34 +1,45 @@
 //! The VAE demo's state machine: `new(config, data, seed)`, `step(n)` (an error, not a panic, on
-//! divergence), live settings (beta, learning rate, speed), and read-only views for the plots.
+//! divergence), live settings (beta, learning rate, speed), read-only views for the plots, and
+//! the whole run as bytes for the training worker (`to_bytes` / `from_bytes`, a format promise:
+//! `tests/golden_worker.rs`).
 
 use super::config::VaeConfig;
 use super::model::{Terms, Vae, Workspace, LATENT};
 use crate::digits::{Digits, Split, PIXELS};
 use crate::error::{Model, ModelError};
 use crate::history::History;
+use crate::train_loop::{self, Epochs, TrainStep};
 use gentutor_nn::mlp::{Adam, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::Array2;
+use serde::{Deserialize, Serialize};
 
 /// Test images whose reconstructions the demo shows (one per digit, chosen by the split).
 pub const RECON_SHOWN: usize = 10;
 
-/// A VAE training on the digits' training split.
-#[derive(Debug, Clone)]
-pub struct VaeTrainer {
+/// The layout version of [`VaeTrainer::to_bytes`] (its first byte).
+const STATE_VERSION: u8 = 1;
+
+/// Everything a run is, apart from the data and scratch buffers (the worker's bytes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct State {
     config: VaeConfig,
     vae: Vae,
     opt_enc: Adam,
     opt_dec: Adam,
     rng: Rng,
-    data: Digits,
-    split: Split,
-    /// The training indices in this epoch's order, and the next position in it.
-    order: Vec<usize>,
-    pos: usize,
+    batches: Epochs,
     step: u64,
     recon: History,
     kl: History,
+}
+
+/// A VAE training on the digits' training split.
+#[derive(Debug, Clone)]
+pub struct VaeTrainer {
+    s: State,
+    data: Digits,
+    split: Split,
     ws: Workspace,
     x: Array2<f32>,
     eps: Array2<f32>,
@@ -62,25 +73,31 @@ impl VaeTrainer {
         );
         let split = data.standard_split();
         let adam = Adam::new(config.lr, 0.9, 0.999, 1e-8);
-        Ok(VaeTrainer {
-            order: split.train.clone(),
-            pos: usize::MAX,
+        let s = State {
+            batches: Epochs::new(split.train.clone()),
             opt_enc: adam.clone(),
             opt_dec: adam,
             config,
             vae,
             rng,
-            data,
-            split,
             step: 0,
             recon: History::default(),
             kl: History::default(),
+        };
+        Ok(VaeTrainer::assemble(s, data, split))
+    }
+
+    fn assemble(s: State, data: Digits, split: Split) -> VaeTrainer {
+        VaeTrainer {
+            s,
+            data,
+            split,
             ws: Workspace::default(),
             x: Array2::zeros((0, PIXELS)),
             eps: Array2::zeros((0, LATENT)),
             batch_idx: Vec::new(),
             error: None,
-        })
+        }
     }
 
     /// A trainer that continues from trained weights (a shipped checkpoint) as if it had taken
@@ -97,86 +114,54 @@ impl VaeTrainer {
                 "the weights do not fit the digits".into(),
             ));
         }
-        t.vae = vae;
-        t.step = steps;
+        t.s.vae = vae;
+        t.s.step = steps;
         Ok(t)
     }
 
-    /// The next minibatch of training indices (sampling without replacement within an epoch).
-    fn next_batch(&mut self) {
-        let b = self.config.batch.min(self.order.len()).max(1);
-        self.batch_idx.clear();
-        while self.batch_idx.len() < b {
-            if self.pos >= self.order.len() {
-                // Fisher-Yates with this run's generator, so a run is a function of its seed.
-                for i in (1..self.order.len()).rev() {
-                    let j = self.rng.below(i + 1);
-                    self.order.swap(i, j);
-                }
-                self.pos = 0;
-            }
-            self.batch_idx.push(self.order[self.pos]);
-            self.pos += 1;
+    /// The whole training state (not the data): a version byte, then postcard bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![STATE_VERSION];
+        out.extend(postcard::to_allocvec(&self.s).unwrap_or_default());
+        out
+    }
+
+    /// A run from [`VaeTrainer::to_bytes`] on `data`; refuses other versions and bytes whose
+    /// networks or batch order do not fit the digits.
+    pub fn from_bytes(bytes: &[u8], data: Digits) -> Result<VaeTrainer, ModelError> {
+        let bad = |e: &str| ModelError::BadState(e.to_string());
+        let rest = match bytes.split_first() {
+            Some((&STATE_VERSION, rest)) => rest,
+            Some((v, _)) => return Err(bad(&format!("unknown VAE state version {v}"))),
+            None => return Err(bad("no VAE state")),
+        };
+        let s: State = postcard::from_bytes(rest).map_err(|e| bad(&e.to_string()))?;
+        let v = &s.vae;
+        let fits = v.encoder.in_dim() == PIXELS
+            && v.encoder.out_dim() == 2 * LATENT
+            && v.decoder.in_dim() == LATENT
+            && v.decoder.out_dim() == PIXELS
+            && s.batches.fits(data.len())
+            && !s.batches.is_empty();
+        if !fits || !v.is_finite() {
+            return Err(bad("the VAE's weights do not fit the digits"));
         }
+        let split = data.standard_split();
+        Ok(VaeTrainer::assemble(s, data, split))
     }
 
     /// `n` training steps: a minibatch, fresh noise eps, one Adam step on each network. Stops at
     /// the first non-finite loss or parameter and returns (and keeps) the error; further calls
     /// return it again until the trainer is replaced.
     pub fn step(&mut self, n: usize) -> Result<(), ModelError> {
-        if let Some(e) = &self.error {
-            return Err(e.clone());
-        }
-        for _ in 0..n {
-            self.next_batch();
-            self.data.fill_unit(&self.batch_idx, &mut self.x);
-            let b = self.batch_idx.len();
-            if self.eps.dim() != (b, LATENT) {
-                self.eps = Array2::zeros((b, LATENT));
-            }
-            self.rng.fill_normal(self.eps.iter_mut());
-            let terms = self.vae.loss_and_grads(
-                self.x.view(),
-                self.eps.view(),
-                self.config.beta,
-                &mut self.ws,
-            );
-            self.step += 1;
-            let bad = if !terms.recon.is_finite() || !terms.kl.is_finite() {
-                Some(format!(
-                    "the loss is not finite (recon {}, KL {})",
-                    terms.recon, terms.kl
-                ))
-            } else {
-                None
-            };
-            if let (None, Some(ge), Some(gd)) = (&bad, &self.ws.enc_grads, &self.ws.dec_grads) {
-                self.opt_enc.apply(&mut self.vae.encoder, ge);
-                self.opt_dec.apply(&mut self.vae.decoder, gd);
-            }
-            let bad = bad.or_else(|| {
-                (!self.vae.is_finite()).then(|| "a weight became NaN or infinite".to_string())
-            });
-            if let Some(what) = bad {
-                let e = ModelError::Diverged {
-                    model: Model::Vae,
-                    step: self.step,
-                    what,
-                };
-                self.error = Some(e.clone());
-                return Err(e);
-            }
-            self.recon.push(self.step, terms.recon);
-            self.kl.push(self.step, terms.kl);
-        }
-        Ok(())
+        train_loop::train(self, n)
     }
 
     /// Changes the KL weight (the run continues).
     pub fn set_beta(&mut self, beta: f32) {
-        self.config.beta = VaeConfig {
+        self.s.config.beta = VaeConfig {
             beta,
-            ..self.config.clone()
+            ..self.s.config.clone()
         }
         .clamped()
         .beta;
@@ -186,20 +171,20 @@ impl VaeTrainer {
     pub fn set_lr(&mut self, lr: f32) {
         let lr = VaeConfig {
             lr,
-            ..self.config.clone()
+            ..self.s.config.clone()
         }
         .clamped()
         .lr;
-        self.config.lr = lr;
-        self.opt_enc.lr = lr;
-        self.opt_dec.lr = lr;
+        self.s.config.lr = lr;
+        self.s.opt_enc.lr = lr;
+        self.s.opt_dec.lr = lr;
     }
 
     /// Changes the steps per frame.
     pub fn set_speed(&mut self, speed: usize) {
-        self.config.speed = VaeConfig {
+        self.s.config.speed = VaeConfig {
             speed,
-            ..self.config.clone()
+            ..self.s.config.clone()
         }
         .clamped()
         .speed;
@@ -207,12 +192,12 @@ impl VaeTrainer {
 
     /// The settings in use.
     pub fn config(&self) -> &VaeConfig {
-        &self.config
+        &self.s.config
     }
 
     /// Training steps taken.
     pub fn step_count(&self) -> u64 {
-        self.step
+        self.s.step
     }
 
     /// The error that stopped training, if any.
@@ -222,7 +207,7 @@ impl VaeTrainer {
 
     /// The networks.
     pub fn vae(&self) -> &Vae {
-        &self.vae
+        &self.s.vae
     }
 
     /// The data and its split.
@@ -232,7 +217,7 @@ impl VaeTrainer {
 
     /// Per-step training curves of the reconstruction term and the KL (nats per image).
     pub fn curves(&self) -> (&History, &History) {
-        (&self.recon, &self.kl)
+        (&self.s.recon, &self.s.kl)
     }
 
     /// The loss terms on the held-out test images, with noise drawn from `seed` (so two calls
@@ -241,13 +226,13 @@ impl VaeTrainer {
         let x = self.data.batch_unit(&self.split.test);
         let mut eps = Array2::zeros((x.nrows(), LATENT));
         Rng::new(seed).fill_normal(eps.iter_mut());
-        self.vae.terms(x.view(), eps.view())
+        self.s.vae.terms(x.view(), eps.view())
     }
 
     /// The encoder's means mu(x) of the test images with their labels: the latent plane.
     pub fn latent_means(&self) -> (Array2<f32>, Vec<u8>) {
         let x = self.data.batch_unit(&self.split.test);
-        let (mu, _) = self.vae.encode(x.view());
+        let (mu, _) = self.s.vae.encode(x.view());
         let labels = self
             .split
             .test
@@ -275,7 +260,7 @@ impl VaeTrainer {
                 z[[r * k + c, 1]] = at(k - 1 - r);
             }
         }
-        self.vae.decode_mean(z.view())
+        self.s.vae.decode_mean(z.view())
     }
 
     /// The first test image of each digit, reconstructed through z = mu(x) (the encoder's mean):
@@ -289,15 +274,56 @@ impl VaeTrainer {
             }
         }
         let originals = self.data.batch_unit(&idx);
-        let (mu, _) = self.vae.encode(originals.view());
-        let means = self.vae.decode_mean(mu.view());
-        let samples = self.vae.sample_pixels(means.view(), &mut Rng::new(seed));
+        let (mu, _) = self.s.vae.encode(originals.view());
+        let means = self.s.vae.decode_mean(mu.view());
+        let samples = self.s.vae.sample_pixels(means.view(), &mut Rng::new(seed));
         Reconstructions {
             labels: idx.iter().map(|&i| self.data.label(i)).collect(),
             originals,
             means,
             samples,
         }
+    }
+}
+
+impl TrainStep for VaeTrainer {
+    const MODEL: Model = Model::Vae;
+    fn kept_error(&mut self) -> &mut Option<ModelError> {
+        &mut self.error
+    }
+    fn steps_taken(&self) -> u64 {
+        self.s.step
+    }
+    fn one_step(&mut self) -> Result<(), String> {
+        let s = &mut self.s;
+        s.batches
+            .next_batch(s.config.batch, &mut s.rng, &mut self.batch_idx);
+        self.data.fill_unit(&self.batch_idx, &mut self.x);
+        let b = self.batch_idx.len();
+        if self.eps.dim() != (b, LATENT) {
+            self.eps = Array2::zeros((b, LATENT));
+        }
+        s.rng.fill_normal(self.eps.iter_mut());
+        let terms =
+            s.vae
+                .loss_and_grads(self.x.view(), self.eps.view(), s.config.beta, &mut self.ws);
+        s.step += 1;
+        if !terms.recon.is_finite() || !terms.kl.is_finite() {
+            return Err(format!(
+                "the loss is not finite (recon {}, KL {})",
+                terms.recon, terms.kl
+            ));
+        }
+        if let (Some(ge), Some(gd)) = (&self.ws.enc_grads, &self.ws.dec_grads) {
+            s.opt_enc.apply(&mut s.vae.encoder, ge);
+            s.opt_dec.apply(&mut s.vae.decoder, gd);
+        }
+        if !s.vae.is_finite() {
+            return Err("a weight became NaN or infinite".to_string());
+        }
+        s.recon.push(s.step, terms.recon);
+        s.kl.push(s.step, terms.kl);
+        Ok(())
     }
 }
 
@@ -396,7 +422,7 @@ mod tests {
         };
         let mut t = VaeTrainer::new(&cfg, data()).expect("data");
         // Force the weights to infinity: the next step must report it.
-        for p in t.vae.decoder.params_mut() {
+        for p in t.s.vae.decoder.params_mut() {
             *p = f32::INFINITY;
         }
         let e = t.step(5).expect_err("diverges");
@@ -410,6 +436,44 @@ mod tests {
             ),
             Err(ModelError::NoData("digits"))
         ));
+    }
+
+    /// The worker's bytes carry the whole run: read back, it equals the original and trains on
+    /// exactly as the original does; damaged or foreign bytes are refused, not a panic.
+    #[test]
+    fn bytes_carry_the_whole_run_and_refuse_damage() {
+        let cfg = VaeConfig {
+            hidden: 16,
+            batch: 16,
+            beta: 0.5,
+            ..VaeConfig::default()
+        };
+        let mut a = VaeTrainer::new(&cfg, data()).expect("data");
+        a.step(7).expect("ok");
+        let bytes = a.to_bytes();
+        let mut b = VaeTrainer::from_bytes(&bytes, data()).expect("reads");
+        assert_eq!(b.to_bytes(), bytes, "nothing lost");
+        assert_eq!((b.step_count(), b.config()), (7, a.config()));
+        a.step(5).expect("ok");
+        b.step(5).expect("ok");
+        assert_eq!(a.to_bytes(), b.to_bytes(), "continues identically");
+        let mut wrong_version = bytes.clone();
+        wrong_version[0] = 9;
+        for bad in [
+            &[][..],
+            &bytes[..1],
+            &bytes[..bytes.len() / 2],
+            &wrong_version[..],
+        ] {
+            assert!(matches!(
+                VaeTrainer::from_bytes(bad, data()),
+                Err(ModelError::BadState(_))
+            ));
+        }
+        // A run's batch order must fit the digits it is read with.
+        let d = data();
+        let few = Digits::new(d.image(0).repeat(50), vec![d.label(0); 50]).expect("50 images");
+        assert!(VaeTrainer::from_bytes(&bytes, few).is_err());
     }
 
     #[test]
