@@ -11,14 +11,12 @@
 use super::diffusion::Reverse;
 use super::shared::{draw_on_canvas, page_theme, Live};
 use super::worker::{spawn_module_worker, TrainingWorker};
-use gentutor_models::adversarial::{AttackSettings, AttackView, ModelsTrainer};
+use gentutor_models::bench::suite as bench_suite;
 use gentutor_models::bench::{bench_steps, train_within_budget, FrameStats};
 use gentutor_models::diffusion::config::LossKind;
 use gentutor_models::diffusion::{Denoiser, DiffusionConfig};
-use gentutor_models::digits_gan::{Coverage, DigitsGan, DigitsGanConfig};
 use gentutor_models::flow2d::{self, Flow2d};
 use gentutor_models::gan1d::{Gan1d, Preset};
-use gentutor_models::ssgan::{Ssgan, SsganConfig};
 use gentutor_plot::gan1d::draw_gan1d;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -183,73 +181,43 @@ pub fn Bench() -> impl IntoView {
         json.push(format!(
             "\"gan1d_steps_per_s\":{gan_sps:.1},\"steps_per_frame\":{GAN_STEPS_PER_FRAME},\"flow2d_steps_per_s\":{flow:.1},\"denoiser_steps_per_s\":{denoise:.1}"
         ));
-        // The digits GAN (issue 14) at the demo's default settings, as in
-        // `examples/bench_digits_gan.rs`: steps/s, the 64-image grid, and the coverage read-out
-        // (500 samples through the shipped classifier).
-        let (mut dg_sps, mut dg_grid_ms, mut dg_cov_ms) = (f64::NAN, f64::NAN, f64::NAN);
-        if let Ok(d) = super::vae::fetch_digits().await {
-            if let Ok(mut g) = DigitsGan::new(&DigitsGanConfig::default(), &d) {
-                dg_sps = bench_steps(|n| g.step(n), 20, 200, now_ms)
-                    .map_or(f64::NAN, |r| r.steps_per_sec);
-                let t0 = now_ms();
-                for _ in 0..20 {
-                    std::hint::black_box(g.grid());
-                }
-                dg_grid_ms = (now_ms() - t0) / 20.0;
-                if let Ok(c) = super::checkpoints::classifier().await {
-                    let t0 = now_ms();
-                    std::hint::black_box(Coverage::of(&c, g.samples(500, 77).view()));
-                    dg_cov_ms = now_ms() - t0;
+        // The digit models (issue 14) and the theory demos (issue 15): the same code and
+        // settings as the native `examples/bench_parity.rs` (`gentutor_models::bench::suite`),
+        // so BENCHMARKS.md can set the two side by side. The GAN's coverage uses the shipped
+        // classifier (the native run trains the same network).
+        status.set("Running: the digit models and the theory demos…".into());
+        let inputs = match super::vae::fetch_digits().await {
+            Ok(d) => super::checkpoints::classifier().await.map(|c| (d, c)),
+            Err(e) => Err(e.to_string()),
+        };
+        let mut suite = Vec::new();
+        match inputs {
+            Ok((data, classifier)) => {
+                for job in bench_suite::Job::ALL {
+                    status.set(format!("Running: {}…", job.name()));
+                    next_frame().await; // the status shows; each job blocks for a few seconds
+                    match bench_suite::run(job, &data, &classifier, &mut now_ms) {
+                        Ok(figs) => {
+                            for f in &figs {
+                                add(
+                                    f.label.into(),
+                                    format!("{:.2} {}", f.value, f.unit),
+                                    "bench-suite",
+                                );
+                            }
+                            suite.extend(figs);
+                        }
+                        Err(e) => add(job.name().into(), format!("failed: {e}"), "bench-suite"),
+                    }
                 }
             }
+            Err(e) => add(
+                "Digit models".into(),
+                format!("not measured: {e}"),
+                "bench-suite",
+            ),
         }
-        add(
-            "Digits GAN training steps/s; 64-image grid (ms); coverage of 500 samples (ms)".into(),
-            format!("{dg_sps:.0}; {dg_grid_ms:.2}; {dg_cov_ms:.1}"),
-            "bench-digits-gan",
-        );
-        json.push(format!(
-            "\"digits_gan_steps_per_s\":{dg_sps:.1},\"digits_gan_grid_ms\":{dg_grid_ms:.2},\"digits_gan_coverage_ms\":{dg_cov_ms:.2}"
-        ));
-        // The theory demos (issue 15): the semi-supervised GAN's default run, and the
-        // adversarial demo's classifier training (both models, the no-checkpoint path) and view.
-        let mut ssgan = Ssgan::new(SsganConfig::default());
-        let ssgan_sps =
-            bench_steps(|n| ssgan.step(n), 20, 200, now_ms).map_or(f64::NAN, |r| r.steps_per_sec);
-        add(
-            "Semi-supervised GAN training steps/s".into(),
-            format!("{ssgan_sps:.0}"),
-            "bench-ssgan",
-        );
-        let (mut adv_sps, mut adv_view_ms) = (f64::NAN, f64::NAN);
-        if let Ok(mut t) = super::vae::fetch_digits()
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|d| ModelsTrainer::new(d).map_err(|e| e.to_string()))
-        {
-            adv_sps =
-                bench_steps(|n| t.step(n), 50, 500, now_ms).map_or(f64::NAN, |r| r.steps_per_sec);
-            let m = t.models();
-            let t0 = now_ms();
-            for image in 0..10 {
-                let _ = AttackView::new(
-                    &m,
-                    AttackSettings {
-                        image,
-                        ..AttackSettings::default()
-                    },
-                );
-            }
-            adv_view_ms = (now_ms() - t0) / 10.0;
-        }
-        add(
-            "Adversarial demo: classifier training steps/s (MLP + linear); one view (ms)".into(),
-            format!("{adv_sps:.0}; {adv_view_ms:.1}"),
-            "bench-adversarial",
-        );
-        json.push(format!(
-            "\"ssgan_steps_per_s\":{ssgan_sps:.1},\"adversarial_train_steps_per_s\":{adv_sps:.1},\"adversarial_view_ms\":{adv_view_ms:.2}"
-        ));
+        json.push(format!("\"suite\":{}", bench_suite::to_json(&suite)));
 
         // 2. The GAN demo's frame: 10 steps and a full redraw.
         status.set(format!("Running: {FRAMES} frames of the GAN demo…"));

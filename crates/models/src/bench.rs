@@ -1,6 +1,9 @@
 //! Generic steps-per-second timing for any model demo, with the clock injected (`Instant` natively,
 //! `performance.now()` in the browser), so core code never reads the system time.
 
+/// The digit models' suite, shared by the native example and `/bench`.
+pub mod suite;
+
 /// Result of [`bench_steps`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BenchReport {
