@@ -224,7 +224,7 @@ pub fn DigitsCompareDemo(
             c.set(None);
         }
         gentutor_web::scoped::spawn(async move {
-            let d = match super::vae::fetch_digits().await {
+            let d = match super::digits_live::fetch_digits().await {
                 Ok(d) => d,
                 Err(e) => {
                     let _ = error.try_set(Some(e));

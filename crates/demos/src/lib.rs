@@ -16,6 +16,7 @@ pub mod digits_diffusion;
 pub mod digits_flow;
 pub mod digits_gan;
 pub mod digits_live;
+pub mod digits_runner;
 pub mod divergences;
 pub mod flow2d;
 pub mod gan1d;

@@ -80,7 +80,7 @@ pub static ENTRIES: &[Entry] = &[
     Entry {
         name: "vae",
         mount: |options, id| view! { <vae::VaeDemo options id /> }.into_any(),
-        worker: None,
+        worker: worker::<vae::VaeLive>(),
     },
     Entry {
         name: "adversarial",
@@ -100,14 +100,14 @@ pub static ENTRIES: &[Entry] = &[
     Entry {
         name: "digits-flow",
         mount: |options, id| view! { <digits_flow::DigitsFlowDemo options id /> }.into_any(),
-        worker: worker::<digits_live::FlowLive>(),
+        worker: worker::<digits_flow::FlowLive>(),
     },
     Entry {
         name: "digits-diffusion",
         mount: |options, id| {
             view! { <digits_diffusion::DigitsDiffusionDemo options id /> }.into_any()
         },
-        worker: worker::<digits_live::DiffusionLive>(),
+        worker: worker::<digits_live::Run<digits_diffusion::DiffusionLive>>(),
     },
     Entry {
         name: "digits-compare",

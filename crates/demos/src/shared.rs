@@ -341,8 +341,11 @@ pub fn event_string(ev: &leptos::ev::Event) -> String {
 pub trait Live: Send + Sync + 'static {
     /// Trains `n` steps; an error (divergence) stops the loop and is shown to the learner.
     fn train(&mut self, n: usize) -> Result<(), String>;
-    /// Draws the current state on the canvas.
-    fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String>;
+    /// Draws the current state on the canvas. By default nothing: components that draw
+    /// several canvases from one view do it in an effect on [`Animator::frame`].
+    fn draw(&self, _canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
+        Ok(())
+    }
     /// True when a finite job (such as sampling) has ended: the loop stops by itself rather
     /// than going on to train, so a run the learner paused stays paused.
     fn finished(&self) -> bool {

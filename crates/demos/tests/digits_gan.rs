@@ -157,8 +157,8 @@ fn a_run_crosses_to_the_worker_with_its_digits() {
     let mut g = DigitsGan::new(&DigitsGanConfig::default(), &d).expect("data");
     g.step(3).expect("trains");
     // On the page the digits are known once a demo loaded them: hand them over like one.
-    gentutor_demos::digits_gan::use_digits(&d);
-    let live = GanLive(g);
+    gentutor_demos::digits_live::set_digits(&d);
+    let live = gentutor_demos::digits_live::Run(g);
     let bytes = live.to_bytes();
     assert!(
         bytes.len() > live.0.to_bytes().len(),
@@ -204,4 +204,40 @@ async fn the_vae_demo_starts_from_its_checkpoint() {
         .expect("a step");
     assert!(s < 5000, "from scratch: step {s}");
     assert!(!text(&root, ".demo-readout").contains("shipped checkpoint"));
+}
+
+/// The VAE's run crosses to the worker the same way: with its digits, decoded by the registry
+/// under the demo's name (what the worker does), and trained there exactly as on the page.
+#[wasm_bindgen_test]
+fn a_vae_run_crosses_to_the_worker_and_trains_on_identically() {
+    use gentutor_demos::digits_live::Run;
+    use gentutor_models::digits::Digits;
+    use gentutor_models::vae::{VaeConfig, VaeTrainer};
+    provide_digits();
+    let d = Digits::parse(include_bytes!("../../../assets/data/digits-8x8.bin")).expect("parse");
+    let cfg = VaeConfig {
+        hidden: 16,
+        ..VaeConfig::default()
+    };
+    let mut t = VaeTrainer::new(&cfg, d).expect("data");
+    t.step(3).expect("trains");
+    let live = Run(t);
+    let bytes = live.to_bytes();
+    assert!(
+        bytes.len() > live.0.to_bytes().len(),
+        "the digits travel with the run"
+    );
+    let mut worker =
+        gentutor_demos::worker::load_remote("vae", &bytes).expect("the worker reads it");
+    worker.train(4).expect("trains in the worker");
+    let mut page = live;
+    page.0.step(4).expect("trains on the page");
+    let back = Run::<VaeTrainer>::from_bytes(&worker.state()).expect("the page reads it back");
+    assert_eq!(back.0.step_count(), 7);
+    assert_eq!(
+        back.0.to_bytes(),
+        page.0.to_bytes(),
+        "the same run either way"
+    );
+    assert!(Run::<VaeTrainer>::from_bytes(&bytes[..20]).is_err());
 }
