@@ -54,7 +54,7 @@ pub fn DensityRatioDemo(
             readout.set(format!(
                 "step {}; loss {:.4}; mean |log-ratio error|: {:.3} uncorrected, {:.3} with the prior correction (class share π = {:.2})",
                 m.step_count(),
-                m.losses.last().copied().unwrap_or(f64::NAN),
+                m.loss_history().recent_mean(1),
                 e_raw,
                 e_fix,
                 m.settings.prior()

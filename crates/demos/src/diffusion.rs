@@ -272,10 +272,10 @@ impl Live for Reverse {
         if let Some(s) = self.sampler.as_mut() {
             // While samples are shown, the loop only samples: training resumes only from the
             // Train button (which clears them), never by itself after Sample.
-            if !s.is_done() {
-                s.step_back(&self.denoiser, SAMPLE_STEPS_PER_FRAME)
+            if !s.done() {
+                s.step(&self.denoiser, SAMPLE_STEPS_PER_FRAME)
                     .map_err(|e| e.to_string())?;
-                if s.is_done() {
+                if s.done() {
                     self.distance = Some(energy_distance(s.current(), self.data.view()));
                 }
             }
@@ -285,7 +285,7 @@ impl Live for Reverse {
     }
 
     fn finished(&self) -> bool {
-        self.sampler.as_ref().is_some_and(Sampler::is_done)
+        self.sampler.as_ref().is_some_and(Sampler::done)
     }
 
     fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
@@ -301,7 +301,7 @@ impl Live for Reverse {
             match &self.sampler {
                 Some(s) => {
                     let caption = match s.t() {
-                        Some(t) if !s.is_done() => format!("sampling: x at t = {t}"),
+                        Some(t) if !s.done() => format!("sampling: x at t = {t}"),
                         _ => "samples x₀ against the data".to_string(),
                     };
                     draw_point_clouds(
@@ -358,7 +358,7 @@ pub fn DiffusionReverseDemo(
     };
     let readout = move || {
         lp.read(|m| {
-            let sampling = m.sampler.as_ref().map(|s| (s.t(), s.is_done()));
+            let sampling = m.sampler.as_ref().map(|s| (s.t(), s.done()));
             (m.denoiser.step_count(), sampling, m.distance)
         })
     };

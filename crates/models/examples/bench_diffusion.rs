@@ -40,7 +40,7 @@ fn main() {
         Err(e) => eprintln!("{e}"),
     }
     let mut sampler = den.sampler(config.n_points, seed);
-    match bench_steps(|n| sampler.step_back(&den, n), 0, 500, now) {
+    match bench_steps(|n| sampler.step(&den, n), 0, 500, now) {
         Ok(r) => println!(
             "sampling: {} points, {:.2} ms per reverse step ({:.0} steps/s; full T = {} chain {:.0} ms)",
             config.n_points,

@@ -25,6 +25,7 @@
 //! where the ratio crosses the prior odds, not the ratio itself (Nguyen, Wainwright & Jordan 2009).
 
 use crate::error::{Model, ModelError};
+use crate::history::History;
 use crate::link::{LinkName, LinkVisitor, Settings as LinkSettings};
 use crate::rng::Rng;
 
@@ -182,8 +183,8 @@ pub struct RatioClassifier {
     m: [f64; 3],
     v: [f64; 3],
     step_count: u64,
-    /// Loss after each step.
-    pub losses: Vec<f64>,
+    /// The loss per step (the shared bounded curve: a long run does not grow it).
+    loss: History,
 }
 
 impl RatioClassifier {
@@ -213,13 +214,18 @@ impl RatioClassifier {
             m: [0.0; 3],
             v: [0.0; 3],
             step_count: 0,
-            losses: Vec::new(),
+            loss: History::default(),
         }
     }
 
     /// Training steps taken.
     pub fn step_count(&self) -> u64 {
         self.step_count
+    }
+
+    /// The loss curve.
+    pub fn loss_history(&self) -> &History {
+        &self.loss
     }
 
     /// The samples of p* and q.
@@ -316,7 +322,7 @@ impl RatioClassifier {
                 let vh = self.v[k] / (1.0 - b2.powi(t));
                 self.w[k] -= lr * mh / (vh.sqrt() + eps);
             }
-            self.losses.push(loss);
+            self.loss.push(self.step_count, loss);
             if !loss.is_finite() || self.w.iter().any(|w| !w.is_finite()) {
                 return Err(ModelError::Diverged {
                     model: Model::DensityRatio,
@@ -431,12 +437,11 @@ mod tests {
     #[test]
     fn training_lowers_the_loss_and_settings_round_trip() {
         let c = trained(Scoring::LogLoss, 400, 400, 300);
-        assert!(
-            c.losses[299] < c.losses[0] - 0.05,
-            "{} -> {}",
-            c.losses[0],
-            c.losses[299]
-        );
+        let curve = c.loss_history().points();
+        assert_eq!(curve.len(), 300);
+        let (first, last) = (curve[0][1], curve[299][1]);
+        assert!(last < first - 0.05, "{first} -> {last}");
+        assert_eq!(c.loss_history().recent_mean(1), last);
         assert_eq!(c.step_count(), 300);
         let s = Settings {
             scoring: Scoring::Brier,

@@ -412,7 +412,7 @@ impl Denoiser {
     /// Runs a whole DDPM sampling chain (T steps) and returns x_0 (n, 2).
     pub fn sample(&self, n_points: usize, seed: u64) -> Result<Array2<f32>, ModelError> {
         let mut s = Sampler::new(n_points, seed);
-        s.step_back(self, usize::MAX)?;
+        s.step(self, usize::MAX)?;
         Ok(s.current().to_owned())
     }
 }

@@ -46,7 +46,7 @@ pub struct Sampler {
 
 impl Sampler {
     /// `n_points` (clamped to [`SAMPLER_POINTS`]) points x_T ~ N(0, I) drawn from `seed`.
-    /// The chain starts at t = T of the denoiser passed to the first [`Sampler::step_back`].
+    /// The chain starts at t = T of the denoiser passed to the first [`Sampler::step`].
     pub fn new(n_points: usize, seed: u64) -> Self {
         let n = n_points.clamp(*SAMPLER_POINTS.start(), *SAMPLER_POINTS.end());
         let mut rng = Rng::new(seed);
@@ -89,7 +89,7 @@ impl Sampler {
     }
 
     /// Whether x_0 has been reached.
-    pub fn is_done(&self) -> bool {
+    pub fn done(&self) -> bool {
         self.t == Some(0)
     }
 
@@ -101,7 +101,7 @@ impl Sampler {
     /// Takes up to `k` reverse steps with `denoiser` (fewer if x_0 is reached; none if done).
     /// Errors: the denoiser has a different T than the one this chain started with, or the points
     /// became non-finite (the sampler then stays where it was).
-    pub fn step_back(&mut self, denoiser: &Denoiser, k: usize) -> Result<(), ModelError> {
+    pub fn step(&mut self, denoiser: &Denoiser, k: usize) -> Result<(), ModelError> {
         let schedule = denoiser.schedule();
         let steps = schedule.steps();
         match self.started_with {
@@ -177,27 +177,27 @@ mod tests {
         assert_eq!(s.t(), None);
         assert_eq!(s.current().dim(), (50, 2));
         let x_t = s.current().to_owned();
-        s.step_back(&d, 0).expect("ok");
+        s.step(&d, 0).expect("ok");
         assert_eq!(s.t(), Some(20));
         assert_eq!(s.current(), x_t.view());
-        s.step_back(&d, 5).expect("ok");
+        s.step(&d, 5).expect("ok");
         assert_eq!(s.t(), Some(15));
         assert_ne!(s.current(), x_t.view());
-        s.step_back(&d, 100).expect("ok");
+        s.step(&d, 100).expect("ok");
         assert_eq!(s.t(), Some(0));
-        assert!(s.is_done());
+        assert!(s.done());
         assert_eq!(s.evaluations(), 20);
-        s.step_back(&d, 3).expect("ok");
+        s.step(&d, 3).expect("ok");
         assert_eq!(s.evaluations(), 20);
         // Resumable: 5 + 15 steps equal 20 at once.
         let mut a = d.sampler(50, 3);
-        a.step_back(&d, 20).expect("ok");
+        a.step(&d, 20).expect("ok");
         assert_eq!(a.current(), s.current());
         // Strided chain takes ceil(20 / 3) = 7 steps and ends at 0.
         let mut st = Sampler::new(50, 3)
             .with_stride(3)
             .with_variance(SamplerVariance::TildeBeta);
-        st.step_back(&d, usize::MAX).expect("ok");
+        st.step(&d, usize::MAX).expect("ok");
         assert_eq!((st.t(), st.evaluations()), (Some(0), 7));
         // A denoiser with another T is refused.
         let other = Denoiser::new(
@@ -210,9 +210,9 @@ mod tests {
         )
         .expect("valid");
         let mut half = d.sampler(5, 1);
-        half.step_back(&d, 2).expect("ok");
+        half.step(&d, 2).expect("ok");
         assert_eq!(
-            half.step_back(&other, 1),
+            half.step(&other, 1),
             Err(ModelError::StepsMismatch {
                 sampler: 20,
                 denoiser: 30
