@@ -9,6 +9,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+pub mod class;
+
 /// The built app: `$GENTUTOR_DIST` if set, else `dist/` at the repository root (`make test`
 /// runs `trunk build --release` before the e2e tests).
 pub fn dist_dir() -> PathBuf {
@@ -125,29 +127,149 @@ impl Drop for Driver {
     }
 }
 
-async fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
 /// Starts chromedriver (`$CHROMEDRIVER`, default `/usr/bin/chromedriver`) and waits until it listens.
+/// It picks its own free port (`--port=0`) and says which: probing for a free port and handing it
+/// over raced with the other test binaries and engineers' drivers on the same machine.
 pub async fn start_driver() -> Driver {
+    use tokio::io::AsyncBufReadExt;
     let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let port = free_port().await;
-    let child = tokio::process::Command::new(&bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
+    let mut child = tokio::process::Command::new(&bin)
+        .arg("--port=0")
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start chromedriver at {bin}: {e} (run `make tools`)"));
-    for _ in 0..100 {
-        if TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Driver { child, port };
+    let stdout = child.stdout.take().expect("chromedriver's stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    // "ChromeDriver was started successfully on port 37105."
+    let started = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                return rest.trim_end_matches('.').trim().parse::<u16>().ok();
+            }
+        }
+        None
+    })
+    .await;
+    let Ok(Some(port)) = started else {
+        panic!("chromedriver did not say which port it listens on");
+    };
+    // Keep reading (and dropping) its output, so a full pipe never blocks it.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Driver { child, port }
+}
+
+/// Chromium's capabilities for a test: headless, as root (no sandbox), the profile in
+/// `profile`, plus `extra` flags (e.g. `--force-dark-mode`, a window size).
+pub fn chrome_caps(profile: &Path, extra: &[&str]) -> serde_json::Map<String, serde_json::Value> {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
+    if !extra.iter().any(|a| a.starts_with("--window-size=")) {
+        args.push("--window-size=1200,900".into());
+    }
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": args,
+        }),
+    );
+    caps
+}
+
+/// Opens a Chromium session through the chromedriver on `driver_port`, with its own profile
+/// directory (created here) and `extra` flags.
+pub async fn browser(driver_port: u16, profile: &Path, extra: &[&str]) -> Client {
+    let _ = std::fs::create_dir_all(profile);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(chrome_caps(profile, extra))
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("open a Chromium session through chromedriver")
+}
+
+/// Waits (up to 30 s) until `pred(text of css)` holds, returning the text.
+pub async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> String {
+    let mut last = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while tokio::time::Instant::now() < deadline {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = el.text().await {
+                if pred(&t) {
+                    return t;
+                }
+                last = t;
+            }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("chromedriver did not start listening on port {port}");
+    panic!("text of `{css}` never satisfied the condition; last: {last:?}");
+}
+
+/// Waits (up to 30 s) until the script `js` returns `true`; `what` names the condition.
+pub async fn wait_until(c: &Client, js: &str, what: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut last = serde_json::Value::Null;
+    while tokio::time::Instant::now() < deadline {
+        match c.execute(js, vec![]).await {
+            Ok(serde_json::Value::Bool(true)) => return,
+            Ok(v) => last = v,
+            Err(e) => last = serde_json::Value::String(e.to_string()),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what}: never true (last: {last})");
+}
+
+/// Waits (up to 20 s) for an element matching `css`.
+pub async fn wait_element(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element `{css}` appeared: {e}"))
+}
+
+/// Waits for `css`, then clicks it.
+pub async fn click(c: &Client, css: &str) {
+    wait_element(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+/// Waits for `css`, then types `text` into it.
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    wait_element(c, css)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Whether an element matches `css` now.
+pub async fn exists(c: &Client, css: &str) -> bool {
+    !c.find_all(Locator::Css(css))
+        .await
+        .expect("find")
+        .is_empty()
 }
 
 /// A test session: the static server, the driver and a headless Chromium.
@@ -197,37 +319,7 @@ impl Session {
             std::process::id(),
             driver.port
         ));
-        let _ = std::fs::create_dir_all(&profile);
-        let mut args: Vec<String> = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--window-size=1200,900",
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
-        args.extend(extra.iter().map(|a| a.to_string()));
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": args,
-            }),
-        );
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("open a Chromium session through chromedriver");
+        let client = browser(driver.port, &profile, extra).await;
         Session {
             client,
             base,
@@ -242,29 +334,12 @@ impl Session {
 
     /// Waits (up to 20 s) for an element matching `css`.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element `{css}` appeared: {e}"))
+        wait_element(&self.client, css).await
     }
 
     /// Waits until `pred(text of css)` holds, returning the text.
     pub async fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
-        let mut last = String::new();
-        for _ in 0..200 {
-            if let Ok(el) = self.client.find(Locator::Css(css)).await {
-                if let Ok(t) = el.text().await {
-                    if pred(&t) {
-                        return t;
-                    }
-                    last = t;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("text of `{css}` never satisfied the condition; last: {last:?}");
+        wait_text(&self.client, css, pred).await
     }
 
     pub async fn close(self) {

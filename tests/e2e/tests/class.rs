@@ -3,109 +3,19 @@
 //! profiles and study in different modes, one of them with the browser offline for a while;
 //! the teacher's table shows both rows with the right figures after a reload.
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use gentutor_e2e::{dist_dir, start_driver};
+use fantoccini::Locator;
+use gentutor_e2e::class::{queued, set_online, ClassServer};
+use gentutor_e2e::{browser, click, start_driver, type_into, wait_text, wait_until};
 use std::time::Duration;
-
-async fn browser(driver_port: u16, profile: &std::path::Path) -> Client {
-    let _ = std::fs::create_dir_all(profile);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1200,900",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .expect("Chromium session")
-}
-
-async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> String {
-    let mut last = String::new();
-    for _ in 0..300 {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            if let Ok(t) = el.text().await {
-                if pred(&t) {
-                    return t;
-                }
-                last = t;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("text of `{css}` never satisfied the condition; last: {last:?}");
-}
-
-async fn click(c: &Client, css: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"));
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"));
-    el.send_keys(text).await.expect("type");
-}
-
-/// Pretends the browser is offline (the sender checks `navigator.onLine`) or back online.
-async fn set_online(c: &Client, online: bool) {
-    c.execute(
-        "Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => arguments[0] }); return true;",
-        vec![serde_json::json!(online)],
-    )
-    .await
-    .expect("script");
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn teacher_and_two_students() {
-    let dist = dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "build the app first (make dist)"
-    );
-    let tmp = std::env::temp_dir().join(format!("gentutor-class-e2e-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let db =
-        gentutor_server::db::Db::open(&format!("sqlite://{}", tmp.join("db.sqlite").display()))
-            .await
-            .expect("database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let app = gentutor_server::api::app(
-        gentutor_server::api::AppState {
-            db,
-            trust_forwarded_for: false,
-        },
-        Some(dist),
-    );
-    tokio::spawn(gentutor_server::serve(listener, app));
+    let server = ClassServer::start("class").await;
+    let base = server.base.clone();
     let driver = start_driver().await;
-    let teacher = browser(driver.port, &tmp.join("teacher")).await;
-    let ada = browser(driver.port, &tmp.join("ada")).await;
-    let bo = browser(driver.port, &tmp.join("bo")).await;
+    let teacher = browser(driver.port, &server.profile("teacher"), &[]).await;
+    let ada = browser(driver.port, &server.profile("ada"), &[]).await;
+    let bo = browser(driver.port, &server.profile("bo"), &[]).await;
 
     // The teacher creates the class.
     teacher
@@ -144,15 +54,11 @@ async fn teacher_and_two_students() {
     click(&ada, "[data-testid=review-reveal]").await;
     click(&ada, "[data-testid=rate-3]").await;
     wait_text(&ada, "[data-testid=review-log-count]", |t| t == "1").await;
-    ada.goto(&format!("{base}/join/{code}"))
-        .await
-        .expect("join page");
-    type_into(&ada, "[data-testid=join-name]", "Ada").await;
-    click(&ada, "[data-testid=join-submit]").await;
-    wait_text(&ada, "[data-testid=member-class]", |t| {
-        t == "Generative models 101"
-    })
-    .await;
+    server.join(&ada, &code, "Ada").await;
+    assert_eq!(
+        wait_text(&ada, "[data-testid=member-class]", |t| !t.is_empty()).await,
+        "Generative models 101"
+    );
     ada.goto(&format!("{base}/study/spaced"))
         .await
         .expect("open");
@@ -164,23 +70,12 @@ async fn teacher_and_two_students() {
         })
         .await;
     }
-    ada.goto(&format!("{base}/join/{code}"))
-        .await
-        .expect("status");
-    wait_text(&ada, "[data-testid=sync-status]", |t| {
-        t.contains("All your results")
-    })
-    .await;
+    server.wait_all_sent(&ada, &code).await;
     let ada_mastery = wait_text(&ada, "[data-testid=my-mastery]", |t| t.ends_with('%')).await;
     assert_ne!(ada_mastery, "0%", "three reviews give some mastery");
 
     // Bo joins, then goes offline and answers three Learn questions; they wait in the outbox.
-    bo.goto(&format!("{base}/join/{code}"))
-        .await
-        .expect("join page");
-    type_into(&bo, "[data-testid=join-name]", "Bo").await;
-    click(&bo, "[data-testid=join-submit]").await;
-    wait_text(&bo, "[data-testid=member-class]", |t| !t.is_empty()).await;
+    server.join(&bo, &code, "Bo").await;
     bo.goto(&format!("{base}/study/learn"))
         .await
         .expect("learn");
@@ -190,24 +85,20 @@ async fn teacher_and_two_students() {
         click(&bo, "[data-testid=learn-option-0]").await;
         click(&bo, "[data-testid=learn-continue]").await;
     }
-    tokio::time::sleep(Duration::from_millis(3000)).await;
-    let queued: usize = bo
-        .execute("return JSON.parse(localStorage.getItem('gentutor.class.outbox') || '{\"pending\":[]}').pending.length;", vec![])
-        .await
-        .expect("script")
-        .as_u64()
-        .expect("number") as usize;
-    assert_eq!(queued, 3, "offline answers stay queued");
+    // Wait for the three to be queued (however slow the machine), then give the sender (it
+    // looks every 3 s at most) time to try: nothing leaves while offline.
+    wait_until(
+        &bo,
+        "return JSON.parse(localStorage.getItem('gentutor.class.outbox') || '{\"pending\":[]}').pending.length === 3;",
+        "three offline answers queued",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert_eq!(queued(&bo).await, 3, "offline answers stay queued");
     // The queue survives a reload (it is in localStorage) and drains once online.
     bo.refresh().await.expect("reload");
     set_online(&bo, true).await;
-    bo.goto(&format!("{base}/join/{code}"))
-        .await
-        .expect("status");
-    wait_text(&bo, "[data-testid=sync-status]", |t| {
-        t.contains("All your results")
-    })
-    .await;
+    server.wait_all_sent(&bo, &code).await;
 
     // The teacher reloads: both rows with the right figures.
     teacher.refresh().await.expect("reload");
@@ -257,5 +148,4 @@ async fn teacher_and_two_students() {
     for c in [teacher, ada, bo] {
         let _ = c.close().await;
     }
-    let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -7,87 +7,41 @@
 //!
 //! With `GENTUTOR_SHOTS=DIR` it also writes the page at 375 and 1280 px, light and dark.
 
-use fantoccini::{Client, ClientBuilder, Locator};
-use gentutor_e2e::{dist_dir, start_driver};
-use gentutor_server::client::request;
+use fantoccini::{Client, Locator};
+use gentutor_e2e::class::ClassServer;
+use gentutor_e2e::{browser, click, exists, start_driver, wait_element, wait_text, wait_until};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-async fn browser(driver_port: u16, profile: &std::path::Path) -> Client {
-    let _ = std::fs::create_dir_all(profile);
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--hide-scrollbars",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .expect("Chromium session")
-}
-
-async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> String {
-    let mut last = String::new();
-    for _ in 0..300 {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            if let Ok(t) = el.text().await {
-                if pred(&t) {
-                    return t;
-                }
-                last = t;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("text of `{css}` never satisfied the condition; last: {last:?}");
-}
-
-async fn click(c: &Client, css: &str) {
-    let el = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no {css}: {e}"));
-    el.click()
-        .await
-        .unwrap_or_else(|e| panic!("click {css}: {e}"));
-}
-
-async fn exists(c: &Client, css: &str) -> bool {
-    !c.find_all(Locator::Css(css))
-        .await
-        .expect("find")
-        .is_empty()
-}
-
-async fn api(
-    addr: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Value {
-    let text = body.map(|b| b.to_string());
-    let r = request(addr, method, path, token, text.as_deref())
-        .await
-        .expect("request");
-    assert!(
-        (200..300).contains(&r.status),
-        "{method} {path}: {} {}",
-        r.status,
-        r.body
-    );
-    r.json()
+/// For each mastery level shown in the recall grid: the WCAG contrast ratios of [its text on
+/// its tint, its bar (the cell's inset shadow; the tint itself when there is none) on its tint,
+/// its bar on the card]. Colours are read back from a canvas, whatever syntax CSS reports.
+async fn level_contrasts(c: &Client) -> Value {
+    c.execute(
+        r"const cv = document.createElement('canvas'); cv.width = cv.height = 1;
+          const cx = cv.getContext('2d', {willReadFrequently: true});
+          const rgb = s => { cx.clearRect(0, 0, 1, 1); cx.fillStyle = '#000'; cx.fillStyle = s;
+                             cx.fillRect(0, 0, 1, 1); return [...cx.getImageData(0, 0, 1, 1).data].slice(0, 3); };
+          const lum = c => { const [r, g, b] = c.map(v => { v /= 255;
+                               return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                             return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+          const cr = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+          const card = rgb(getComputedStyle(document.querySelector('.recall-grid tbody th')).backgroundColor);
+          const out = {};
+          for (const lvl of ['learning', 'familiar', 'mastered']) {
+            const td = document.querySelector('.recall-grid td.lvl-' + lvl);
+            if (!td) continue;
+            const st = getComputedStyle(td);
+            const bg = rgb(st.backgroundColor), fg = rgb(st.color);
+            const m = st.boxShadow.match(/^(rgba?\([^)]*\)|color\([^)]*\)|#[0-9a-f]+)/i);
+            const bar = m ? rgb(m[1]) : bg;
+            out[lvl] = [cr(fg, bg), cr(bar, bg), cr(bar, card)];
+          }
+          return out;",
+        vec![],
+    )
+    .await
+    .expect("contrast script")
 }
 
 /// One event in the wire format (`gentutor_study::events`).
@@ -191,60 +145,26 @@ fn seeded(learner: &str, k: u32, cards: &[u32], now: i64) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
-    let dist = dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "build the app first (make dist)"
-    );
-    let tmp = std::env::temp_dir().join(format!("gentutor-insights-e2e-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let db =
-        gentutor_server::db::Db::open(&format!("sqlite://{}", tmp.join("db.sqlite").display()))
-            .await
-            .expect("database");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr").to_string();
-    let base = format!("http://{addr}");
-    let app = gentutor_server::api::app(
-        gentutor_server::api::AppState {
-            db,
-            trust_forwarded_for: false,
-        },
-        Some(dist),
-    );
-    tokio::spawn(gentutor_server::serve(listener, app));
-
-    let class = api(
-        &addr,
-        "POST",
-        "/api/classes",
-        None,
-        Some(json!({"name": "Generative models 101"})),
-    )
-    .await;
+    let server = ClassServer::start("insights").await;
+    let base = server.base.clone();
+    let class = server
+        .api(
+            "POST",
+            "/api/classes",
+            None,
+            Some(json!({"name": "Generative models 101"})),
+        )
+        .await;
     let teacher_token = class["teacher_token"].as_str().expect("token").to_string();
     let code = class["join_code"].as_str().expect("code").to_string();
 
     let driver = start_driver().await;
-    let ada = browser(driver.port, &tmp.join("ada")).await;
-    let teacher = browser(driver.port, &tmp.join("teacher")).await;
+    let wide = ["--window-size=1280,900", "--hide-scrollbars"];
+    let ada = browser(driver.port, &server.profile("ada"), &wide).await;
+    let teacher = browser(driver.port, &server.profile("teacher"), &wide).await;
 
     // Ada joins in her browser and answers Learn questions until one is wrong.
-    ada.goto(&format!("{base}/join/{code}"))
-        .await
-        .expect("join page");
-    ada.wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("[data-testid=join-name]"))
-        .await
-        .expect("name box")
-        .send_keys("Ada")
-        .await
-        .expect("type");
-    click(&ada, "[data-testid=join-submit]").await;
-    wait_text(&ada, "[data-testid=member-class]", |t| !t.is_empty()).await;
+    server.join(&ada, &code, "Ada").await;
     ada.goto(&format!("{base}/study/learn"))
         .await
         .expect("learn");
@@ -252,11 +172,7 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
     let mut wrong = false;
     for _ in 0..12 {
         click(&ada, "[data-testid=learn-option-0]").await;
-        ada.wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css("[data-testid=learn-feedback]"))
-            .await
-            .expect("feedback");
+        wait_element(&ada, "[data-testid=learn-feedback]").await;
         wrong = exists(&ada, "[data-testid=learn-feedback].wrong").await;
         click(&ada, "[data-testid=learn-continue]").await;
         if wrong {
@@ -276,13 +192,7 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
     click(&ada, "[data-testid=review-reveal]").await;
     click(&ada, "[data-testid=rate-1]").await;
     wait_text(&ada, "[data-testid=review-log-count]", |t| t == "1").await;
-    ada.goto(&format!("{base}/join/{code}"))
-        .await
-        .expect("status");
-    wait_text(&ada, "[data-testid=sync-status]", |t| {
-        t.contains("All your results")
-    })
-    .await;
+    server.wait_all_sent(&ada, &code).await;
     let member: Value = serde_json::from_str(
         ada.execute("return localStorage.getItem('gentutor.class');", vec![])
             .await
@@ -293,7 +203,9 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
     .expect("json");
     let ada_token = member["token"].as_str().expect("token").to_string();
     let ada_id = member["learner_id"].as_str().expect("id").to_string();
-    let mine = api(&addr, "GET", "/api/me/events", Some(&ada_token), None).await;
+    let mine = server
+        .api("GET", "/api/me/events", Some(&ada_token), None)
+        .await;
     let events = mine["events"].as_array().expect("events");
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(
@@ -333,29 +245,31 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
         .into_iter()
         .enumerate()
     {
-        let j = api(
-            &addr,
-            "POST",
-            "/api/join",
-            None,
-            Some(json!({"code": code, "name": name})),
-        )
-        .await;
+        let j = server
+            .api(
+                "POST",
+                "/api/join",
+                None,
+                Some(json!({"code": code, "name": name})),
+            )
+            .await;
         let id = j["learner_id"].as_str().expect("id").to_string();
         let token = j["learner_token"].as_str().expect("token").to_string();
         let evs = seeded(&id, k as u32, &cards, now);
-        api(
-            &addr,
-            "POST",
-            "/api/events",
-            Some(&token),
-            Some(json!({"events": evs})),
-        )
-        .await;
+        server
+            .api(
+                "POST",
+                "/api/events",
+                Some(&token),
+                Some(json!({"events": evs})),
+            )
+            .await;
     }
 
     // The figures behind the page: Ada's undone Easy is not counted; her wrong option is there.
-    let j = api(&addr, "GET", "/api/class", Some(&teacher_token), None).await;
+    let j = server
+        .api("GET", "/api/class", Some(&teacher_token), None)
+        .await;
     let ada_row = j["rows"]
         .as_array()
         .expect("rows")
@@ -429,9 +343,40 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
         "option ids are shown as the option's text: {c}"
     );
 
+    // Every level's colours meet WCAG AA in both themes: the text on its tint (4.5:1), and the
+    // level's bar against the tint and the card (3:1, non-text contrast).
+    for theme in ["light", "dark"] {
+        teacher
+            .execute(
+                "localStorage.setItem('gentutor.theme', arguments[0]); return true;",
+                vec![json!(theme)],
+            )
+            .await
+            .expect("theme");
+        teacher.refresh().await.expect("reload");
+        wait_text(&teacher, "[data-testid=recall-grid]", |t| {
+            t.contains("Chen")
+        })
+        .await;
+        let levels = level_contrasts(&teacher).await;
+        let levels = levels.as_object().expect("levels");
+        assert!(levels.len() >= 2, "{theme}: {levels:?}");
+        for (level, c) in levels {
+            let c = |i: usize| c[i].as_f64().expect("ratio");
+            assert!(c(0) >= 4.5, "{theme} {level}: text on the tint {:.2}", c(0));
+            assert!(c(1) >= 3.0, "{theme} {level}: bar on the tint {:.2}", c(1));
+            assert!(c(2) >= 3.0, "{theme} {level}: bar on the card {:.2}", c(2));
+        }
+    }
+
     // A 375 px phone: the page does not scroll sideways; the grid scrolls inside its own box.
     teacher.set_window_size(375, 900).await.expect("size");
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    wait_until(
+        &teacher,
+        "return window.innerWidth <= 375;",
+        "the window is 375 px wide",
+    )
+    .await;
     let fit = teacher
         .execute(
             "const g = document.querySelector('.grid-scroll');
@@ -479,5 +424,4 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
     for c in [teacher, ada] {
         let _ = c.close().await;
     }
-    let _ = std::fs::remove_dir_all(&tmp);
 }
