@@ -44,7 +44,7 @@ pub fn check<F: PartialOrd + Display>(
 }
 
 /// One `key=value` piece of a settings link (`#k=8&sd=0.2`), with parsers whose errors say
-/// what was expected. Each model wraps the message in its own `BadHash` error.
+/// what was expected ([`crate::link`] wraps the message in [`ModelError::BadHash`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinkField<'a> {
     pub key: &'a str,

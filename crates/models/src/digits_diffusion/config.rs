@@ -3,7 +3,7 @@
 use crate::diffusion::ScheduleKind;
 use crate::error::ModelError;
 use crate::link::{LinkName, LinkVisitor, Settings};
-use crate::ranges::{clamp_or, out_of_range};
+use crate::ranges::{check, clamp_or};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
@@ -97,17 +97,12 @@ impl DiffusionDigitsConfig {
 
     /// Checks every field; the error names the first one out of range.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let e = |field, reason: Option<String>| {
-            reason.map_or(Ok(()), |reason| {
-                Err(ModelError::InvalidConfig { field, reason })
-            })
-        };
-        e("steps", out_of_range(self.steps, &STEPS))?;
-        e("hidden", out_of_range(self.hidden, &HIDDEN))?;
-        e("depth", out_of_range(self.depth, &DEPTH))?;
-        e("lr", out_of_range(self.lr, &LR))?;
-        e("batch", out_of_range(self.batch, &BATCH))?;
-        e("speed", out_of_range(self.speed, &SPEED))
+        check("steps", self.steps, &STEPS)?;
+        check("hidden", self.hidden, &HIDDEN)?;
+        check("depth", self.depth, &DEPTH)?;
+        check("lr", self.lr, &LR)?;
+        check("batch", self.batch, &BATCH)?;
+        check("speed", self.speed, &SPEED)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::error::ModelError;
 use crate::link::{LinkVisitor, Settings};
-use crate::ranges::{clamp_or, out_of_range};
+use crate::ranges::{check, clamp_or};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
@@ -64,17 +64,12 @@ impl FlowConfig {
 
     /// Checks every field; the error names the first one out of range.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let e = |field, reason: Option<String>| {
-            reason.map_or(Ok(()), |reason| {
-                Err(ModelError::InvalidConfig { field, reason })
-            })
-        };
-        e("layers", out_of_range(self.layers, &LAYERS))?;
-        e("hidden", out_of_range(self.hidden, &HIDDEN))?;
-        e("lr", out_of_range(self.lr, &LR))?;
-        e("batch", out_of_range(self.batch, &BATCH))?;
-        e("temperature", out_of_range(self.temperature, &TEMPERATURE))?;
-        e("speed", out_of_range(self.speed, &SPEED))
+        check("layers", self.layers, &LAYERS)?;
+        check("hidden", self.hidden, &HIDDEN)?;
+        check("lr", self.lr, &LR)?;
+        check("batch", self.batch, &BATCH)?;
+        check("temperature", self.temperature, &TEMPERATURE)?;
+        check("speed", self.speed, &SPEED)
     }
 }
 

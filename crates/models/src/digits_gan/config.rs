@@ -2,7 +2,7 @@
 
 use crate::error::ModelError;
 use crate::link::{LinkVisitor, Settings};
-use crate::ranges::{clamp_or, out_of_range};
+use crate::ranges::{check, clamp_or};
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
@@ -113,17 +113,12 @@ impl DigitsGanConfig {
 
     /// Checks every field; the error names the first one out of range.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let e = |field, reason: Option<String>| {
-            reason.map_or(Ok(()), |reason| {
-                Err(ModelError::InvalidConfig { field, reason })
-            })
-        };
-        e("latent", out_of_range(self.latent, &LATENT))?;
-        e("hidden", out_of_range(self.hidden, &HIDDEN))?;
-        e("lr_g", out_of_range(self.lr_g, &LR))?;
-        e("lr_d", out_of_range(self.lr_d, &LR))?;
-        e("batch", out_of_range(self.batch, &BATCH))?;
-        e("speed", out_of_range(self.speed, &SPEED))
+        check("latent", self.latent, &LATENT)?;
+        check("hidden", self.hidden, &HIDDEN)?;
+        check("lr_g", self.lr_g, &LR)?;
+        check("lr_d", self.lr_d, &LR)?;
+        check("batch", self.batch, &BATCH)?;
+        check("speed", self.speed, &SPEED)
     }
 
     /// Whether `other` trains the same networks (only the live settings differ).
