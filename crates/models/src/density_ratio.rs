@@ -26,7 +26,7 @@
 
 use crate::error::{Model, ModelError};
 use crate::history::History;
-use crate::link::{LinkName, LinkVisitor, Settings as LinkSettings};
+use crate::link::{link_names, LinkVisitor, Settings as LinkSettings};
 use crate::rng::Rng;
 
 /// Which scoring rule the classifier is trained with.
@@ -59,12 +59,9 @@ impl Scoring {
     }
 }
 
-impl LinkName for Scoring {
-    const CHOICES: &'static [Self] = &Scoring::ALL;
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
+link_names!(
+    Scoring => &Scoring::ALL,
+);
 
 /// The demo's settings.
 #[derive(Debug, Clone, Copy, PartialEq)]

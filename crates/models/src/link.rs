@@ -99,6 +99,20 @@ pub trait LinkName: Copy + 'static {
     fn link_name(self) -> &'static str;
 }
 
+/// [`LinkName`] for types whose `name()` is already their word in a link:
+/// `link_names!(Kind => &Kind::ALL, Other => &[Other::A, Other::B]);`
+macro_rules! link_names {
+    ($($t:ty => $choices:expr),+ $(,)?) => {$(
+        impl $crate::link::LinkName for $t {
+            const CHOICES: &'static [Self] = $choices;
+            fn link_name(self) -> &'static str {
+                self.name()
+            }
+        }
+    )+};
+}
+pub(crate) use link_names;
+
 /// "a, b or c".
 pub fn either(names: &[&str]) -> String {
     match names.split_last() {

@@ -134,7 +134,7 @@ impl Default for DiffusionConfig {
     }
 }
 
-use crate::link::{DatasetLink, LinkName, LinkVisitor, Settings};
+use crate::link::{link_names, DatasetLink, LinkVisitor, Settings};
 use crate::ranges::{check, clamp_or};
 use clamp_or as clamp_f32;
 use clamp_or as clamp_f64;
@@ -217,33 +217,12 @@ impl Settings for DiffusionConfig {
     }
 }
 
-impl LinkName for ScheduleKind {
-    const CHOICES: &'static [Self] = &ScheduleKind::ALL;
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
-
-impl LinkName for ActKind {
-    const CHOICES: &'static [Self] = &[ActKind::Tanh, ActKind::Relu, ActKind::LeakyRelu];
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
-
-impl LinkName for LossKind {
-    const CHOICES: &'static [Self] = &LossKind::ALL;
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
-
-impl LinkName for TSampling {
-    const CHOICES: &'static [Self] = &[TSampling::Iid, TSampling::LowDiscrepancy];
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
+link_names!(
+    ScheduleKind => &ScheduleKind::ALL,
+    ActKind => &[ActKind::Tanh, ActKind::Relu, ActKind::LeakyRelu],
+    LossKind => &LossKind::ALL,
+    TSampling => &[TSampling::Iid, TSampling::LowDiscrepancy],
+);
 
 #[cfg(test)]
 mod tests {

@@ -164,7 +164,7 @@ impl Default for Config {
     }
 }
 
-use crate::link::{LinkName, LinkVisitor, Settings};
+use crate::link::{link_names, LinkVisitor, Settings};
 use crate::ranges::{check, clamp_or as clamp_f};
 
 impl Config {
@@ -288,23 +288,8 @@ impl Settings for Config {
     }
 }
 
-impl LinkName for ActKind {
-    const CHOICES: &'static [Self] = &[ActKind::Tanh, ActKind::Relu, ActKind::LeakyRelu];
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
-
-impl LinkName for LossKind {
-    const CHOICES: &'static [Self] = &LossKind::ALL;
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
-
-impl LinkName for OptKind {
-    const CHOICES: &'static [Self] = &[OptKind::Adam, OptKind::Sgd];
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
+link_names!(
+    ActKind => &[ActKind::Tanh, ActKind::Relu, ActKind::LeakyRelu],
+    LossKind => &LossKind::ALL,
+    OptKind => &[OptKind::Adam, OptKind::Sgd],
+);

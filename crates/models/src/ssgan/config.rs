@@ -2,7 +2,7 @@
 //! (`#data=moons&lab=10&unl=1000&...`).
 
 use super::data::LabelledSet;
-use crate::link::{LinkName, LinkVisitor, Settings};
+use crate::link::{link_names, LinkVisitor, Settings};
 use crate::ranges::clamp_or;
 use std::ops::RangeInclusive;
 
@@ -19,12 +19,9 @@ pub const BATCH: RangeInclusive<usize> = 8..=512;
 /// Training steps per animation frame.
 pub const SPEED: RangeInclusive<usize> = 1..=50;
 
-impl LinkName for LabelledSet {
-    const CHOICES: &'static [Self] = &LabelledSet::ALL;
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
+link_names!(
+    LabelledSet => &LabelledSet::ALL,
+);
 
 /// All settings of the semi-supervised GAN demo.
 #[derive(Debug, Clone, Copy, PartialEq)]

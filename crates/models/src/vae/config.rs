@@ -2,7 +2,7 @@
 
 use super::Likelihood;
 use crate::error::ModelError;
-use crate::link::{LinkName, LinkVisitor, Settings};
+use crate::link::{link_names, LinkVisitor, Settings};
 use crate::ranges::{check, clamp_or};
 use gentutor_nn::mlp::Activation;
 use serde::{Deserialize, Serialize};
@@ -154,12 +154,9 @@ impl Settings for VaeConfig {
     }
 }
 
-impl LinkName for DecoderKind {
-    const CHOICES: &'static [Self] = &[DecoderKind::Bernoulli, DecoderKind::Gaussian];
-    fn link_name(self) -> &'static str {
-        self.name()
-    }
-}
+link_names!(
+    DecoderKind => &[DecoderKind::Bernoulli, DecoderKind::Gaussian],
+);
 
 #[cfg(test)]
 mod tests {
