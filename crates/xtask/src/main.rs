@@ -34,7 +34,8 @@ fn env(name: &str) -> Result<String> {
     std::env::var(name).map_err(|_| format!("{name} is not set: run this through `trunk build`"))
 }
 
-/// The lazily loaded modules: (cargo package and bin, the `<meta>` naming its URL).
+/// The lazily loaded modules. Each name is the cargo package, its bin, the file-name prefix and
+/// the `<meta name>` that holds its URL in `index.html`.
 const MODULES: [&str; 2] = ["gentutor-demos", "gentutor-pages"];
 
 fn post_build() -> Result<()> {
