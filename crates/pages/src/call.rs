@@ -14,13 +14,14 @@
 //! through the [`AppBridge`]; the app records it in its progress store (FSRS review, class
 //! event), exactly as the other study modes' results.
 
+use super::grade_view::GradeDetails;
 use super::library::library;
 use super::study::{fresh_seed, now_ms, Html};
 use super::AppBridge;
 use gentutor_study::call::{
     Activity, Call, CallCard, CallOptions, Command, Effect, Input, Screen, Summary,
 };
-use gentutor_study::display;
+use gentutor_study::display::{self, KeyPointLine};
 use gentutor_study::progress::Progress;
 use gentutor_web::keys::ignore_shortcut;
 use leptos::prelude::*;
@@ -233,6 +234,8 @@ struct Ui {
     lines: RwSignal<Vec<Line>>,
     question: RwSignal<Option<(u32, usize, usize)>>,
     hint: RwSignal<Option<String>>,
+    /// The last answer's grade: key points and the misconception note.
+    graded: RwSignal<Option<(Vec<KeyPointLine>, Option<String>)>>,
     confirm: RwSignal<Option<String>>,
     explanation: RwSignal<Option<(u32, String)>>,
     summary: RwSignal<Option<Summary>>,
@@ -335,6 +338,7 @@ fn perform(engine: &Shared, ui: Ui, effect: Effect, said: &mut Vec<String>) {
             } => {
                 ui.question.try_set(Some((card_id, number, total)));
                 ui.hint.try_set(None);
+                ui.graded.try_set(None);
                 ui.confirm.try_set(None);
                 ui.explanation.try_set(None);
             }
@@ -344,6 +348,13 @@ fn perform(engine: &Shared, ui: Ui, effect: Effect, said: &mut Vec<String>) {
             }
             Screen::Confirm { heard, .. } => {
                 ui.confirm.try_set(Some(heard));
+            }
+            Screen::Graded {
+                lines,
+                misconception,
+                ..
+            } => {
+                ui.graded.try_set(Some((lines, misconception)));
             }
             Screen::Explanation { card_id, lesson } => {
                 ui.explanation.try_set(Some((card_id, lesson)));
@@ -584,6 +595,7 @@ pub fn CallMode(
         lines: RwSignal::new(Vec::new()),
         question: RwSignal::new(None),
         hint: RwSignal::new(None),
+        graded: RwSignal::new(None),
         confirm: RwSignal::new(None),
         explanation: RwSignal::new(None),
         summary: RwSignal::new(None),
@@ -872,6 +884,15 @@ pub fn CallMode(
             .get()
             .map(|h| view! { <p class="call-hint" data-testid="call-hint">"Hint: "{h}</p> })
     };
+    let graded_view = move || {
+        ui.graded.get().map(|(lines, misconception)| {
+            view! {
+                <div class="call-graded" data-testid="call-graded">
+                    <GradeDetails lines=lines misconception=misconception />
+                </div>
+            }
+        })
+    };
     let confirm_view = move || {
         ui.confirm.get().map(|h| {
             view! { <p class="call-confirm" data-testid="call-confirm">"Did you say: “"{h}"”? Answer yes, or say it again."</p> }
@@ -1032,6 +1053,7 @@ pub fn CallMode(
             </div>
             {move || ui.error.get().map(|e| view! { <p class="error" role="alert" data-testid="call-error">{e}</p> })}
             {question_view}
+            {graded_view}
             {hint_view}
             {confirm_view}
             {explanation_view}

@@ -14,6 +14,7 @@
 
 pub mod call;
 pub mod class;
+pub mod grade_view;
 pub mod library;
 pub mod study;
 

@@ -196,7 +196,8 @@ impl KeyPointLine {
 /// What the answer said that one of the card's wrong options says (see
 /// [`Grade::misconception`]), as the learner reads it; `None` when it said none.
 pub fn misconception_note(grade: &Grade) -> Option<String> {
-    let m = grade.misconception.as_deref()?.trim();
+    // The option's own text may carry maths markup (`$D(G(z)) \to 0$`): read as plain words.
+    let m = crate::call::plain_text(grade.misconception.as_deref()?);
     (!m.is_empty()).then(|| format!("That is a common mistake: \u{201c}{m}\u{201d} is not right."))
 }
 

@@ -104,6 +104,19 @@ fn right_answer(id: u32) -> String {
     panic!("no card {id}");
 }
 
+/// The first wrong option (distractor) of card `id`: a misconception typed as an answer.
+fn wrong_option(id: u32) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/cards");
+    for e in std::fs::read_dir(dir).expect("cards").flatten() {
+        let src = std::fs::read_to_string(e.path()).expect("read");
+        let cards = gentutor_content::cards::parse_cards("cards", &src).expect("parse");
+        if let Some(c) = cards.into_iter().find(|c| c.id == id) {
+            return c.distractors[0].clone();
+        }
+    }
+    panic!("no card {id}");
+}
+
 async fn attr(s: &Session, css: &str, name: &str) -> String {
     s.wait_for(css)
         .await
@@ -200,11 +213,20 @@ async fn a_whole_call_by_typing_with_the_keyboard() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
+    // A wrong option of the card, typed: the screen names the misconception and lists the
+    // key points (shared with Learn and Test's feedback).
+    let wrong = wrong_option(second);
     let answer = s.wait_for("#call-answer").await;
     answer
-        .send_keys(&format!("no idea what this is{}", char::from(Key::Enter)))
+        .send_keys(&format!("{wrong}{}", char::from(Key::Enter)))
         .await
         .expect("type");
+    let graded = s
+        .wait_text("[data-testid=call-graded]", |t| t.contains("Key points found"))
+        .await;
+    assert!(graded.contains("That is a common mistake"), "{graded}");
+    s.wait_for("[data-testid=call-graded] [data-testid=kp-missed]")
+        .await;
     let hint = s
         .wait_for("[data-testid=call-hint]")
         .await
@@ -237,7 +259,11 @@ async fn a_whole_call_by_typing_with_the_keyboard() {
         .await
         .expect("captions");
     assert!(captions.contains("Tutor: Hi!"), "{captions}");
-    assert!(captions.contains("You: no idea what this is"), "{captions}");
+    assert!(
+        captions.contains(&format!("You: {}", &wrong[..20])),
+        "{captions}"
+    );
+    assert!(captions.contains("is a common mistake"), "{captions}");
     // Captions only: nothing was spoken.
     assert_eq!(js(&s, "return window.__spoken.length").await, 0);
     let _ = second;

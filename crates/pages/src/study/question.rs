@@ -1,6 +1,7 @@
 //! One question (Learn and Test): the prompt and the answer controls, and the feedback after.
 
 use super::Html;
+use crate::grade_view::GradeDetails;
 use crate::library::library;
 use gentutor_study::display;
 use gentutor_study::questions::{Answer, Checked, Question};
@@ -167,53 +168,17 @@ pub fn Feedback(
         return ().into_any();
     };
     let right = display::right_answer_html(&question, html);
-    let points = checked.grade.as_ref().map(|g| {
-        use display::KeyPointStatus as S;
-        let lines = display::key_point_lines(card, g);
-        let found = lines
-            .iter()
-            .filter(|l| matches!(l.status, S::Found { .. }))
-            .count();
-        // Found points quote the learner's words; the rest say what is missing or reversed.
-        let items = lines
-            .iter()
-            .map(|l| {
-                let (class, id) = match l.status {
-                    S::Found { .. } => ("kp found", "kp-found"),
-                    S::Contradicted => ("kp missed contradicted", "kp-contradicted"),
-                    S::Missing => ("kp missed", "kp-missed"),
-                    S::Optional => ("kp optional", "kp-optional"),
-                };
-                view! { <li class=class data-testid=id>{l.text()}</li> }
-            })
-            .collect_view();
+    let details = checked.grade.as_ref().map(|g| {
         view! {
-            <div class="key-points" data-testid="key-points">
-                <p>{format!("Key points found: {} of {}", found, lines.len())}</p>
-                <ul>{items}</ul>
-            </div>
+            <GradeDetails lines=display::key_point_lines(card, g)
+                misconception=display::misconception_note(g) />
         }
     });
     let verdict = display::verdict(&checked);
-    // A wrong option of the card that the answer states: named, so the learner unlearns it.
-    let misconception = checked
-        .grade
-        .as_ref()
-        .and_then(display::misconception_note)
-        // Styled here: style/main.css is shared and being edited by others this session.
-        .map(|m| {
-            view! {
-                <p class="misconception" data-testid="misconception"
-                    style="margin:0 0 0.5em;padding:0.3em 0.6em;border-left:3px solid var(--bad);color:var(--bad)">
-                    {m}
-                </p>
-            }
-        });
     view! {
         <div class="feedback" class:ok=checked.correct class:wrong=!checked.correct data-testid=testid>
             <p class="verdict">{verdict}</p>
-            {misconception}
-            {points}
+            {details}
             <p class="right-label">"The answer:"</p>
             <Html html=right class="right-answer" />
         </div>

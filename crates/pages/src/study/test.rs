@@ -10,6 +10,7 @@ use gentutor_study::questions::{Answer, QuestionKind};
 use gentutor_study::session::override_test_result;
 use gentutor_study::test_mode::{build_test, grade_test, TestConfig, TestPaper, TestReport};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn kind_id(k: QuestionKind) -> &'static str {
     match k {
@@ -32,6 +33,9 @@ pub fn TestMode() -> impl IntoView {
     let paper = RwSignal::new(None::<TestPaper>);
     let answers = RwSignal::new(Vec::<Option<Answer>>::new());
     let report = RwSignal::new(None::<(TestReport, i64)>);
+    // How long grading the paper took (ms) and how many typed answers it graded: read by the
+    // grading-time bench (`cargo run -p gentutor-e2e --bin grading_bench`).
+    let grade_time = RwSignal::new((0.0f64, 0usize));
     // The warning shown when Finish is pressed with questions left open.
     let confirm = RwSignal::new(None::<String>);
 
@@ -57,7 +61,14 @@ pub fn TestMode() -> impl IntoView {
             return;
         };
         confirm.set(None);
+        let typed = p
+            .questions
+            .iter()
+            .filter(|q| q.kind() == QuestionKind::Typed)
+            .count();
+        let started = perf_now();
         let r = grade_test(&lib.cards, &p, &answers.get_untracked());
+        grade_time.set((perf_now() - started, typed));
         let t = now_ms();
         store.update(|prog| r.record_into(prog, t));
         report.set(Some((r, t)));
@@ -246,7 +257,9 @@ pub fn TestMode() -> impl IntoView {
             })
             .collect_view();
         Some(view! {
-            <div class="test-report" data-testid="test-report">
+            <div class="test-report" data-testid="test-report"
+                data-grade-ms=move || format!("{:.3}", grade_time.get().0)
+                data-graded-typed=move || grade_time.get().1.to_string()>
                 <h2>"Your result"</h2>
                 <p class="score" data-testid="test-score">{format!("{} of {} right ({})", r.correct, r.total, display::percent(r.score))}</p>
                 <table class="tag-table">
@@ -267,4 +280,16 @@ pub fn TestMode() -> impl IntoView {
             {report_view}
         </section>
     }
+}
+
+/// `performance.now()` in ms (sub-millisecond, unlike `Date.now()`), 0 when unavailable.
+fn perf_now() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| {
+            let now = js_sys::Reflect::get(&p, &"now".into()).ok()?;
+            let f: js_sys::Function = now.dyn_into().ok()?;
+            f.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or(0.0)
 }

@@ -153,6 +153,13 @@ pub enum Screen {
     Hint { card_id: u32, text: String },
     /// The tutor asks whether it heard right (a negation would change the grade).
     Confirm { card_id: u32, heard: String },
+    /// How the last answer was graded: its key points (found ones quote the learner's words)
+    /// and the wrong option it stated, if any (see [`crate::display::misconception_note`]).
+    Graded {
+        card_id: u32,
+        lines: Vec<crate::display::KeyPointLine>,
+        misconception: Option<String>,
+    },
     /// The answer explained, with the lesson section to read (`slug#anchor`).
     Explanation { card_id: u32, lesson: String },
     /// The card is done.
@@ -609,14 +616,21 @@ impl Call {
         self.found.sort_unstable();
         self.found.dedup();
         self.answers.push(text);
+        let graded = Effect::Show(Screen::Graded {
+            card_id: c.card.id,
+            lines: crate::display::key_point_lines(&c.card, &g),
+            misconception: crate::display::misconception_note(&g),
+        });
         if !right {
             // Name a wrong option the learner stated, so the hint or the answer corrects it.
             let lead = g
                 .misconception
                 .as_deref()
-                .map(|m| format!("Careful: \"{}\" is a common mistake.", m.trim()))
+                .map(|m| format!("Careful: \"{}\" is a common mistake.", plain_text(m)))
                 .unwrap_or_default();
-            return self.miss(now_ms, &lead);
+            let mut fx = vec![graded];
+            fx.extend(self.miss(now_ms, &lead));
+            return fx;
         }
         let total = c.card.key_points.len();
         let all = self.found.len() == total;
@@ -636,7 +650,7 @@ impl Call {
             let extra: Vec<String> = missed.iter().map(|&i| c.spoken_point(i)).collect();
             format!("{praise} To make it complete, add: {}.", extra.join("; "))
         };
-        let mut fx = vec![say(&text)];
+        let mut fx = vec![graded, say(&text)];
         fx.extend(self.finish_card(how, now_ms));
         fx
     }

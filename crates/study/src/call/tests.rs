@@ -274,6 +274,35 @@ fn a_wrong_option_the_learner_says_is_named_before_the_hint() {
         typed("the generator is trained to convergence first, and fresh noise is sampled"),
         typed("several discriminator steps, the generator is updated once"),
     ]);
+    // The screen shows the grade: the point found in the learner's words, the wrong option.
+    let graded: Vec<_> = f
+        .screens()
+        .into_iter()
+        .filter_map(|s| match s {
+            Screen::Graded {
+                lines,
+                misconception,
+                ..
+            } => Some((lines, misconception)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(graded.len(), 2, "one grade per answer");
+    let (lines, misconception) = &graded[0];
+    assert!(
+        misconception
+            .as_deref()
+            .is_some_and(|m| m.contains("The generator is trained to convergence first")),
+        "{misconception:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.text()
+                == "fresh noise is sampled: you wrote \u{201c}fresh noise sampled\u{201d}"),
+        "{lines:?}"
+    );
+    assert_eq!(graded[1].1, None);
     let said = f.said();
     assert!(
         said.iter().any(|s| s.starts_with(

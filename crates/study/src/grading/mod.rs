@@ -357,6 +357,9 @@ struct Answer {
     formula: Vec<String>,
     /// For each real token, its role group (looked up once: roles are asked for often).
     role: Vec<Option<usize>>,
+    /// Where each word occurs (token indices, in order): a phrasing's words are looked up,
+    /// not searched for, as most phrasings of a card are not in a given answer.
+    index: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// Drops `E` and the letters that index it (`E_x`, `E_{x,x'}`, `E_z`): people write the
@@ -416,12 +419,18 @@ impl Answer {
         }
         let formula = without_expectations(toks[..real].iter().map(|t| t.w.as_str()));
         let role = toks[..real].iter().map(|t| role_group(&t.w)).collect();
+        let mut index: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, t) in toks.iter().enumerate() {
+            index.entry(t.w.clone()).or_default().push(i);
+        }
         Answer {
             toks,
             at,
             real,
             formula,
             role,
+            index,
         }
     }
 
@@ -543,6 +552,23 @@ fn match_phrase_in(
     relations: bool,
 ) -> Match {
     let n = p.toks.len();
+    // Cheap bound first (most phrasings of most points are not in a given answer): words said
+    // at all, plus words the question may supply, plus the one a long phrasing may miss.
+    let long = if p.formula { 6 } else { 5 };
+    let bound = p
+        .toks
+        .iter()
+        .filter(|t| {
+            a.index
+                .get(&t.w)
+                .is_some_and(|is| is.iter().any(|&i| !a.toks[i].weak || p.formula || t.weak))
+                || (!p.formula && !t.negated && question.contains(&t.w))
+        })
+        .count()
+        + usize::from(n >= long && !p.strict);
+    if bound < n {
+        return Match::Missing;
+    }
     let mut loose = 0usize; // said in the answer, ignoring role and polarity
     let mut free = 0usize; // left to the question's wording
                            // For each phrase word: answer positions that say it with the right role and polarity.
@@ -550,8 +576,14 @@ fn match_phrase_in(
     let mut contra_evidence = true;
     for (j, t) in p.toks.iter().enumerate() {
         let gov = p.governor[j].map(|g| (&p.toks[g].w, p.groups[g]));
-        let occurrences: Vec<usize> = (0..a.toks.len())
-            .filter(|&i| a.toks[i].w == t.w && (!a.toks[i].weak || p.formula || t.weak))
+        let occurrences: Vec<usize> = a
+            .index
+            .get(&t.w)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|&i| !a.toks[i].weak || p.formula || t.weak)
             .filter(|&i| !(p.flip && p.polar[j] && a.toks[i].raw == "learning"))
             .collect();
         if !occurrences.is_empty() {
@@ -658,7 +690,6 @@ fn match_phrase_in(
                         || (*polar && p.flip)
                         || (p.formula && is_maths(&t.w)))
             });
-    let long = if p.formula { 6 } else { 5 };
     let allowed_miss = usize::from(n >= long && plain_misses_only && !p.strict);
     let mut ok =
         present + free + allowed_miss >= n && present > free && (!p.negated || negated_hit);
@@ -789,20 +820,22 @@ fn misconceptions(
 
 impl Compiled {
     fn new(card: &Card) -> Compiled {
-        let points: Vec<Vec<Phrase>> = card
-            .key_points
-            .iter()
-            .map(|kp| {
-                std::iter::once(&kp.point)
-                    .chain(kp.synonyms.iter())
-                    .flat_map(|p| compile(p).into_iter().take(1))
-                    .collect()
-            })
-            .collect();
-        let flips = points
-            .iter()
-            .map(|ps| ps.iter().flat_map(flipped).collect())
-            .collect();
+        // Each phrasing compiled once: all its variants match; its first (the phrasing as
+        // written) is also flipped.
+        let mut points: Vec<Vec<Phrase>> = Vec::with_capacity(card.key_points.len());
+        let mut flips: Vec<Vec<Phrase>> = Vec::with_capacity(card.key_points.len());
+        for kp in &card.key_points {
+            let (mut ps, mut fs) = (Vec::new(), Vec::new());
+            for text in std::iter::once(&kp.point).chain(kp.synonyms.iter()) {
+                let variants = compile(text);
+                if let Some(first) = variants.first() {
+                    fs.extend(flipped(first));
+                }
+                ps.extend(variants);
+            }
+            points.push(ps);
+            flips.push(fs);
+        }
         let question = question_words(card);
         let topic: std::collections::HashSet<String> = std::iter::once(&card.back)
             .chain(std::iter::once(&card.answer))
@@ -817,16 +850,7 @@ impl Compiled {
             .collect();
         Compiled {
             wrong: misconceptions(card, &topic, &question),
-            points: card
-                .key_points
-                .iter()
-                .map(|kp| {
-                    std::iter::once(&kp.point)
-                        .chain(kp.synonyms.iter())
-                        .flat_map(|p| compile(p))
-                        .collect()
-                })
-                .collect(),
+            points,
             flips,
             question,
             topic,
