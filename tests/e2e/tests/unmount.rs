@@ -88,6 +88,18 @@ async fn watch_for(s: &Session, d: Duration, when: &str) {
     assert_no_crash(s, when).await;
 }
 
+/// Leaves the page through the Study link (a client-side navigation) and waits for Study.
+async fn leave_for_study(s: &Session, what: &str) {
+    s.client
+        .find(fantoccini::Locator::Css("[data-testid=nav-study]"))
+        .await
+        .expect("Study link")
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    s.wait_for("[data-testid=mode-matching]").await;
+}
+
 /// True once the page has fetched the demos module's WASM (the module has arrived).
 async fn demos_wasm_fetched(s: &Session) -> bool {
     s.client
@@ -127,14 +139,7 @@ async fn leaving_a_lesson_while_its_demo_loads_does_not_crash() {
     );
 
     // Leave while it loads.
-    s.client
-        .find(fantoccini::Locator::Css("[data-testid=nav-study]"))
-        .await
-        .expect("Study link")
-        .click()
-        .await
-        .expect("leave the lesson");
-    s.wait_for("[data-testid=mode-matching]").await;
+    leave_for_study(&s, "leave the lesson").await;
     assert_no_crash(&s, "right after leaving").await;
 
     // Wait until the module has arrived and the load's continuation has run.
@@ -286,14 +291,7 @@ async fn leaving_bench_mid_run_does_not_crash() {
     click_link_to(&s, "/bench").await;
     s.wait_for("[data-testid=bench]").await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    s.client
-        .find(fantoccini::Locator::Css("[data-testid=nav-study]"))
-        .await
-        .expect("Study link")
-        .click()
-        .await
-        .expect("leave /bench");
-    s.wait_for("[data-testid=mode-matching]").await;
+    leave_for_study(&s, "leave /bench").await;
     watch_for(&s, Duration::from_secs(4), "after leaving /bench mid-run").await;
     s.close().await;
 }
@@ -316,14 +314,7 @@ async fn leaving_demos_while_they_train_does_not_crash() {
             .await
             .unwrap_or_else(|e| panic!("press play on {lesson}: {e}"));
         tokio::time::sleep(Duration::from_millis(300)).await;
-        s.client
-            .find(fantoccini::Locator::Css("[data-testid=nav-study]"))
-            .await
-            .expect("Study link")
-            .click()
-            .await
-            .expect("leave the lesson");
-        s.wait_for("[data-testid=mode-matching]").await;
+        leave_for_study(&s, "leave the lesson").await;
         watch_for(
             &s,
             Duration::from_millis(1500),
@@ -331,6 +322,28 @@ async fn leaving_demos_while_they_train_does_not_crash() {
         )
         .await;
     }
+    s.close().await;
+}
+
+/// The VAE trains in a Web Worker from its checkpoint; leaving while the worker posts its
+/// runs back must neither panic nor leave the worker's reports applied to a gone component.
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_the_vae_while_its_worker_trains_does_not_crash() {
+    let s = Session::start().await;
+    open_watched(&s, "/", "[data-testid=lesson-card]").await;
+    click_link_to(&s, "/lesson/model-families").await;
+    s.wait_text("[data-testid=vae-step-count]", |t| t == "step 20000")
+        .await;
+    s.wait_for("[data-testid=vae-play]")
+        .await
+        .click()
+        .await
+        .expect("press Play");
+    s.wait_for("[data-testid=vae-in-worker]").await;
+    s.wait_text("[data-testid=vae-step-count]", |t| t != "step 20000")
+        .await;
+    leave_for_study(&s, "leave the lesson").await;
+    watch_for(&s, Duration::from_secs(2), "after leaving the training VAE").await;
     s.close().await;
 }
 
