@@ -177,11 +177,14 @@ pub fn draw_vae_grid<DB: DrawingBackend>(
     area.fill(&pal.bg)?;
     let (w, h) = area.dim_in_pixel();
     let k = v.grid_side.max(1);
+    // The long title fits from about 380 px; a phone gets the short one.
+    let what = if w >= 380 {
+        "decoder mean across the latent plane"
+    } else {
+        "decoder means"
+    };
     area.draw(&Text::new(
-        format!(
-            "decoder mean across the latent plane, z ∈ [−{0}, {0}]²",
-            fmt_tick(f64::from(v.extent))
-        ),
+        format!("{what}, z ∈ [−{0}, {0}]²", fmt_tick(f64::from(v.extent))),
         (6, 4),
         pal.font(13),
     ))?;
@@ -189,12 +192,14 @@ pub fn draw_vae_grid<DB: DrawingBackend>(
     let avail = (w as i32).min(h as i32 - top) - 4;
     let cell = ((avail / k as i32 - 2) / SIDE as i32).max(1);
     let tile = cell * SIDE as i32 + 2;
+    // Whole pixels per cell leave some room: centre the grid in it.
     let x0 = (w as i32 - tile * k as i32) / 2;
+    let y0 = top + ((h as i32 - top - tile * k as i32) / 2).max(0);
     for (t, img) in v.grid.chunks(SIDE * SIDE).enumerate().take(k * k) {
         let (r, c) = ((t / k) as i32, (t % k) as i32);
         draw_image(
             area,
-            (x0 + c * tile + 1, top + r * tile + 1),
+            (x0 + c * tile + 1, y0 + r * tile + 1),
             cell,
             img,
             &pal,
@@ -216,7 +221,10 @@ fn curve<DB: DrawingBackend>(
         .filter(|p| p[0].is_finite() && p[1].is_finite())
         .map(|p| (p[0], p[1]))
         .collect();
-    let x1 = pts.last().map_or(1.0, |p| p.0).max(1.0);
+    // From the first recorded step: a run from the 20,000-step checkpoint would otherwise be
+    // a sliver at the right edge of an axis from 0.
+    let x0 = pts.first().map_or(0.0, |p| p.0 - 1.0).max(0.0);
+    let x1 = pts.last().map_or(1.0, |p| p.0).max(x0 + 1.0);
     let (mut lo, mut hi) = pts
         .iter()
         .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), p| {
@@ -232,7 +240,7 @@ fn curve<DB: DrawingBackend>(
         .chart(area, &caption)
         .x_label_area_size(theme.x_label_area(x_desc.is_some()))
         .y_label_area_size(theme.y_label_area(f64::from(y0), f64::from(y1)))
-        .build_cartesian_2d(0f32..x1, y0..y1)?;
+        .build_cartesian_2d(x0..x1, y0..y1)?;
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(4)
         .y_labels(4)
@@ -264,14 +272,27 @@ pub fn draw_vae_curves<DB: DrawingBackend>(
         Some(msg) => Theme::new(dark).banner(area, msg)?,
         None => area.clone(),
     };
-    let (_, h) = area.dim_in_pixel();
+    if v.recon.is_empty() {
+        // A new run, or one from the checkpoint (whose curves were not shipped).
+        return Theme::new(dark).message(
+            &area,
+            "Press Play or Step to train: the ELBO's two terms per step",
+        );
+    }
+    let (w, h) = area.dim_in_pixel();
     let (upper, lower) = area.split_vertically(h / 2 - 6);
     let last = |p: &[[f32; 2]]| p.last().map_or(f32::NAN, |q| q[1]);
     let (r, k) = (last(&v.recon), last(&v.kl));
+    // Captions short enough for a phone's width.
+    let wide = w >= 420;
     curve(
         &upper,
         &v.recon,
-        format!("reconstruction −log p(x|z): {r:.2} nats"),
+        if wide {
+            format!("reconstruction −log p(x|z): {r:.2} nats")
+        } else {
+            format!("reconstruction: {r:.2} nats")
+        },
         Theme::new(dark).color(RECON),
         None,
         &pal,
@@ -279,11 +300,15 @@ pub fn draw_vae_curves<DB: DrawingBackend>(
     curve(
         &lower,
         &v.kl,
-        format!(
-            "KL(q(z|x) ‖ p(z)): {k:.2} nats, β = {:.2}; ELBO {:.2}",
-            v.beta,
-            -(r + k)
-        ),
+        if wide {
+            format!(
+                "KL(q(z|x) ‖ p(z)): {k:.2} nats, β = {:.2}; ELBO {:.2}",
+                v.beta,
+                -(r + k)
+            )
+        } else {
+            format!("KL: {k:.2} nats, β = {:.2}; ELBO {:.2}", v.beta, -(r + k))
+        },
         Theme::new(dark).color(KL),
         Some("step"),
         &pal,
@@ -408,6 +433,38 @@ mod tests {
         ] {
             assert!(svg.contains(s), "missing {s}");
         }
+    }
+
+    /// A run continued from a checkpoint: its curves span the plot from their first step,
+    /// not a sliver at the end of an axis from step 0.
+    #[test]
+    fn curves_of_a_continued_run_fill_their_panel() {
+        let data = Digits::shipped().expect("parses");
+        let mut t = VaeTrainer::new(&VaeConfig::default(), data).expect("data");
+        t.step(30).expect("trains");
+        let mut v = t.view(1);
+        for p in v.recon.iter_mut().chain(v.kl.iter_mut()) {
+            p[0] += 20_000.0;
+        }
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (480, 340)).into_drawing_area();
+            draw_vae_curves(&root, &v, false).unwrap_or_else(|e| panic!("{e}"));
+        }
+        // The longest polyline is a curve (the axes and grid are short ones).
+        let xs: Vec<f32> = svg
+            .split("<polyline")
+            .skip(1)
+            .filter_map(|l| l.split("points=\"").nth(1)?.split('"').next())
+            .max_by_key(|pts| pts.len())
+            .expect("a curve")
+            .split_whitespace()
+            .filter_map(|p| p.split(',').next()?.parse().ok())
+            .collect();
+        assert!(xs.len() >= 20, "{} points", xs.len());
+        let span = xs.iter().copied().fold(f32::NEG_INFINITY, f32::max)
+            - xs.iter().copied().fold(f32::INFINITY, f32::min);
+        assert!(span > 300.0, "the curve spans {span} of 480 px");
     }
 
     #[test]
