@@ -365,7 +365,7 @@ fn tune(rule: Rule, train: &[Item]) -> [f32; 2] {
     let second: Vec<f32> = match rule {
         // Up to margins no answer reaches, so that "never fires" is a choice and wins ties.
         Rule::LiftLower(_) | Rule::LiftMargin(_) => {
-            (0..=60).map(|i| -0.1 + 0.01 * i as f32).collect()
+            (0..=110).map(|i| -0.1 + 0.01 * i as f32).collect()
         }
         Rule::Alone(_) | Rule::LiftRaise(_) => grid.clone(),
         _ => vec![0.0],
