@@ -363,9 +363,11 @@ pub fn DiffusionReverseDemo(
         })
     };
     view! {
-        <figure class="demo demo-diffusion-reverse" data-testid="demo-diffusion-reverse">
+        // `data-worker`: as in the GAN demo, "busy" until a paused worker run is back.
+        <figure class="demo demo-diffusion-reverse" data-testid="demo-diffusion-reverse"
+            data-worker=move || if lp.in_worker.get() { "busy" } else { "idle" }>
             <figcaption>"Reverse diffusion: train a denoiser, then sample"</figcaption>
-            <p class="demo-help">"Train ε_θ(x_t, t) on the 8-Gaussians data (left: the loss), then press Sample to run DDPM ancestral sampling from pure noise x_T down to x_0 (right). Training runs in a background worker (or, where none can start, in short slices between frames), so the page stays responsive."</p>
+            <p class="demo-help">"Train ε_θ(x_t, t) on the 8-Gaussians data (the “denoising loss” panel), then press Sample to run DDPM ancestral sampling from pure noise x_T down to x_0 (the point-cloud panel). Training runs in a background worker (or, where none can start, in short slices between frames), so the page stays responsive."</p>
             <div class="demo-buttons">
                 <button data-testid="rev-train" data-demo-train="" on:click=move |_| {
                     if !lp.running.get_untracked() {

@@ -163,7 +163,10 @@ pub fn Gan1dDemo(
     };
 
     view! {
-        <figure class="demo demo-gan1d" data-testid="demo-gan1d" id=id.clone()>
+        // `data-worker`: "busy" until a worker run has handed its final state back after a pause
+        // (tests wait for "idle" instead of guessing how long that takes).
+        <figure class="demo demo-gan1d" data-testid="demo-gan1d" id=id.clone()
+            data-worker=move || if lp.in_worker.get() { "busy" } else { "idle" }>
             <figcaption>"A 1D GAN, live"</figcaption>
             <p class="demo-help">{preset_text}</p>
             <canvas node_ref=lp.canvas width="760" height="560" class="demo-canvas"

@@ -171,7 +171,9 @@ async fn sampling_does_not_restart_paused_training() {
     train.click().await.expect("pause");
     s.wait_text("[data-testid=rev-train]", |t| t == "Train")
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The worker's final state is back once the demo says so.
+    s.wait_for("[data-testid=demo-diffusion-reverse][data-worker=idle]")
+        .await;
     let paused_at = rev_steps(&s).await;
     c.find(Locator::Css("[data-testid=rev-sample]"))
         .await
