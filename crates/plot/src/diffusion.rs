@@ -455,7 +455,16 @@ pub fn draw_timestep_variance<DB: DrawingBackend>(
         .x_desc("timesteps per batch k")
         .y_desc("variance")
         .y_labels(5)
-        .x_label_formatter(&|v| fmt_log_tick(*v))
+        // Plotters ticks every 10 from 10 to 100 and the last ones run together ("90100"):
+        // label only 1, 2 and 5 times a power of ten (the grid keeps every line).
+        .x_label_formatter(&|v| {
+            let m = *v / 10f64.powf(v.log10().floor());
+            if [1.0, 2.0, 5.0].iter().any(|t| (m - t).abs() < 1e-6) {
+                fmt_log_tick(*v)
+            } else {
+                String::new()
+            }
+        })
         .y_label_formatter(&|v| fmt_log_tick(*v))
         .draw()?;
     for (pts, color, label) in [
@@ -637,6 +646,22 @@ mod tests {
         crate::theme::svg_checks::assert_readable(&out);
         let out = svg(|a| draw_timestep_variance(a, &[], &L));
         assert!(out.contains("no variance"));
+        // The demo's k = 2..128: the x labels do not run together near 100.
+        let res = timestep_variance_curve(|u| (-4.0 * u).exp(), &[2, 4, 8, 16, 32, 64, 128], 50, 1);
+        let out = svg(|a| draw_timestep_variance(a, &res, &L));
+        let labels: Vec<&str> = out
+            .split("</text>")
+            .filter_map(|t| t.rsplit('>').next())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        for crowded in ["30", "70", "80", "90"] {
+            assert!(!labels.contains(&crowded), "x label {crowded}: {labels:?}");
+        }
+        assert!(
+            labels.contains(&"50") && labels.contains(&"100"),
+            "{labels:?}"
+        );
     }
 }
 
