@@ -404,7 +404,7 @@ pub fn Bench() -> impl IntoView {
     view! {
         <div class="bench" data-testid="bench">
             <h1>"Benchmarks"</h1>
-            <p>"Reference configurations, timed in this browser: the 1D GAN (8 Gaussians; G and D 1→32→32→1; non-saturating loss; batch 256; Adam 1e-3), the 2D flow and the diffusion denoiser at their defaults. Frame figures train and redraw the demo's plots once per animation frame. See BENCHMARKS.md for native figures and how they compare."</p>
+            <p>"Reference configurations, timed in this browser: the 1D GAN (8 Gaussians; G and D 1→32→32→1; non-saturating loss; batch 256; Adam 1e-3), the 2D flow and the diffusion denoiser at their defaults; then every digit model and the adversarial and semi-supervised GAN demos, with the same code and settings as the native example bench_parity. Frame figures train and redraw the demo's plots once per animation frame. See BENCHMARKS.md for native figures and how they compare."</p>
             <p data-testid="bench-status">{move || status.get()}</p>
             <dl>
                 <For each=move || lines.get() key=|(l, _, _)| l.clone() let:((label, value, id))>
