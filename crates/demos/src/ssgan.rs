@@ -168,8 +168,14 @@ pub fn SsganDemo(options: BTreeMap<String, String>, id: String) -> impl IntoView
         lp.read(|m| {
             let a = m.0.latest();
             let [ld, lg] = m.0.last_losses;
+            // No loss is measured before the first step (they are NaN then): say nothing of them.
+            let losses = if ld.is_finite() && lg.is_finite() {
+                format!(" · critic loss {ld:.3}, feature matching {lg:.4}")
+            } else {
+                String::new()
+            };
             format!(
-                "step {} · held-out accuracy: semi-supervised {:.1}%, labels only {:.1}% · critic loss {ld:.3}, feature matching {lg:.4}",
+                "step {} · held-out accuracy: semi-supervised {:.1}%, labels only {:.1}%{losses}",
                 m.0.step_count(),
                 100.0 * a.ssgan,
                 100.0 * a.labels_only
@@ -181,7 +187,7 @@ pub fn SsganDemo(options: BTreeMap<String, String>, id: String) -> impl IntoView
     view! {
         <figure class="demo demo-ssgan" data-testid="demo-ssgan" id=id>
             <figcaption>"A semi-supervised GAN on 2D data, live"</figcaption>
-            <p class="demo-help">"Large coloured dots are the few labelled points, grey dots the unlabelled ones, crosses the generator's samples. Left: the K-class critic (fake logit fixed to 0) trained on all three, with a feature-matching generator. Right: the same network from the same start, trained on the labelled points alone. The shading is each classifier's decision; the curves are accuracy on 1,000 fresh points."</p>
+            <p class="demo-help">"Large coloured dots are the few labelled points, grey dots the unlabelled ones, crosses the generator's samples. The panel titled “semi-supervised critic” shows the K-class critic (fake logit fixed to 0) trained on all three, with a feature-matching generator; the one titled “labels only” shows the same network from the same start, trained on the labelled points alone (side by side on a wide screen, one above the other on a phone). The shading is each classifier's decision; the curves are accuracy on 1,000 fresh points."</p>
             <div class="demo-buttons">
                 <button data-testid="ssgan-play" data-demo-train="" on:click=move |_| lp.toggle()>
                     {move || if lp.running.get() { "Pause" } else { "Play" }}

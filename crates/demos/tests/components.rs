@@ -13,15 +13,10 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element to mount into.
-fn container() -> web_sys::HtmlElement {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let el = doc.create_element("div").expect("div");
-    doc.body().expect("body").append_child(&el).expect("append");
-    el.unchecked_into()
-}
+mod common;
+use common::{
+    canvases, click, container, drawn_pixels, has, hash, pixels, set_value, text, tick, tick_until,
+};
 
 /// The VAE's digits come from `/assets` at run time; the test server has none, so the tests
 /// hand over the shipped file.
@@ -54,32 +49,6 @@ fn provide_digits() {
     }
 }
 
-/// Lets Leptos' scheduled effects and a few animation frames run.
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.expect("tick");
-}
-
-fn click(root: &web_sys::HtmlElement, css: &str) {
-    root.query_selector(css)
-        .expect("selector")
-        .unwrap_or_else(|| panic!("no {css}"))
-        .unchecked_into::<web_sys::HtmlElement>()
-        .click();
-}
-
-fn text(root: &web_sys::HtmlElement, css: &str) -> String {
-    root.query_selector(css)
-        .expect("selector")
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
-
 #[wasm_bindgen_test]
 async fn gan_demo_mounts_draws_and_advances_training() {
     let root = container();
@@ -100,17 +69,18 @@ async fn gan_demo_mounts_draws_and_advances_training() {
         "step 1",
         "Step trains exactly one step"
     );
-    // Play runs several steps per animation frame; pause stops it.
+    // Play runs several steps per animation frame (in a worker, once it has started); pause
+    // stops it.
+    let steps = || -> u64 {
+        text(&root, "[data-testid=gan-step]")
+            .trim_start_matches("step ")
+            .parse()
+            .unwrap_or(0)
+    };
     click(&root, "[data-testid=gan-play]");
-    for _ in 0..10 {
-        tick().await;
-    }
+    let advanced = tick_until(500, || steps() > 1).await;
     click(&root, "[data-testid=gan-play]");
-    let steps: u64 = text(&root, "[data-testid=gan-step]")
-        .trim_start_matches("step ")
-        .parse()
-        .unwrap_or(0);
-    assert!(steps > 1, "play advanced training, at step {steps}");
+    assert!(advanced, "play advanced training, at step {}", steps());
     // The canvas was drawn on: some pixel is not blank.
     let canvas: web_sys::HtmlCanvasElement = root
         .query_selector("canvas")
@@ -123,50 +93,6 @@ async fn gan_demo_mounts_draws_and_advances_training() {
         .query_selector("[data-testid=gan-error]")
         .expect("q")
         .is_none());
-}
-
-/// Pixels of `canvas` that are drawn on: neither transparent nor (near) white, the blank
-/// canvas and the plots' background.
-fn drawn_pixels(canvas: &web_sys::HtmlCanvasElement) -> usize {
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .expect("context")
-        .expect("a 2d context")
-        .unchecked_into();
-    let (w, h) = (canvas.width(), canvas.height());
-    let data = ctx
-        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
-        .expect("image data")
-        .data();
-    data.chunks_exact(4)
-        .filter(|p| p[3] > 0 && !(p[0] > 245 && p[1] > 245 && p[2] > 245))
-        .count()
-}
-
-/// The pixels of every canvas under `root`, to see whether training changed the picture.
-fn pixels(root: &web_sys::HtmlElement) -> Vec<Vec<u8>> {
-    canvases(root)
-        .iter()
-        .map(|c| {
-            let ctx: web_sys::CanvasRenderingContext2d = c
-                .get_context("2d")
-                .expect("context")
-                .expect("a 2d context")
-                .unchecked_into();
-            ctx.get_image_data(0.0, 0.0, f64::from(c.width()), f64::from(c.height()))
-                .expect("image data")
-                .data()
-                .to_vec()
-        })
-        .collect()
-}
-
-fn canvases(root: &web_sys::HtmlElement) -> Vec<web_sys::HtmlCanvasElement> {
-    let list = root.query_selector_all("canvas").expect("selector");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|n| n.unchecked_into())
-        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -190,14 +116,15 @@ async fn every_registered_demo_mounts_trains_and_draws() {
         // A demo that trains marks its Train/Play button with `data-demo-train`.
         if let Some(train) = root.query_selector("[data-demo-train]").expect("selector") {
             train.unchecked_ref::<web_sys::HtmlElement>().click();
-            for _ in 0..15 {
-                tick().await;
-            }
+            // Until the picture changes, while training or once paused (a worker run shows its
+            // state when it hands it back, which can take a while on a busy machine).
+            let mut redrawn = tick_until(100, || pixels(&root) != before).await;
             train.unchecked_ref::<web_sys::HtmlElement>().click(); // pause
-            tick().await;
-            assert_ne!(
-                pixels(&root),
-                before,
+            if !redrawn {
+                redrawn = tick_until(500, || pixels(&root) != before).await;
+            }
+            assert!(
+                redrawn,
                 "training demo `{name}` redrew its canvas after training"
             );
         }
@@ -208,11 +135,7 @@ async fn every_registered_demo_mounts_trains_and_draws() {
                 "demo `{name}`: canvas {i} is drawn on ({n} non-blank pixels)"
             );
         }
-        let alert = root
-            .query_selector("[role=alert]")
-            .expect("selector")
-            .and_then(|e| e.text_content())
-            .unwrap_or_default();
+        let alert = text(&root, "[role=alert]");
         assert!(
             alert.trim().is_empty(),
             "demo `{name}` shows an error: {alert}"
@@ -258,12 +181,7 @@ async fn vae_steps_keeps_beta_in_the_link_and_shows_the_mean_apart_from_a_sample
     for _ in 0..5 {
         tick().await;
     }
-    let text = |css: &str| {
-        root.query_selector(css)
-            .expect("selector")
-            .and_then(|e| e.text_content())
-            .unwrap_or_default()
-    };
+    let text = |css: &str| text(&root, css);
     assert_eq!(text("[data-testid=vae-step-count]"), "step 0");
     click(&root, "[data-testid=vae-step]");
     tick().await;
@@ -271,20 +189,9 @@ async fn vae_steps_keeps_beta_in_the_link_and_shows_the_mean_apart_from_a_sample
     let elbo: f64 = text("[data-testid=vae-elbo]").parse().expect("a number");
     assert!(elbo < -30.0 && elbo > -60.0, "untrained ELBO {elbo}");
     // beta changes the running model (no restart) and the link.
-    let beta: web_sys::HtmlInputElement = root
-        .query_selector("[data-testid=vae-beta]")
-        .expect("selector")
-        .expect("a beta slider")
-        .unchecked_into();
-    beta.set_value("2.5");
-    beta.dispatch_event(&web_sys::Event::new("input").expect("event"))
-        .expect("dispatch");
+    set_value(&root, "[data-testid=vae-beta]", "2.5", "input");
     tick().await;
-    let hash = web_sys::window()
-        .expect("window")
-        .location()
-        .hash()
-        .expect("hash");
+    let hash = hash();
     assert!(
         hash.contains("vae-test:") && hash.contains("beta=2.5"),
         "{hash}"
@@ -303,10 +210,7 @@ async fn vae_steps_keeps_beta_in_the_link_and_shows_the_mean_apart_from_a_sample
         vec![false, false, false, true],
         "only the sample row changes"
     );
-    assert!(root
-        .query_selector("[role=alert]")
-        .expect("selector")
-        .is_none());
+    assert!(!has(&root, "[role=alert]"));
     drop(handle);
     root.remove();
 }
@@ -320,50 +224,21 @@ async fn adversarial_demo_attacks_with_the_chosen_eps_and_target() {
     let handle = mount_to(root.clone(), || {
         view! { <gentutor_demos::adversarial::AdversarialDemo options=Default::default() id="adv-test".to_string() /> }
     });
-    let text = |css: &str| {
-        root.query_selector(css)
-            .expect("selector")
-            .and_then(|e| e.text_content())
-            .unwrap_or_default()
-    };
+    let text = |css: &str| text(&root, css);
     // Training ends (1,500 steps, a few dozen per frame); wait up to ~20 s.
-    for _ in 0..1000 {
-        tick().await;
-        if root
-            .query_selector("[data-testid=adv-training]")
-            .expect("selector")
-            .is_none()
-            && !text("[data-testid=adv-readout]").is_empty()
-        {
-            break;
-        }
-    }
+    tick_until(1000, || {
+        !has(&root, "[data-testid=adv-training]") && !text("[data-testid=adv-readout]").is_empty()
+    })
+    .await;
     let before = text("[data-testid=adv-readout]");
     assert!(
         before.contains("held-out accuracy under this attack"),
         "{before}"
     );
-    let input = |css: &str, value: &str, ev: &str| {
-        let el: web_sys::HtmlElement = root
-            .query_selector(css)
-            .expect("selector")
-            .expect("the control")
-            .unchecked_into();
-        if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
-            i.set_value(value);
-        } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
-            s.set_value(value);
-        }
-        el.dispatch_event(&web_sys::Event::new(ev).expect("event"))
-            .expect("dispatch");
-    };
+    let input = |css: &str, value: &str, ev: &str| set_value(&root, css, value, ev);
     input("[data-testid=adv-eps]", "0.25", "input");
     tick().await;
-    let hash = web_sys::window()
-        .expect("window")
-        .location()
-        .hash()
-        .expect("hash");
+    let hash = hash();
     assert!(
         hash.contains("adv-test:") && hash.contains("eps=0.25"),
         "{hash}"
@@ -379,10 +254,7 @@ async fn adversarial_demo_attacks_with_the_chosen_eps_and_target() {
     tick().await;
     assert!(text("[data-testid=adv-readout]").contains("turned into a 8"));
     assert!(text("[data-testid=adv-linear]").contains("z8 − z3"));
-    assert!(root
-        .query_selector("[role=alert]")
-        .expect("selector")
-        .is_none());
+    assert!(!has(&root, "[role=alert]"));
     drop(handle);
     root.remove();
 }
@@ -398,40 +270,37 @@ async fn ssgan_demo_steps_and_restarts_with_new_labels() {
     for _ in 0..3 {
         tick().await;
     }
-    let text = |css: &str| {
-        root.query_selector(css)
-            .expect("selector")
-            .and_then(|e| e.text_content())
-            .unwrap_or_default()
-    };
-    assert!(text("[data-testid=ssgan-readout]").starts_with("step 0 "));
+    let text = |css: &str| text(&root, css);
+    let first = text("[data-testid=ssgan-readout]");
+    assert!(first.starts_with("step 0 "), "{first}");
+    assert!(
+        !first.contains("NaN"),
+        "no loss before the first step: {first}"
+    );
+    // The panels sit side by side on a wide screen and stack on a phone: the help names them
+    // by their titles, not by where they are.
+    let help = text(".demo-help");
+    assert!(
+        help.contains("“semi-supervised critic”") && help.contains("“labels only”"),
+        "{help}"
+    );
+    assert!(!help.contains("Left") && !help.contains("Right"), "{help}");
     click(&root, "[data-testid=ssgan-step]");
     tick().await;
-    assert!(text("[data-testid=ssgan-readout]").starts_with("step 1 "));
-    let labels: web_sys::HtmlInputElement = root
-        .query_selector("[data-testid=ssgan-labels]")
-        .expect("selector")
-        .expect("a labels slider")
-        .unchecked_into();
-    labels.set_value("3");
-    labels
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
+    let one = text("[data-testid=ssgan-readout]");
+    assert!(
+        one.starts_with("step 1 ") && one.contains("critic loss"),
+        "{one}"
+    );
+    set_value(&root, "[data-testid=ssgan-labels]", "3", "change");
     tick().await;
     assert!(text("[data-testid=ssgan-readout]").starts_with("step 0 "));
-    let hash = web_sys::window()
-        .expect("window")
-        .location()
-        .hash()
-        .expect("hash");
+    let hash = hash();
     assert!(
         hash.contains("ssgan-test:") && hash.contains("lab=3"),
         "{hash}"
     );
-    assert!(root
-        .query_selector("[role=alert]")
-        .expect("selector")
-        .is_none());
+    assert!(!has(&root, "[role=alert]"));
     drop(handle);
     root.remove();
 }

@@ -11,35 +11,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn container() -> web_sys::HtmlElement {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document");
-    let el = doc.create_element("div").expect("div");
-    doc.body().expect("body").append_child(&el).expect("append");
-    el.unchecked_into()
-}
-
-async fn tick() {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .expect("window")
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .expect("timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.expect("tick");
-}
-
-fn el(root: &web_sys::HtmlElement, css: &str) -> web_sys::HtmlElement {
-    root.query_selector(css)
-        .expect("selector")
-        .unwrap_or_else(|| panic!("no {css}"))
-        .unchecked_into()
-}
-
-fn text(root: &web_sys::HtmlElement, css: &str) -> String {
-    el(root, css).text_content().unwrap_or_default()
-}
+mod common;
+use common::{container, el, text, tick};
 
 /// Sets a range input's value and fires `change`, as a drag ending on it would.
 fn set_range(root: &web_sys::HtmlElement, css: &str, value: &str) {
