@@ -13,6 +13,9 @@ use gentutor_models::diffusion::config::{ActKind as DiffAct, LossKind as DiffLos
 use gentutor_models::diffusion::timesteps::TSampling;
 use gentutor_models::diffusion::{Dataset2d, Denoiser, DiffusionConfig, ScheduleKind};
 use gentutor_models::digits::Digits;
+use gentutor_models::digits_diffusion::config::DigitsSchedule;
+use gentutor_models::digits_diffusion::{DiffusionDigitsConfig, DigitsDiffusion};
+use gentutor_models::digits_flow::{DigitsFlow, FlowConfig};
 use gentutor_models::gan1d::{self, ActKind, Gan1d, LossKind, OptKind};
 use gentutor_models::vae::config::DecoderKind;
 use gentutor_models::vae::{VaeConfig, VaeTrainer};
@@ -222,6 +225,119 @@ fn vae_run_resumes_exactly_from_the_frozen_bytes() {
     let straight = vae_trained(STEPS + MORE);
     assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
     assert_eq!(resumed.to_bytes(), straight.to_bytes());
+}
+
+/// A small digits flow, settings away from their defaults. Batches of 100: the 20 frozen steps
+/// and the 10 resumed ones each cross an epoch of the training split, so the saved epoch order
+/// and position (and the reshuffle) are exercised.
+fn flow_config() -> FlowConfig {
+    FlowConfig {
+        layers: 2,
+        hidden: 8,
+        lr: 0.002,
+        batch: 100,
+        temperature: 0.5,
+        speed: 3,
+        seed: SEED,
+    }
+}
+
+fn flow_trained(steps: usize) -> DigitsFlow {
+    let mut f = DigitsFlow::new(&flow_config(), digits()).expect("valid config");
+    f.step(steps).expect("trains");
+    f
+}
+
+/// The worker bytes (without the digits the page sends beside them) saved by 0ed8c89, the
+/// version before the batch order became `train_loop::Epochs` (58f76c7). Written from a git
+/// worktree at 0ed8c89 with the same config and calls as `flow_trained(STEPS).to_bytes()`.
+const FLOW_GOLDEN: &str = "digits_flow_seed7_step20.bin";
+/// As [`FLOW_GOLDEN`], for the digits diffusion model.
+const DIFFUSION_GOLDEN: &str = "digits_diffusion_seed7_step20.bin";
+
+#[test]
+fn digits_flow_worker_bytes_of_0ed8c89_still_load() {
+    let bytes = golden(FLOW_GOLDEN, || flow_trained(STEPS).to_bytes());
+    let f = DigitsFlow::from_bytes(&bytes, digits()).expect("the frozen flow run decodes");
+    assert_eq!(f.config(), &flow_config());
+    assert_eq!(f.step_count(), STEPS as u64);
+    assert!(f.diverged().is_none());
+    assert!(f.recent_train_bpd(STEPS).is_finite());
+    // Read and written back: the same bytes.
+    assert_eq!(f.to_bytes(), bytes);
+    // The current code, trained from scratch, writes exactly what the old code wrote.
+    assert_eq!(flow_trained(STEPS).to_bytes(), bytes);
+}
+
+#[test]
+fn digits_flow_run_resumes_exactly_from_the_frozen_bytes() {
+    let bytes = golden(FLOW_GOLDEN, || flow_trained(STEPS).to_bytes());
+    let mut resumed = DigitsFlow::from_bytes(&bytes, digits()).expect("decodes");
+    resumed.step(MORE).expect("trains on");
+    let straight = flow_trained(STEPS + MORE);
+    assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.to_bytes(), straight.to_bytes());
+    assert_eq!(
+        resumed.samples(4, 0.5, 3).as_slice(),
+        straight.samples(4, 0.5, 3).as_slice()
+    );
+}
+
+/// A small digits diffusion model, settings away from their defaults (batches of 100, as the
+/// flow's).
+fn diffusion_config() -> DiffusionDigitsConfig {
+    DiffusionDigitsConfig {
+        steps: 50,
+        schedule: DigitsSchedule::Linear,
+        hidden: 16,
+        depth: 1,
+        lr: 0.002,
+        batch: 100,
+        speed: 3,
+        seed: SEED,
+        clip: false,
+    }
+}
+
+fn diffusion_trained(steps: usize) -> DigitsDiffusion {
+    let mut d = DigitsDiffusion::new(&diffusion_config(), digits()).expect("valid config");
+    d.step(steps).expect("trains");
+    d
+}
+
+#[test]
+fn digits_diffusion_worker_bytes_of_0ed8c89_still_load() {
+    let bytes = golden(DIFFUSION_GOLDEN, || diffusion_trained(STEPS).to_bytes());
+    let d = DigitsDiffusion::from_bytes(&bytes, digits()).expect("the frozen run decodes");
+    assert_eq!(d.config(), &diffusion_config());
+    assert_eq!(d.step_count(), STEPS as u64);
+    assert!(d.diverged().is_none());
+    assert!(d.recent_loss(STEPS).is_finite());
+    assert_eq!(d.to_bytes(), bytes);
+    assert_eq!(diffusion_trained(STEPS).to_bytes(), bytes);
+}
+
+#[test]
+fn digits_diffusion_run_resumes_exactly_from_the_frozen_bytes() {
+    let bytes = golden(DIFFUSION_GOLDEN, || diffusion_trained(STEPS).to_bytes());
+    let mut resumed = DigitsDiffusion::from_bytes(&bytes, digits()).expect("decodes");
+    resumed.step(MORE).expect("trains on");
+    let straight = diffusion_trained(STEPS + MORE);
+    assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.to_bytes(), straight.to_bytes());
+    assert_eq!(resumed.test_loss(3), straight.test_loss(3));
+}
+
+#[test]
+fn the_digits_goldens_cross_epochs() {
+    // The claim in `flow_config`'s comment: 20 batches of 100 pass the end of the training
+    // split once, and 10 more pass it again.
+    let n = digits().standard_split().train.len();
+    assert!(
+        STEPS * 100 > n && STEPS * 100 < 2 * n,
+        "{n} training digits"
+    );
+    assert!((STEPS + MORE) * 100 > 2 * n, "{n} training digits");
 }
 
 // Values read from the golden files when they were written (`{:?}` of each; `{:?}` of an f32
