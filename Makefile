@@ -30,6 +30,9 @@ check:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p gentutor -p gentutor-demos -p gentutor-pages -p gentutor-web --lib --bins --tests --target wasm32-unknown-unknown -- -D warnings
+	# The pages module on its own: built with the demos, cargo unifies their features and hides a
+	# web-sys feature missing from crates/pages/Cargo.toml.
+	cargo check -p gentutor-pages --target wasm32-unknown-unknown
 
 ## Every native crate's tests (the browser-only crates compile to nothing natively).
 ## The server's storage tests run on SQLite and on a throwaway PostgreSQL cluster (scripts/with-postgres.sh).
