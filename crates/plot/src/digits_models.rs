@@ -163,7 +163,11 @@ pub fn draw_curves<DB: DrawingBackend>(
     let x0 = 0.0;
     let y0 = all().map(|p| p.1).fold(f64::INFINITY, f64::min);
     let y1 = all().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
-    let pad = ((y1 - y0) * 0.08).max(0.02);
+    // A flat curve or a single point (the checkpoint's test figure) gets a range of about 4%
+    // of its value, so the two-decimal tick labels stay distinct.
+    let pad = ((y1 - y0) * 0.08)
+        .max(0.02)
+        .max(0.02 * y1.abs().max(y0.abs()));
     let (y0, y1) = (y0 - pad, y1 + pad);
     let mut chart = t
         .chart(area, caption)
@@ -247,6 +251,28 @@ mod tests {
             });
             assert!(c.contains("train batch") && c.contains("test (exact)"));
         }
+        // One point (a run from a checkpoint): the y tick labels are all different.
+        let one = [[1000.0f32, 2.204]];
+        let c = svg(|a| {
+            draw_curves(
+                a,
+                "c",
+                "bits/dim",
+                &[("held-out test (exact)", &one, Hue::Vermillion)],
+                &Theme::light(),
+            )
+        });
+        let ticks: Vec<&str> = c
+            .split("<text")
+            .filter_map(|t| Some(t.split('>').nth(1)?.split('<').next()?.trim()))
+            .filter(|t| t.starts_with("2."))
+            .collect();
+        let mut distinct = ticks.clone();
+        distinct.dedup();
+        assert!(
+            ticks.len() >= 3 && distinct.len() == ticks.len(),
+            "{ticks:?}"
+        );
         assert!(svg(|a| draw_digit_grid(a, "", &[], 4, &Theme::light())).contains("No samples"));
         assert!(svg(|a| draw_diffusion_strip(a, &[], &Theme::light())).contains("Press Sample"));
         assert!(
