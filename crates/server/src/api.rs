@@ -5,7 +5,7 @@
 //! is a JSON `{"error": "..."}` with a 4xx status, and a refused request stores nothing.
 
 use crate::db::{ClassRow, Db, DbError, LearnerRow};
-use crate::{now_ms, CARD_IDS};
+use crate::CARD_IDS;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
@@ -182,7 +182,7 @@ async fn create_class(
 ) -> ApiResult<(StatusCode, Json<TeacherKeys>)> {
     let b: NameBody = parse(body)?;
     let name = clean_name(&b.name, "class name")?;
-    let (class, token) = st.db.create_class(&name, now_ms()).await?;
+    let (class, token) = st.db.create_class(&name, st.db.now_ms()).await?;
     Ok((
         StatusCode::CREATED,
         Json(TeacherKeys {
@@ -218,7 +218,7 @@ async fn join(
         Some(f) if st.trust_forwarded_for => f,
         _ => peer,
     };
-    let now = now_ms();
+    let now = st.db.now_ms();
     if st
         .db
         .join_failures_since(&client, now - JOIN_WINDOW_MS)
@@ -309,7 +309,7 @@ async fn post_events(
             ),
         ));
     }
-    let now = now_ms();
+    let now = st.db.now_ms();
     let mut seen = BTreeSet::new();
     let mut events = Vec::with_capacity(batch.events.len());
     for (i, v) in batch.events.into_iter().enumerate() {
@@ -376,7 +376,7 @@ async fn class_table(
     headers: HeaderMap,
 ) -> ApiResult<Json<serde_json::Value>> {
     let class = teacher(&st.db, &headers).await?;
-    let now = now_ms();
+    let now = st.db.now_ms();
     let (rows, all) = table_rows(&st.db, &class, now).await?;
     let mut hardest = events::hardest_cards(&all, 2);
     hardest.truncate(10);
@@ -499,7 +499,7 @@ pub fn utc_minutes(ms: i64) -> String {
 
 async fn export_csv(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     let class = teacher(&st.db, &headers).await?;
-    let (rows, _) = table_rows(&st.db, &class, now_ms()).await?;
+    let (rows, _) = table_rows(&st.db, &class, st.db.now_ms()).await?;
     let mut out =
         String::from("Name,Mastery,Learn,Test,Matching,Spaced,Call,Last active (UTC),Events\r\n");
     for r in rows {

@@ -9,7 +9,10 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 /// The migrations, in order (`migrations/NNNN_name.sql`).
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_classes.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_classes.sql")),
+    (2, include_str!("../migrations/0002_learner_seq.sql")),
+];
 
 /// A storage failure (the API answers 500 without details; the message is for the operator).
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +49,8 @@ pub struct LearnerRow {
 pub struct Db {
     pool: AnyPool,
     pub postgres: bool,
+    /// The API's clock (Unix milliseconds): [`crate::now_ms`] unless a test fixes it.
+    clock: fn() -> i64,
 }
 
 fn class_of(r: &AnyRow) -> Result<ClassRow, sqlx::Error> {
@@ -149,9 +154,24 @@ impl Db {
             })
             .connect(&url)
             .await?;
-        let db = Db { pool, postgres };
+        let db = Db {
+            pool,
+            postgres,
+            clock: crate::now_ms,
+        };
         db.migrate().await?;
         Ok(db)
+    }
+
+    /// The same database with another clock for the API (tests: learners joining in one
+    /// millisecond).
+    pub fn with_clock(self, clock: fn() -> i64) -> Db {
+        Db { clock, ..self }
+    }
+
+    /// Unix milliseconds now, by this handle's clock.
+    pub fn now_ms(&self) -> i64 {
+        (self.clock)()
     }
 
     /// Applies the migrations not yet recorded in `schema_migrations`, each in a transaction.
@@ -312,14 +332,25 @@ impl Db {
             name: name.to_string(),
             joined_ms: now_ms,
         };
-        sqlx::query("INSERT INTO learners (id, class_id, name, token_hash, joined_ms) VALUES ($1, $2, $3, $4, $5)")
+        // The counter's row stays locked until the commit, so numbers follow the joins' order.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'learners'")
+            .execute(&mut *tx)
+            .await?;
+        let seq: i64 = sqlx::query("SELECT value FROM counters WHERE name = 'learners'")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("value")?;
+        sqlx::query("INSERT INTO learners (id, class_id, name, token_hash, joined_ms, seq) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(row.id.clone())
             .bind(row.class_id.clone())
             .bind(row.name.clone())
             .bind(tokens::hash(&token))
             .bind(now_ms)
-            .execute(&self.pool)
+            .bind(seq)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok((row, token))
     }
 
@@ -342,9 +373,9 @@ impl Db {
         }
     }
 
-    /// The learners of a class, in joining order (joins in the same millisecond by name, so the order is stable).
+    /// The learners of a class, in joining order (the join counter, so also within a millisecond).
     pub async fn learners(&self, class_id: &str) -> Result<Vec<LearnerRow>, DbError> {
-        let rows = sqlx::query("SELECT id, class_id, name, joined_ms FROM learners WHERE class_id = $1 ORDER BY joined_ms, name, id")
+        let rows = sqlx::query("SELECT id, class_id, name, joined_ms FROM learners WHERE class_id = $1 ORDER BY seq, id")
             .bind(class_id.to_string())
             .fetch_all(&self.pool)
             .await?;

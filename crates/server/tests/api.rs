@@ -637,7 +637,46 @@ async fn responses_reach_only_their_classs_teacher(backend: &str) {
     );
 }
 
+/// A clock stopped at one millisecond: every join below happens at the same `joined_ms`.
+fn frozen_clock() -> i64 {
+    1_700_000_000_000
+}
+
+/// Learners are listed in the order they joined, also when they join in the same millisecond
+/// (the clock is frozen, so `joined_ms` ties for all of them): Zed before Amy, not by name.
+async fn learners_are_listed_in_joining_order_within_a_millisecond(backend: &str) {
+    let addr = spawn(open(backend).await.with_clock(frozen_clock)).await;
+    let (teacher, code) = create_class(&addr, "Same millisecond").await;
+    let names = ["Zed", "Amy", "Mo", "Bea"];
+    for name in names {
+        join(&addr, &code, name).await;
+    }
+    let j = call(&addr, "GET", "/api/class", Some(&teacher), None)
+        .await
+        .json();
+    let rows = j["rows"].as_array().expect("rows");
+    let listed: Vec<&str> = rows
+        .iter()
+        .map(|r| r["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(listed, names);
+    assert!(
+        rows.iter().all(|r| r["joined_ms"] == frozen_clock()),
+        "the joins share one millisecond: {j}"
+    );
+    let csv = call(&addr, "GET", "/api/class/export.csv", Some(&teacher), None).await;
+    assert_eq!(csv.status, 200);
+    let csv_names: Vec<&str> = csv
+        .body
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or(""))
+        .collect();
+    assert_eq!(csv_names, names);
+}
+
 on_both!(
+    learners_are_listed_in_joining_order_within_a_millisecond,
     authorization_for_every_endpoint,
     responses_reach_only_their_classs_teacher,
     bad_input_is_refused_and_nothing_stored,

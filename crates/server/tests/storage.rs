@@ -344,7 +344,93 @@ async fn reopening_keeps_data_and_migrates_once(backend: &str) {
         .expect("q")
         .try_get("n")
         .expect("n");
-    assert_eq!(n, 1);
+    assert_eq!(n, gentutor_server::db::MIGRATIONS.len() as i64);
+}
+
+/// A database of its own at schema version 1 (the learners table before `seq`).
+async fn version_1_database(backend: &str) -> String {
+    let url = match backend {
+        "postgres" => {
+            let base = pg_url();
+            let name = format!("gentutor_v1_{}_{}", std::process::id(), tokens::new_id("d"));
+            let name = name.to_lowercase().replace('-', "_");
+            sqlx::any::install_default_drivers();
+            let admin = sqlx::AnyPool::connect(&base).await.expect("connect");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .expect("create database");
+            admin.close().await;
+            base.replacen("/postgres?", &format!("/{name}?"), 1)
+        }
+        other => format!("{}?mode=rwc", url_for(other)),
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    sqlx::raw_sql(include_str!("../migrations/0001_classes.sql"))
+        .execute(&pool)
+        .await
+        .expect("version 1 schema");
+    sqlx::raw_sql(
+        "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL);
+         INSERT INTO schema_migrations (version, applied_ms) VALUES (1, 0);
+         INSERT INTO classes (id, name, join_code, teacher_hash, locked, created_ms)
+             VALUES ('c_old', 'Old class', 'OLDCODE1', 'teacher-hash', 0, 1);
+         INSERT INTO learners (id, class_id, name, token_hash, joined_ms) VALUES
+             ('l_3', 'c_old', 'Cy', 'h3', 300),
+             ('l_1', 'c_old', 'Bob', 'h1', 100),
+             ('l_2', 'c_old', 'Ada', 'h2', 100);",
+    )
+    .execute(&pool)
+    .await
+    .expect("version 1 rows");
+    pool.close().await;
+    url
+}
+
+/// A database from before the join counter migrates with its learners kept, in the order they
+/// were listed before (joined_ms, then name); learners who join afterwards come after them.
+async fn learners_of_a_version_1_database_migrate_in_order(backend: &str) {
+    let url = version_1_database(backend).await;
+    let db = gentutor_server::db::Db::open(&url).await.expect("migrates");
+    let names = |rows: Vec<gentutor_server::db::LearnerRow>| {
+        rows.into_iter().map(|l| l.name).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(db.learners("c_old").await.expect("q")),
+        ["Ada", "Bob", "Cy"]
+    );
+    // Joining at a time before everyone else still lists Zed, then Amy, last.
+    db.add_learner("c_old", "Zed", 50).await.expect("join");
+    db.add_learner("c_old", "Amy", 50).await.expect("join");
+    assert_eq!(
+        names(db.learners("c_old").await.expect("q")),
+        ["Ada", "Bob", "Cy", "Zed", "Amy"]
+    );
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations")
+        .fetch_one(db.pool())
+        .await
+        .expect("q")
+        .try_get("n")
+        .expect("n");
+    assert_eq!(n, gentutor_server::db::MIGRATIONS.len() as i64);
+}
+
+/// Learners who join in the same millisecond are listed in joining order, not by name.
+async fn same_millisecond_joins_keep_their_order(backend: &str) {
+    let db = open(backend).await;
+    let (c, _) = db.create_class("Ties", T0).await.expect("create");
+    for name in ["Zed", "Amy", "Mo"] {
+        db.add_learner(&c.id, name, T0).await.expect("join");
+    }
+    let listed: Vec<String> = db
+        .learners(&c.id)
+        .await
+        .expect("q")
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(listed, ["Zed", "Amy", "Mo"]);
 }
 
 on_both!(
@@ -354,4 +440,6 @@ on_both!(
     undo_and_call_events_are_stored_and_respected,
     join_failures_are_counted_per_client,
     reopening_keeps_data_and_migrates_once,
+    learners_of_a_version_1_database_migrate_in_order,
+    same_millisecond_joins_keep_their_order,
 );
