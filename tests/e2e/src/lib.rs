@@ -205,9 +205,13 @@ pub async fn browser(driver_port: u16, profile: &Path, extra: &[&str]) -> Client
 }
 
 /// Waits (up to 30 s) until `pred(text of css)` holds, returning the text.
+/// How long a wait for a condition lasts before it fails: generous, because CI machines are loaded
+/// (2 cores running a browser, a server and the worker at once).
+pub const WAIT_DEADLINE: Duration = Duration::from_secs(60);
+
 pub async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> String {
     let mut last = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let deadline = tokio::time::Instant::now() + WAIT_DEADLINE;
     while tokio::time::Instant::now() < deadline {
         if let Ok(el) = c.find(Locator::Css(css)).await {
             if let Ok(t) = el.text().await {
@@ -224,7 +228,7 @@ pub async fn wait_text(c: &Client, css: &str, pred: impl Fn(&str) -> bool) -> St
 
 /// Waits (up to 30 s) until the script `js` returns `true`; `what` names the condition.
 pub async fn wait_until(c: &Client, js: &str, what: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let deadline = tokio::time::Instant::now() + WAIT_DEADLINE;
     let mut last = serde_json::Value::Null;
     while tokio::time::Instant::now() < deadline {
         match c.execute(js, vec![]).await {

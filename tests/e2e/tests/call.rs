@@ -222,7 +222,9 @@ async fn a_whole_call_by_typing_with_the_keyboard() {
         .await
         .expect("type");
     let graded = s
-        .wait_text("[data-testid=call-graded]", |t| t.contains("Key points found"))
+        .wait_text("[data-testid=call-graded]", |t| {
+            t.contains("Key points found")
+        })
         .await;
     assert!(graded.contains("That is a common mistake"), "{graded}");
     s.wait_for("[data-testid=call-graded] [data-testid=kp-missed]")
@@ -260,7 +262,10 @@ async fn a_whole_call_by_typing_with_the_keyboard() {
         .expect("captions");
     assert!(captions.contains("Tutor: Hi!"), "{captions}");
     assert!(
-        captions.contains(&format!("You: {}", &wrong[..20])),
+        captions.contains(&format!(
+            "You: {}",
+            wrong.chars().take(20).collect::<String>()
+        )),
         "{captions}"
     );
     assert!(captions.contains("is a common mistake"), "{captions}");

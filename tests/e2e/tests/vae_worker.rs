@@ -68,9 +68,12 @@ async fn the_vae_trains_in_a_worker_with_a_moving_read_out() {
         "the ELBO read-out moved to a number: {elbo1}"
     );
     // The worker keeps going while the page only draws.
+    // (waits for the next report rather than a fixed time: a loaded machine may be slow)
     let a = step_of(&text(&s, &step_css).await);
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let b = step_of(&text(&s, &step_css).await);
+    let b = step_of(
+        &s.wait_text(&step_css, |t| step_of(t) > a && step_of(t) != u64::MAX)
+            .await,
+    );
     assert!(b > a, "still training: {a} then {b}");
     let drawn = c
         .execute(DRAWN_JS, vec![])
