@@ -13,6 +13,18 @@ use gentutor_e2e::{browser, click, exists, start_driver, wait_element, wait_text
 use serde_json::{json, Value};
 use std::time::Duration;
 
+/// Switches the teacher's page to `theme` ("light" or "dark"), reloads, and waits for the grid.
+async fn show_grid_in(c: &Client, theme: &str) {
+    c.execute(
+        "localStorage.setItem('gentutor.theme', arguments[0]); return true;",
+        vec![json!(theme)],
+    )
+    .await
+    .expect("theme");
+    c.refresh().await.expect("reload");
+    wait_text(c, "[data-testid=recall-grid]", |t| t.contains("Chen")).await;
+}
+
 /// For each mastery level shown in the recall grid: the WCAG contrast ratios of [its text on
 /// its tint, its bar (the cell's inset shadow; the tint itself when there is none) on its tint,
 /// its bar on the card]. Colours are read back from a canvas, whatever syntax CSS reports.
@@ -346,18 +358,7 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
     // Every level's colours meet WCAG AA in both themes: the text on its tint (4.5:1), and the
     // level's bar against the tint and the card (3:1, non-text contrast).
     for theme in ["light", "dark"] {
-        teacher
-            .execute(
-                "localStorage.setItem('gentutor.theme', arguments[0]); return true;",
-                vec![json!(theme)],
-            )
-            .await
-            .expect("theme");
-        teacher.refresh().await.expect("reload");
-        wait_text(&teacher, "[data-testid=recall-grid]", |t| {
-            t.contains("Chen")
-        })
-        .await;
+        show_grid_in(&teacher, theme).await;
         let levels = level_contrasts(&teacher).await;
         let levels = levels.as_object().expect("levels");
         assert!(levels.len() >= 2, "{theme}: {levels:?}");
@@ -394,19 +395,8 @@ async fn the_teacher_sees_the_grid_the_disagreements_and_the_confusions() {
         std::fs::create_dir_all(&dir).expect("shots dir");
         for (w, h) in [(375u32, 2400u32), (1280, 1800)] {
             for theme in ["light", "dark"] {
-                teacher
-                    .execute(
-                        "localStorage.setItem('gentutor.theme', arguments[0]); return true;",
-                        vec![json!(theme)],
-                    )
-                    .await
-                    .expect("theme");
                 teacher.set_window_size(w, h).await.expect("size");
-                teacher.refresh().await.expect("reload");
-                wait_text(&teacher, "[data-testid=recall-grid]", |t| {
-                    t.contains("Chen")
-                })
-                .await;
+                show_grid_in(&teacher, theme).await;
                 teacher
                     .execute(
                         "document.querySelector('[data-testid=class-grid]').scrollIntoView({block: 'start'}); window.scrollBy(0, -10); return true;",
