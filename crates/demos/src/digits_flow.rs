@@ -121,7 +121,7 @@ pub fn DigitsFlowDemo(
     view! {
         <figure class="demo demo-digits-flow" data-testid="demo-digits-flow" id=id.clone()>
             <figcaption>"A normalizing flow on handwritten digits, live"</figcaption>
-            <p class="demo-help">"A RealNVP maps each 8x8 digit (with uniform noise added to its 17 grey levels, then a logit) through ActNorm and six affine couplings to a standard normal z, so it computes the exact density of every image. Left: samples f⁻¹(z) with z drawn at the temperature T. Right: the bits per dimension, on training batches and, exactly, on the 359 held-out digits; 4.09 is a model that knows nothing. Keep training and watch the two curves part: the flow starts memorising its 1,438 training images."</p>
+            <p class="demo-help">"A RealNVP maps each 8x8 digit (with uniform noise added to its 17 grey levels, then a logit) through ActNorm and six affine couplings to a standard normal z, so it computes the exact density of every image. The sample panel shows f⁻¹(z) with z drawn at the temperature T; the curves show the bits per dimension, on training batches and, exactly, on the 359 held-out digits; 4.09 is a model that knows nothing. Keep training and watch the two curves part: the flow starts memorising its 1,438 training images."</p>
             {run.notices("Loading the digits and the trained flow…")}
             <div class="demo-canvases">
                 <canvas node_ref=grid_canvas width="440" height="460" class="demo-canvas"

@@ -167,7 +167,7 @@ pub fn DigitsGanDemo(
     view! {
         <figure class="demo demo-digits-gan" data-testid="demo-digits-gan" id=id.clone()>
             <figcaption>"A GAN on handwritten digits, live"</figcaption>
-            <p class="demo-help">"A generator G turns 16 random numbers z into an 8x8 image; a discriminator D tries to tell those images from the 1,438 real training digits, and G learns from D's gradient (non-saturating loss, Adam). Left: 64 samples. Right: which digits the site's digit classifier confidently sees in 500 samples; a digit under the dashed line is one the GAN has dropped."</p>
+            <p class="demo-help">"A generator G turns 16 random numbers z into an 8x8 image; a discriminator D tries to tell those images from the 1,438 real training digits, and G learns from D's gradient (non-saturating loss, Adam). The image panel shows 64 samples; the bar chart shows which digits the site's digit classifier confidently sees in 500 samples; a digit under the dashed line is one the GAN has dropped."</p>
             {run.notices("Loading the digits and the trained GAN…")}
             <div class="demo-canvases">
                 <canvas node_ref=grid_canvas width="440" height="460" class="demo-canvas"
