@@ -43,7 +43,11 @@ async fn shots(s: &Session, dir: &Path, name: &str, css: &str) {
 
 #[tokio::main]
 async fn main() {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "/tmp/shots".into()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "/tmp/shots".into()),
+    );
     std::fs::create_dir_all(&dir).expect("out dir");
     let s = Session::start().await;
     let c = &s.client;
@@ -81,8 +85,10 @@ async fn main() {
         .send_keys(&format!("{wrong}\n"))
         .await
         .expect("type");
-    s.wait_text("[data-testid=call-graded]", |t| t.contains("common mistake"))
-        .await;
+    s.wait_text("[data-testid=call-graded]", |t| {
+        t.contains("common mistake")
+    })
+    .await;
     shots(&s, &dir, "call-feedback", "[data-testid=call-graded]").await;
 
     // Test: two typed questions.
@@ -103,7 +109,9 @@ async fn main() {
         .expect("start");
     s.wait_for("[data-testid=test-paper]").await;
     for t in c
-        .find_all(Locator::Css("[data-testid=test-paper] [data-testid$=-typed]"))
+        .find_all(Locator::Css(
+            "[data-testid=test-paper] [data-testid$=-typed]",
+        ))
         .await
         .expect("typed")
     {

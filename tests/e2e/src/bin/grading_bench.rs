@@ -32,7 +32,9 @@ async fn paper(s: &Session, cards: usize) -> (f64, usize) {
         .expect("start");
     s.wait_for("[data-testid=test-paper]").await;
     let typed = c
-        .find_all(Locator::Css("[data-testid=test-paper] [data-testid$=-typed]"))
+        .find_all(Locator::Css(
+            "[data-testid=test-paper] [data-testid$=-typed]",
+        ))
         .await
         .expect("typed boxes");
     for t in &typed {
