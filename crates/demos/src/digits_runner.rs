@@ -171,12 +171,13 @@ impl<M: DigitsModel> Runner<M> {
         self.lp.modify(|r| f(&mut r.0));
     }
 
-    /// Draws after every frame: `draw` gets the model and answers `None` while its canvases
-    /// are not mounted; an error is shown.
+    /// Draws after every frame (a few times a second while the worker trains, see
+    /// `Animator::heavy`): `draw` gets the model and answers `None` while its canvases are not
+    /// mounted; an error is shown.
     pub fn draw_each_frame(self, draw: impl Fn(&M) -> Option<Result<(), String>> + 'static) {
         let lp = self.lp;
         Effect::new(move |_| {
-            lp.frame.get();
+            lp.heavy.get();
             let drawn = lp
                 .model
                 .try_with_value(|m| m.as_ref().and_then(|m| draw(&m.0)));

@@ -372,6 +372,11 @@ pub struct Animator<M: Live> {
     pending: StoredValue<Option<Vec<u8>>>,
     /// Bumped after every draw, so readouts re-read the model.
     pub frame: RwSignal<u64>,
+    /// Bumped when the heavy panels (the canvases) should redraw: with [`Animator::frame`],
+    /// except while the worker trains, when at most every [`HEAVY_EVERY_MS`].
+    pub heavy: RwSignal<u64>,
+    /// When the heavy panels last drew (ms), and whether a newer state is not drawn yet.
+    heavy_at: StoredValue<(f64, bool)>,
     pub error: RwSignal<Option<String>>,
     pub steps_per_frame: RwSignal<usize>,
     pub canvas: NodeRef<Canvas>,
@@ -394,6 +399,8 @@ impl<M: Live> Animator<M> {
             remote: StoredValue::new_local(None),
             pending: StoredValue::new(None),
             frame: RwSignal::new(0),
+            heavy: RwSignal::new(0),
+            heavy_at: StoredValue::new((f64::NEG_INFINITY, false)),
             error: RwSignal::new(error),
             steps_per_frame: RwSignal::new(steps_per_frame),
             canvas: NodeRef::new(),
@@ -454,8 +461,25 @@ impl<M: Live> Animator<M> {
         self.redraw();
     }
 
+    /// Redraws: the read-outs always, the canvases (the costly part: one GAN plot, or the
+    /// VAE's ~7,000 pixel rectangles) at most every [`HEAVY_EVERY_MS`] while the worker trains,
+    /// so the page keeps its frame rate (see BENCHMARKS.md, frames per second).
     pub fn redraw(self) {
+        let training_remote = self.running.try_get_untracked().unwrap_or(false)
+            && self.in_worker.try_get_untracked().unwrap_or(false);
+        let now = now_ms();
+        let Some((last, _)) = self.heavy_at.try_get_value() else {
+            return; // the component is gone
+        };
+        if training_remote && now - last < HEAVY_EVERY_MS {
+            self.heavy_at.set_value((last, true));
+            let _ = self.frame.try_update(|f| *f += 1);
+            return;
+        }
+        self.heavy_at.set_value((now, false));
+        let _ = self.heavy.try_update(|f| *f += 1);
         let Some(canvas) = self.canvas.get_untracked() else {
+            let _ = self.frame.try_update(|f| *f += 1);
             return;
         };
         let drawn = self
@@ -593,6 +617,7 @@ impl<M: super::worker::Remote> Animator<M> {
         if self.in_worker.get_untracked() {
             self.apply_pending();
             self.local_change();
+            self.flush();
         }
     }
 
@@ -607,10 +632,12 @@ impl<M: super::worker::Remote> Animator<M> {
             self.running.set(false);
             self.apply_pending();
             self.in_worker.set(false);
+            self.flush();
             self.error.set(Some(e));
         } else if !r.running {
             self.apply_pending();
             self.in_worker.set(false);
+            self.flush();
         }
     }
 
@@ -620,7 +647,27 @@ impl<M: super::worker::Remote> Animator<M> {
             return;
         }
         self.apply_pending();
+        // A state skipped by the throttle is drawn once its turn comes, even if no newer
+        // report arrives.
+        if self
+            .heavy_at
+            .try_get_value()
+            .is_some_and(|(last, stale)| stale && now_ms() - last >= HEAVY_EVERY_MS)
+        {
+            self.redraw();
+        }
         request_animation_frame(move || self.remote_tick());
+    }
+
+    /// Draws a state the throttle skipped (the run stopped in the worker: nothing newer comes).
+    fn flush(self) {
+        if self
+            .heavy_at
+            .try_get_value()
+            .is_some_and(|(_, stale)| stale)
+        {
+            self.redraw();
+        }
     }
 
     fn apply_pending(self) {
@@ -636,6 +683,17 @@ impl<M: super::worker::Remote> Animator<M> {
         }
         self.redraw();
     }
+}
+
+/// While the worker trains, the canvases redraw at most this often (ms): a few times a second
+/// shows the learning, and the frames in between stay cheap (read-outs only).
+pub const HEAVY_EVERY_MS: f64 = 200.0;
+
+/// Milliseconds on the page's monotonic clock.
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// Whether the page shows its dark theme: an explicit `data-theme` on `<html>` wins over the

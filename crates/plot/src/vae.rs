@@ -101,17 +101,37 @@ fn draw_image<DB: DrawingBackend>(
         [(x - 1, y - 1), (x + side, y + side)],
         pal.frame.stroke_width(1),
     ))?;
-    for (k, &p) in pixels.iter().enumerate().take(SIDE * SIDE) {
-        // NaN counts as blank too.
-        if p.is_nan() || p <= BLANK {
-            continue;
+    // NaN counts as blank too.
+    let ink = |k: usize| {
+        pixels
+            .get(k)
+            .filter(|p| !p.is_nan() && **p > BLANK)
+            .map(|&p| pal.pixel(p))
+    };
+    // One rectangle per horizontal run of equal colour, not per pixel: the grid's ~7,000
+    // rectangles were most of the page's drawing time (same picture, see the test).
+    for r in 0..SIDE {
+        let mut c = 0;
+        while c < SIDE {
+            let Some(colour) = ink(r * SIDE + c) else {
+                c += 1;
+                continue;
+            };
+            let mut end = c + 1;
+            while end < SIDE && ink(r * SIDE + end) == Some(colour) {
+                end += 1;
+            }
+            let (x0, x1, y0) = (
+                x + c as i32 * cell,
+                x + end as i32 * cell,
+                y + r as i32 * cell,
+            );
+            area.draw(&Rectangle::new(
+                [(x0, y0), (x1, y0 + cell)],
+                colour.filled(),
+            ))?;
+            c = end;
         }
-        let (r, c) = ((k / SIDE) as i32, (k % SIDE) as i32);
-        let (x0, y0) = (x + c * cell, y + r * cell);
-        area.draw(&Rectangle::new(
-            [(x0, y0), (x0 + cell, y0 + cell)],
-            pal.pixel(p).filled(),
-        ))?;
     }
     Ok(())
 }
@@ -397,6 +417,67 @@ mod tests {
 
     fn hex(c: RGBColor) -> String {
         format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+    }
+
+    /// Runs of equal colour are merged into one rectangle each, and the picture is the same as
+    /// one rectangle per pixel: every image cell gets the colour of its pixel (or none).
+    #[test]
+    fn image_runs_paint_every_pixel_its_colour() {
+        let pal = Palette::new(false);
+        let mut px = vec![0.0f32; SIDE * SIDE];
+        px[0..5].fill(1.0); // one run of ink
+        px[5] = 0.5;
+        px[6] = f32::NAN;
+        px[7] = 1.0;
+        for (k, p) in px.iter_mut().enumerate().skip(SIDE) {
+            *p = (k % 5) as f32 / 4.0; // blanks and runs of one or two
+        }
+        px[SIDE * 3..SIDE * 4].fill(0.75);
+        let cell = 3;
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (40, 40)).into_drawing_area();
+            draw_image(&root, (5, 5), cell, &px, &pal).unwrap_or_else(|e| panic!("{e}"));
+        }
+        // Paint the filled rectangles onto the 8x8 cells.
+        let attr = |r: &str, name: &str| -> String {
+            r.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .unwrap_or("")
+                .to_string()
+        };
+        let mut painted: Vec<Option<String>> = vec![None; SIDE * SIDE];
+        let rects: Vec<&str> = svg
+            .split("<rect")
+            .skip(1)
+            .filter(|r| !r.contains("fill=\"none\""))
+            .collect();
+        for r in &rects {
+            let n = |name| {
+                attr(r, name)
+                    .parse::<i32>()
+                    .unwrap_or_else(|_| panic!("{name} in {r}"))
+            };
+            let (x0, y0, w, h) = (n("x"), n("y"), n("width"), n("height"));
+            assert_eq!(h, cell, "one row per rectangle: {r}");
+            assert_eq!((x0 - 5) % cell, 0);
+            for col in (x0 - 5) / cell..(x0 - 5 + w) / cell {
+                let k = ((y0 - 5) / cell) as usize * SIDE + col as usize;
+                assert!(painted[k].is_none(), "cell {k} painted twice");
+                painted[k] = Some(attr(r, "fill"));
+            }
+        }
+        for (k, &p) in px.iter().enumerate() {
+            let want = (!p.is_nan() && p > BLANK).then(|| hex(pal.pixel(p)));
+            assert_eq!(painted[k], want, "pixel {k} ({p})");
+        }
+        let inked = px.iter().filter(|p| !p.is_nan() && **p > BLANK).count();
+        assert!(
+            rects.len() < inked - 10,
+            "{} rectangles for {inked} pixels",
+            rects.len()
+        );
     }
 
     #[test]
