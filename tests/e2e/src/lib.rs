@@ -349,4 +349,35 @@ impl Session {
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
+
+    /// Opens Test with typed questions only (`cards` of them), types `answer` into every box,
+    /// submits, and returns the report.
+    pub async fn typed_test(&self, cards: usize, answer: &str) -> fantoccini::elements::Element {
+        let c = &self.client;
+        c.goto(&self.url("/study/test")).await.expect("open Test");
+        let n = self.wait_for("[data-testid=test-count]").await;
+        n.clear().await.expect("clear");
+        n.send_keys(&cards.to_string()).await.expect("count");
+        for kind in ["mc", "tf", "matching"] {
+            let b = self
+                .wait_for(&format!("[data-testid=test-kind-{kind}]"))
+                .await;
+            if b.prop("checked").await.ok().flatten().as_deref() == Some("true") {
+                b.click().await.expect("untick");
+            }
+        }
+        click(c, "[data-testid=test-start]").await;
+        self.wait_for("[data-testid=test-paper]").await;
+        let typed = c
+            .find_all(Locator::Css(
+                "[data-testid=test-paper] [data-testid$=-typed]",
+            ))
+            .await
+            .expect("typed boxes");
+        for t in &typed {
+            t.send_keys(answer).await.expect("type");
+        }
+        click(c, "[data-testid=test-submit]").await;
+        self.wait_for("[data-testid=test-report]").await
+    }
 }

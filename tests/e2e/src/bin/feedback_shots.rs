@@ -3,7 +3,6 @@
 //! wrong options, and in a Test report after two typed answers.
 //! Run: `cargo run -p gentutor-e2e --bin feedback_shots -- <out dir>` after `make dist`.
 
-use fantoccini::Locator;
 use gentutor_e2e::Session;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -92,39 +91,11 @@ async fn main() {
     shots(&s, &dir, "call-feedback", "[data-testid=call-graded]").await;
 
     // Test: two typed questions.
-    c.goto(&s.url("/study/test")).await.expect("open Test");
-    let n = s.wait_for("[data-testid=test-count]").await;
-    n.clear().await.expect("clear");
-    n.send_keys("2").await.expect("count");
-    for kind in ["mc", "tf", "matching"] {
-        let b = s.wait_for(&format!("[data-testid=test-kind-{kind}]")).await;
-        if b.prop("checked").await.ok().flatten().as_deref() == Some("true") {
-            b.click().await.expect("untick");
-        }
-    }
-    s.wait_for("[data-testid=test-start]")
-        .await
-        .click()
-        .await
-        .expect("start");
-    s.wait_for("[data-testid=test-paper]").await;
-    for t in c
-        .find_all(Locator::Css(
-            "[data-testid=test-paper] [data-testid$=-typed]",
-        ))
-        .await
-        .expect("typed")
-    {
-        t.send_keys("the generator maximises V and the forward process is learned")
-            .await
-            .expect("type");
-    }
-    s.wait_for("[data-testid=test-submit]")
-        .await
-        .click()
-        .await
-        .expect("submit");
-    s.wait_for("[data-testid=test-report]").await;
+    s.typed_test(
+        2,
+        "the generator maximises V and the forward process is learned",
+    )
+    .await;
     shots(&s, &dir, "test-feedback", "[data-testid=test-feedback-0]").await;
     s.close().await;
 }

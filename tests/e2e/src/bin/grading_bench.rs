@@ -6,7 +6,6 @@
 //! its own answer); a second paper in the same page is warm. Each run is a new browser session.
 //! Run: `cargo run -p gentutor-e2e --bin grading_bench -- [runs]` after `make dist`.
 
-use fantoccini::Locator;
 use gentutor_e2e::Session;
 
 /// A typed answer of typical length (about 25 words), on no card in particular.
@@ -14,38 +13,7 @@ const ANSWER: &str = "the discriminator maximises V while the generator minimise
                       fresh noise each step, and the forward process adds gaussian noise";
 
 async fn paper(s: &Session, cards: usize) -> (f64, usize) {
-    let c = &s.client;
-    c.goto(&s.url("/study/test")).await.expect("open Test");
-    let n = s.wait_for("[data-testid=test-count]").await;
-    n.clear().await.expect("clear");
-    n.send_keys(&cards.to_string()).await.expect("count");
-    for kind in ["mc", "tf", "matching"] {
-        let b = s.wait_for(&format!("[data-testid=test-kind-{kind}]")).await;
-        if b.prop("checked").await.ok().flatten().as_deref() == Some("true") {
-            b.click().await.expect("untick");
-        }
-    }
-    s.wait_for("[data-testid=test-start]")
-        .await
-        .click()
-        .await
-        .expect("start");
-    s.wait_for("[data-testid=test-paper]").await;
-    let typed = c
-        .find_all(Locator::Css(
-            "[data-testid=test-paper] [data-testid$=-typed]",
-        ))
-        .await
-        .expect("typed boxes");
-    for t in &typed {
-        t.send_keys(ANSWER).await.expect("type");
-    }
-    s.wait_for("[data-testid=test-submit]")
-        .await
-        .click()
-        .await
-        .expect("submit");
-    let report = s.wait_for("[data-testid=test-report]").await;
+    let report = s.typed_test(cards, ANSWER).await;
     let ms: f64 = report
         .attr("data-grade-ms")
         .await
