@@ -28,6 +28,12 @@ pub struct Card {
     /// `slug#anchor` of the lesson section that teaches this card.
     pub lesson: String,
     pub key_points: Vec<KeyPoint>,
+    /// Wrong claims students make about this card's question (a role swap, an inverted
+    /// relation, a half-remembered fact), each with accepted phrasings: an answer that states
+    /// one is marked wrong, and the learner is shown which claim is not right. Written from
+    /// subject knowledge, like the key points.
+    #[serde(default)]
+    pub misconceptions: Vec<KeyPoint>,
     /// Three plausible wrong answers for multiple choice.
     pub distractors: Vec<String>,
     pub true_statement: String,

@@ -268,6 +268,7 @@ mod tests {
             tags: vec!["x".into()],
             lesson: "a#intro".into(),
             key_points: vec![],
+            misconceptions: vec![],
             distractors: vec![],
             true_statement: "t".into(),
             false_statement: "f".into(),

@@ -17,6 +17,7 @@ pub fn card(id: u32, tags: &[&str], lesson: &str) -> Card {
             point: format!("keyword{id}"),
             synonyms: vec![format!("alias{id}")],
         }],
+        misconceptions: Vec::new(),
         distractors: vec![
             format!("Wrong {id}a."),
             format!("Wrong {id}b."),

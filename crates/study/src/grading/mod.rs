@@ -754,6 +754,9 @@ struct Compiled {
     /// For each key point, its phrasings with one word swapped for its opposite: found, they
     /// contradict the point.
     flips: Vec<Vec<Phrase>>,
+    /// The card's authored misconceptions (see [`Card::misconceptions`]): each claim's text
+    /// and every variant of its phrasings, matched like key points.
+    claims: Vec<(String, Vec<Phrase>)>,
 }
 
 /// Clauses of at least three content words of the card's distractors and false statement,
@@ -848,8 +851,20 @@ impl Compiled {
             .filter(|t| !t.weak)
             .map(|t| t.w)
             .collect();
+        let claims = card
+            .misconceptions
+            .iter()
+            .map(|m| {
+                let phrases = std::iter::once(&m.point)
+                    .chain(m.synonyms.iter())
+                    .flat_map(|t| compile(t))
+                    .collect();
+                (m.point.clone(), phrases)
+            })
+            .collect();
         Compiled {
             wrong: misconceptions(card, &topic, &question),
+            claims,
             points,
             flips,
             question,
@@ -971,14 +986,27 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
     let passes = !found_idx.is_empty() && !core_contradicted && credit + 1e-9 >= needed;
     // So is a half-right answer that states one of the card's wrong options (looked for only
     // in answers that do not pass: it never overturns a pass).
+    // An authored misconception (see [`Card::misconceptions`]) is a claim a teacher marks
+    // wrong wherever it is said, even next to right points.
+    let claim = compiled
+        .claims
+        .iter()
+        .find(|(_, ps)| {
+            ps.iter()
+                .any(|p| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
+        })
+        .map(|(text, _)| text.clone());
+    let passes = passes && claim.is_none();
     let misconception = if passes {
         None
     } else {
-        compiled
-            .wrong
-            .iter()
-            .find(|(_, p)| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
-            .map(|(text, _)| text.clone())
+        claim.or_else(|| {
+            compiled
+                .wrong
+                .iter()
+                .find(|(_, p)| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
+                .map(|(text, _)| text.clone())
+        })
     };
     let content: Vec<&Tok> = parsed.toks[..parsed.real]
         .iter()
@@ -1198,6 +1226,37 @@ mod tests {
         assert!(grade_answer(&card, "D takes k steps, then G takes one step").is_correct());
         let g = grade_answer(&card, "G takes k steps, then D takes one step");
         assert!(!g.is_correct(), "{g:?}");
+    }
+
+    #[test]
+    fn an_authored_misconception_is_wrong_even_next_to_right_points() {
+        let mut card = card_with_points(&[
+            ("discriminator maximises V", &[]),
+            ("generator minimises V", &[]),
+        ]);
+        card.misconceptions = vec![gentutor_content::cards::KeyPoint {
+            point: "V is a mean squared error".into(),
+            synonyms: vec!["mse loss".into()],
+        }];
+        let right = "the discriminator maximises V and the generator minimises V";
+        assert_eq!(grade_answer(&card, right).verdict, Verdict::Correct);
+        for wrong in [
+            "V is the mean squared error; the discriminator maximises V, the generator minimises V",
+            "an MSE loss: the discriminator maximises V and the generator minimises V",
+        ] {
+            let g = grade_answer(&card, wrong);
+            assert_eq!(g.verdict, Verdict::Incorrect, "{wrong}: {g:?}");
+            assert_eq!(
+                g.misconception.as_deref(),
+                Some("V is a mean squared error")
+            );
+        }
+        // Said the other way ("not a mean squared error") it is no claim at all.
+        let g = grade_answer(
+            &card,
+            "V is not a mean squared error: the discriminator maximises V, the generator minimises V",
+        );
+        assert_eq!(g.verdict, Verdict::Correct, "{g:?}");
     }
 
     #[test]
