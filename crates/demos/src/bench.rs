@@ -142,7 +142,7 @@ pub fn Bench() -> impl IntoView {
     let lines = RwSignal::new(Vec::<(String, String, &'static str)>::new());
     let canvas = NodeRef::<Canvas>::new();
     let add = move |label: String, value: String, id: &'static str| {
-        lines.update(|l| l.push((label, value, id)));
+        lines.try_update(|l| l.push((label, value, id)));
     };
 
     // Leaving /bench mid-run cancels the task: nothing after an `await` reads disposed signals.
@@ -185,7 +185,7 @@ pub fn Bench() -> impl IntoView {
         // settings as the native `examples/bench_parity.rs` (`gentutor_models::bench::suite`),
         // so BENCHMARKS.md can set the two side by side. The GAN's coverage uses the shipped
         // classifier (the native run trains the same network).
-        status.set("Running: the digit models and the theory demos…".into());
+        status.try_set("Running: the digit models and the theory demos…".into());
         let inputs = match super::vae::fetch_digits().await {
             Ok(d) => super::checkpoints::classifier().await.map(|c| (d, c)),
             Err(e) => Err(e.to_string()),
@@ -194,7 +194,7 @@ pub fn Bench() -> impl IntoView {
         match inputs {
             Ok((data, classifier)) => {
                 for job in bench_suite::Job::ALL {
-                    status.set(format!("Running: {}…", job.name()));
+                    status.try_set(format!("Running: {}…", job.name()));
                     next_frame().await; // the status shows; each job blocks for a few seconds
                     match bench_suite::run(job, &data, &classifier, &mut now_ms) {
                         Ok(figs) => {
@@ -220,9 +220,9 @@ pub fn Bench() -> impl IntoView {
         json.push(format!("\"suite\":{}", bench_suite::to_json(&suite)));
 
         // 2. The GAN demo's frame: 10 steps and a full redraw.
-        status.set(format!("Running: {FRAMES} frames of the GAN demo…"));
+        status.try_set(format!("Running: {FRAMES} frames of the GAN demo…"));
         let Some(c) = canvas.get_untracked() else {
-            status.set("Benchmark failed: no canvas".into());
+            status.try_set("Benchmark failed: no canvas".into());
             return;
         };
         let mut gan = Gan1d::from_preset(Preset::Default);
@@ -244,7 +244,7 @@ pub fn Bench() -> impl IntoView {
 
         // 2b. The same demo with training in a Web Worker (what the demo does when it can):
         // the page only decodes the newest state and redraws.
-        status.set(format!(
+        status.try_set(format!(
             "Running: {FRAMES} frames of the GAN demo, training in a worker…"
         ));
         // Asked for 10 steps per frame (the target), then 20 (to find the worker's ceiling).
@@ -316,7 +316,7 @@ pub fn Bench() -> impl IntoView {
         }
 
         // 3. Reverse diffusion: three ways to train while drawing.
-        status.set("Running: reverse diffusion, time-sliced…".into());
+        status.try_set("Running: reverse diffusion, time-sliced…".into());
         let mut fixed_steps = 0usize;
         let mut rev = Reverse::new(LossKind::Simple).ok();
         let t0 = now_ms();
@@ -359,7 +359,7 @@ pub fn Bench() -> impl IntoView {
         json.push(json_stats("denoiser_budget", &budget));
         json.push(format!("\"denoiser_budget_steps_per_s\":{budget_sps:.1}"));
 
-        status.set("Running: reverse diffusion, Web Worker…".into());
+        status.try_set("Running: reverse diffusion, Web Worker…".into());
         let worker = match start_worker(WORKER_MS) {
             Ok(p) => {
                 // The main thread keeps drawing (no training) while the worker trains.
@@ -397,7 +397,7 @@ pub fn Bench() -> impl IntoView {
             });
         }
 
-        status.set("Done.".into());
+        status.try_set("Done.".into());
         publish(&format!("{{{}}}", json.join(",")));
     });
 

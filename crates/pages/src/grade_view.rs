@@ -31,14 +31,8 @@ pub fn GradeDetails(
             view! { <li class=class data-testid=id>{l.text()}</li> }
         })
         .collect_view();
-    // Styled inline: style/main.css is shared with other work in progress this session.
     let misconception = misconception.map(|m| {
-        view! {
-            <p class="misconception" data-testid="misconception"
-                style="margin:0 0 0.5em;padding:0.3em 0.6em;border-left:3px solid var(--bad);color:var(--bad)">
-                {m}
-            </p>
-        }
+        view! { <p class="misconception" data-testid="misconception">{m}</p> }
     });
     view! {
         {misconception}
