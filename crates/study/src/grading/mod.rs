@@ -411,6 +411,7 @@ impl Answer {
                 w: stem(&format!("{}{}", a.raw, b.raw)),
                 raw: format!("{} {}", a.raw, b.raw),
                 clause: a.clause,
+                and: a.and,
                 negated: a.negated,
                 weak: false,
             };
@@ -538,6 +539,45 @@ fn same_clause_relations(
     chosen
 }
 
+/// Whether a phrasing said partly the other way is said together: some window holds every
+/// word (right way or other way), and each word negated shares a clause with another of
+/// them (or follows it after "and"). "JSD gives no gradient, whereas Wasserstein still shrinks" does not deny
+/// "Wasserstein gives a gradient": the negated word is said of something else.
+fn said_together(p: &Phrase, a: &Answer, good: &[Vec<usize>], against: &[Vec<usize>]) -> bool {
+    let n = p.toks.len();
+    let pos = |i: usize| a.at[i];
+    let cands: Vec<&Vec<usize>> = good
+        .iter()
+        .zip(against)
+        .map(|(g, o)| if g.is_empty() { o } else { g })
+        .collect();
+    cands.iter().flat_map(|c| c.iter()).any(|&anchor| {
+        let lo = pos(anchor);
+        let chosen: Option<Vec<usize>> = cands
+            .iter()
+            .map(|c| {
+                c.iter()
+                    .copied()
+                    .filter(|&i| pos(i) >= lo && pos(i) <= lo + window(n))
+                    .min_by_key(|&i| pos(i))
+            })
+            .collect();
+        chosen.is_some_and(|ch| {
+            // Said of the other role: the role check already looked in its clause.
+            let negated = |j: usize| a.toks[ch[j]].negated && !p.toks[j].negated;
+            (0..n)
+                .filter(|&j| good[j].is_empty() && negated(j))
+                .all(|j| {
+                    let t = &a.toks[ch[j]];
+                    (0..n).any(|k| {
+                        let c = a.toks[ch[k]].clause;
+                        k != j && (c == t.clause || (t.and && c + 1 == t.clause))
+                    })
+                })
+        })
+    })
+}
+
 fn match_phrase(p: &Phrase, a: &Answer, question: &[String], quote: &mut Vec<String>) -> Match {
     match_phrase_in(p, a, question, quote, true)
 }
@@ -574,6 +614,8 @@ fn match_phrase_in(
                            // For each phrase word: answer positions that say it with the right role and polarity.
     let mut good: Vec<Vec<usize>> = Vec::with_capacity(n);
     let mut contra_evidence = true;
+    // For each phrase word without a right-way occurrence: where it is said the other way.
+    let mut against: Vec<Vec<usize>> = Vec::with_capacity(n);
     for (j, t) in p.toks.iter().enumerate() {
         let gov = p.governor[j].map(|g| (&p.toks[g].w, p.groups[g]));
         let occurrences: Vec<usize> = a
@@ -610,28 +652,34 @@ fn match_phrase_in(
             .collect();
         // Said the other way: negated, or of another role. A word said of no role at all is
         // not evidence ("removing it is hard" says nothing about the reverse process).
+        let mut against_here = Vec::new();
         if ok.is_empty() && !occurrences.is_empty() {
-            let other_way = occurrences.iter().any(|&i| {
-                let polarity = if p.negated {
-                    !t.negated || a.toks[i].negated
-                } else {
-                    !a.toks[i].negated
-                };
-                let other_role = match gov {
-                    Some((role, Some(group))) if p.ahead[j] => a
-                        .subject_ahead(i, group)
-                        .is_some_and(|s| s != role.as_str()),
-                    Some((role, Some(group))) => {
-                        a.subject(i, group).is_some_and(|s| s != role.as_str())
-                    }
-                    _ => false,
-                };
-                // The opposite said of the other role ("prescribed models give a
-                // likelihood" for "implicit: no likelihood") agrees with the point.
-                polarity == other_role
-            });
-            contra_evidence &= other_way;
+            against_here = occurrences
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let polarity = if p.negated {
+                        !t.negated || a.toks[i].negated
+                    } else {
+                        !a.toks[i].negated
+                    };
+                    let other_role = match gov {
+                        Some((role, Some(group))) if p.ahead[j] => a
+                            .subject_ahead(i, group)
+                            .is_some_and(|s| s != role.as_str()),
+                        Some((role, Some(group))) => {
+                            a.subject(i, group).is_some_and(|s| s != role.as_str())
+                        }
+                        _ => false,
+                    };
+                    // The opposite said of the other role ("prescribed models give a
+                    // likelihood" for "implicit: no likelihood") agrees with the point.
+                    polarity == other_role
+                })
+                .collect();
+            contra_evidence &= !against_here.is_empty();
         }
+        against.push(against_here);
         if ok.is_empty()
             && occurrences.is_empty()
             && gov.is_none()
@@ -733,6 +781,7 @@ fn match_phrase_in(
         && !p.formula
         && contra_evidence
         && good.iter().any(|g| g.is_empty())
+        && said_together(p, a, &good, &against)
     {
         // Every word is there but some only with the other role or polarity.
         Match::Contradicted
@@ -916,6 +965,64 @@ fn key_point_matches(card: &Compiled, answer: &Answer) -> (Vec<(usize, String)>,
         }
     }
     (found, contradicted)
+}
+
+/// For tuning (examples and tests): how each key point and misconception of `card` fares
+/// against `answer`, one line each, naming the phrasing that decided it.
+#[doc(hidden)]
+pub fn trace(card: &Card, answer: &str) -> Vec<String> {
+    let (compiled, core) = compiled(card);
+    let a = Answer::new(&expand_parts(card, answer));
+    let words = |p: &Phrase| {
+        p.toks
+            .iter()
+            .map(|t| t.w.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = Vec::new();
+    for (i, phrases) in compiled.points.iter().enumerate() {
+        let mut line = format!(
+            "kp{i}{} {:?}: missing",
+            if core.contains(&i) { "*" } else { "" },
+            card.key_points[i].point
+        );
+        let mut q = Vec::new();
+        if let Some(p) = phrases
+            .iter()
+            .find(|p| match_phrase(p, &a, &compiled.question, &mut q) == Match::Found)
+        {
+            line = format!("kp{i}: found by [{}] quote {:?}", words(p), q.join(" "));
+        } else if let Some(p) = compiled.flips[i]
+            .iter()
+            .find(|p| match_phrase(p, &a, &[], &mut Vec::new()) == Match::Found)
+        {
+            line = format!("kp{i}: CONTRADICTED by the flipped phrasing [{}]", words(p));
+        } else if let Some(p) = phrases
+            .iter()
+            .find(|p| match_phrase(p, &a, &compiled.question, &mut q) == Match::Contradicted)
+        {
+            line = format!(
+                "kp{i}: CONTRADICTED (role/polarity/order) by [{}]",
+                words(p)
+            );
+        }
+        out.push(line);
+    }
+    for (text, ps) in &compiled.claims {
+        if let Some(p) = ps
+            .iter()
+            .find(|p| match_phrase(p, &a, &[], &mut Vec::new()) == Match::Found)
+        {
+            out.push(format!("claim {text:?} said by [{}]", words(p)));
+        }
+    }
+    for (text, p) in &compiled.wrong {
+        if match_phrase(p, &a, &[], &mut Vec::new()) == Match::Found {
+            out.push(format!("wrong option {text:?} said by [{}]", words(p)));
+        }
+    }
+    out
 }
 
 /// Replaces "(a)", "a)" markers in a short answer with the matching part of the question
@@ -1226,6 +1333,28 @@ mod tests {
         assert!(grade_answer(&card, "D takes k steps, then G takes one step").is_correct());
         let g = grade_answer(&card, "G takes k steps, then D takes one step");
         assert!(!g.is_correct(), "{g:?}");
+    }
+
+    #[test]
+    fn a_negation_said_of_something_else_does_not_contradict() {
+        let card = card_with_points(&[
+            ("jsd is stuck at log 2", &[]),
+            ("wasserstein still gives a gradient", &[]),
+        ]);
+        let g = grade_answer(
+            &card,
+            "the JSD is stuck at log 2 so there is no gradient, whereas the Wasserstein distance still shrinks",
+        );
+        assert!(g.contradicted.is_empty(), "{g:?}");
+        // Negated in its own clause, or in one joined by "and", it does.
+        for wrong in [
+            "the JSD is stuck at log 2; the Wasserstein distance gives no gradient",
+            "the JSD is stuck at log 2 but the Wasserstein distance is constant and gives no gradient",
+        ] {
+            let g = grade_answer(&card, wrong);
+            assert_eq!(g.contradicted, vec![1], "{wrong}: {g:?}");
+            assert_eq!(g.verdict, Verdict::Incorrect, "{wrong}");
+        }
     }
 
     #[test]

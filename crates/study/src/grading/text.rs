@@ -27,6 +27,9 @@ pub(crate) struct Tok {
     /// The word before stemming (for joined compounds and for quoting the learner).
     pub raw: String,
     pub clause: usize,
+    /// Its clause began with "and": it may share the previous clause's subject ("the
+    /// Wasserstein distance is stuck and gives no gradient").
+    pub and: bool,
     pub negated: bool,
     pub weak: bool,
 }
@@ -509,23 +512,27 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     }
     let mut out = Vec::with_capacity(words.len());
     let mut clause = 0usize;
+    let mut and = false;
     let mut negated = false;
     for p in words {
         match p {
             Piece::Break => {
                 clause += 1;
+                and = false;
                 negated = false;
             }
             Piece::Op(op) => out.push(Tok {
                 w: op.to_string(),
                 raw: op.trim_start_matches("op").to_string(),
                 clause,
+                and,
                 negated,
                 weak: true,
             }),
             Piece::Word(w) => {
                 if LINKS.contains(&w.as_str()) {
                     clause += 1;
+                    and = w == "and";
                     negated = false;
                     continue;
                 }
@@ -542,6 +549,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                     w: s,
                     raw: w,
                     clause,
+                    and,
                     negated,
                     weak,
                 });
