@@ -170,6 +170,9 @@ const LINKS: &[&str] = &[
 /// Negation cues (single words; "rather than" and "instead of" are folded to `not`).
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "without", "cannot", "nor", "none", "neither", "nothing",
+    // Typed without the apostrophe ("dont", "isnt"), and words that deny what follows.
+    "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "wont", "couldnt",
+    "shouldnt", "wouldnt", "hasnt", "havent", "lacks", "lack", "lacking",
 ];
 
 /// Whole-word aliases applied before stemming (typed abbreviations and spoken numbers).
@@ -782,6 +785,15 @@ mod tests {
         assert!(neg.contains(&("encoder", false)), "{neg:?}");
         let r = tokens("fixed rather than learned");
         assert!(r.iter().any(|t| t.w == "learn" && t.negated));
+        // Typed without the apostrophe, and "lacks".
+        for s in [
+            "you dont need jacobians",
+            "it isnt invertible",
+            "a GAN lacks a density",
+        ] {
+            let t = tokens(s);
+            assert!(t.iter().rev().take(1).all(|t| t.negated), "{s}: {t:?}");
+        }
     }
 
     #[test]
