@@ -980,7 +980,19 @@ pub fn trace(card: &Card, answer: &str) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let mut out = Vec::new();
+    let mut out = vec![format!(
+        "answer reads: {} | as maths: {}",
+        a.toks[..a.real]
+            .iter()
+            .map(|t| if t.negated {
+                format!("~{}", t.w)
+            } else {
+                t.w.clone()
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        a.formula.join(" ")
+    )];
     for (i, phrases) in compiled.points.iter().enumerate() {
         let mut line = format!(
             "kp{i}{} {:?}: missing",
@@ -993,6 +1005,9 @@ pub fn trace(card: &Card, answer: &str) -> Vec<String> {
             .find(|p| match_phrase(p, &a, &compiled.question, &mut q) == Match::Found)
         {
             line = format!("kp{i}: found by [{}] quote {:?}", words(p), q.join(" "));
+            if core.contains(&i) {
+                line = format!("kp{i}*{}", &line[format!("kp{i}").len()..]);
+            }
         } else if let Some(p) = compiled.flips[i]
             .iter()
             .find(|p| match_phrase(p, &a, &[], &mut Vec::new()) == Match::Found)

@@ -179,6 +179,8 @@ const NEGATIONS: &[&str] = &[
 fn alias(w: &str) -> Option<&'static str> {
     Some(match w {
         "eps" | "varepsilon" | "epsilon" => "epsilon",
+        // Said: "the expectation of log d of x" is E[log D(x)].
+        "expectation" | "expectations" => "e",
         "vartheta" => "theta",
         "varphi" => "phi",
         "varsigma" => "sigma",
@@ -452,6 +454,15 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             }
             // The argument x of D(x), p(x), ... is dropped.
             (Some("discriminator" | "generator" | "p" | "q" | "r" | "f"), "x") => {}
+            // Said: "d of x" is D(x).
+            (Some("of"), "x")
+                if matches!(
+                    words.iter().rev().nth(1),
+                    Some(Piece::Word(f)) if matches!(f.as_str(), "discriminator" | "generator" | "p" | "q" | "r" | "f")
+                ) =>
+            {
+                words.pop();
+            }
             // Parameters are notation: D_phi(x) is D(x), G_theta(z) is G(z).
             (Some("discriminator" | "generator"), "phi" | "theta") => {}
             // x_0, x 0 -> x0; w1 -> wasserstein 1.
@@ -768,6 +779,10 @@ mod tests {
         assert_eq!(words("eps"), words("ε"));
         assert_eq!(words("D/(1-D)"), words("d over one minus d"));
         assert_eq!(words("D(x)/(1 - D(x))"), words("D/(1-D)"));
+        assert_eq!(
+            words("the expectation of log d of x plus log of one minus d of g of z"),
+            words("E[log D(x)] + log(1 - D(G(z)))")
+        );
         assert_ne!(words("D/(1-D)"), words("(1-D)/D"));
         assert_eq!(words("non-saturating"), vec!["non", "saturat"]);
         assert_eq!(words("V = 2 JSD"), vec!["v", "2", "jsd"]);
