@@ -192,7 +192,19 @@ fn alias(w: &str) -> Option<&'static str> {
         "g" | "gen" | "generators" => "generator",
         "abar" | "alphabar" => "alphabar",
         "explicit" => "prescribed",
-        "zero" => "0",
+        "zero" | "naught" | "nought" => "0",
+        // Typed abbreviations.
+        "recon" | "recons" => "reconstruction",
+        "lik" | "likelihoods" => "likelihood",
+        "var" => "variance",
+        "fwd" | "forwards" => "forward",
+        "rev" | "backwards" => "reverse",
+        "prob" | "probs" => "probability",
+        "dim" | "dims" => "dimension",
+        "distrib" | "distn" => "distribution",
+        "params" | "param" => "parameters",
+        "obj" => "objective",
+        "img" | "imgs" => "image",
         "one" => "1",
         "two" | "twice" => "2",
         "three" => "3",
@@ -787,6 +799,11 @@ mod tests {
         assert_eq!(words("non-saturating"), vec!["non", "saturat"]);
         assert_eq!(words("V = 2 JSD"), vec!["v", "2", "jsd"]);
         assert_eq!(words("x_0 = x0"), vec!["x0", "x0"]);
+        assert_eq!(words("x naught"), words("x_0"));
+        assert_eq!(
+            words("fwd recon, lower var, 2 dims, probs"),
+            words("forward reconstruction, lower variance, 2 dimensions, probabilities")
+        );
     }
 
     #[test]
