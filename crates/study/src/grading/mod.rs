@@ -841,6 +841,12 @@ fn misconceptions(
             if p.toks.iter().filter(|t| !t.weak).count() < 3 {
                 continue;
             }
+            // Only role words ("both VAEs and GANs have an encoder and a decoder"): what
+            // makes it wrong ("both") is not a word the grader keeps, and a right answer
+            // names the same roles.
+            if p.groups.iter().all(Option::is_some) {
+                continue;
+            }
             let said = model
                 .iter()
                 .any(|m| match_phrase(&p, m, &[], &mut Vec::new()) == Match::Found);
@@ -1348,6 +1354,21 @@ mod tests {
         assert!(grade_answer(&card, "D takes k steps, then G takes one step").is_correct());
         let g = grade_answer(&card, "G takes k steps, then D takes one step");
         assert!(!g.is_correct(), "{g:?}");
+    }
+
+    #[test]
+    fn a_wrong_option_of_role_words_only_is_not_a_misconception() {
+        let mut card = card_with_points(&[
+            ("vae has an encoder and a decoder", &[]),
+            ("gan is trained by a discriminator", &[]),
+        ]);
+        card.distractors[0] = "Both VAEs and GANs have an encoder and a decoder.".into();
+        let g = grade_answer(
+            &card,
+            "a VAE has an encoder and a decoder, a GAN has a generator and a discriminator",
+        );
+        assert_eq!(g.misconception, None, "{g:?}");
+        assert_ne!(g.verdict, Verdict::Incorrect, "{g:?}");
     }
 
     #[test]
