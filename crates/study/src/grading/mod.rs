@@ -435,32 +435,56 @@ impl Answer {
         }
     }
 
-    /// The role word of `group` that governs token `i`.
     /// Like [`Answer::subject`], but the role word after token `i` in its clause comes first
     /// ("the global structure goes late").
-    fn subject_ahead(&self, i: usize, group: usize) -> Option<&str> {
+    fn subject_ahead(&self, i: usize, group: usize) -> Option<usize> {
         let j = self.at[i];
         let clause = self.toks[j].clause;
         (j + 1..self.real)
             .take_while(|&k| self.toks[k].clause == clause)
             .find(|&k| self.role[k] == Some(group))
-            .map(|k| self.toks[k].w.as_str())
             .or_else(|| self.subject(i, group))
     }
 
-    fn subject(&self, i: usize, group: usize) -> Option<&str> {
+    /// The role word of `group` that governs token `i`.
+    fn subject(&self, i: usize, group: usize) -> Option<usize> {
         let i = self.at[i];
         let clause = self.toks[i].clause;
         // Nearest before it in its clause, then after it in its clause ("reconstruction
         // term L_0"), then before it in an earlier clause.
         let before = (0..i).rev().find(|&k| self.role[k] == Some(group));
         if let Some(k) = before.filter(|&k| self.toks[k].clause == clause) {
-            return Some(&self.toks[k].w);
+            return Some(k);
         }
         let after = (i + 1..self.real)
             .take_while(|&k| self.toks[k].clause == clause)
             .find(|&k| self.role[k] == Some(group));
-        after.or(before).map(|k| self.toks[k].w.as_str())
+        after.or(before)
+    }
+
+    /// Whether token `i` is said of `role` (of `group`): `None` when no role word of the group
+    /// governs it. Role words joined by "and" ("the unlabeled and the generated data") share
+    /// what is said of them.
+    fn said_of(&self, i: usize, group: usize, ahead: bool, role: &str) -> Option<bool> {
+        let k = if ahead {
+            self.subject_ahead(i, group)
+        } else {
+            self.subject(i, group)
+        }?;
+        let joined = |a: usize, b: usize| {
+            self.role[a] == self.role[b]
+                && self.toks[b].and
+                && self.toks[a].clause + 1 == self.toks[b].clause
+        };
+        let mut lo = k;
+        while lo > 0 && joined(lo - 1, lo) {
+            lo -= 1;
+        }
+        let mut hi = k;
+        while hi + 1 < self.real && joined(hi, hi + 1) {
+            hi += 1;
+        }
+        Some((lo..=hi).any(|m| self.toks[m].w == role))
     }
 }
 
@@ -641,10 +665,9 @@ fn match_phrase_in(
                     !a.toks[i].negated
                 };
                 let role = match gov {
-                    Some((role, Some(group))) if p.ahead[j] => {
-                        a.subject_ahead(i, group) == Some(role.as_str())
+                    Some((role, Some(group))) => {
+                        a.said_of(i, group, p.ahead[j], role) == Some(true)
                     }
-                    Some((role, Some(group))) => a.subject(i, group) == Some(role.as_str()),
                     _ => true,
                 };
                 polarity && role
@@ -664,11 +687,8 @@ fn match_phrase_in(
                         !a.toks[i].negated
                     };
                     let other_role = match gov {
-                        Some((role, Some(group))) if p.ahead[j] => a
-                            .subject_ahead(i, group)
-                            .is_some_and(|s| s != role.as_str()),
                         Some((role, Some(group))) => {
-                            a.subject(i, group).is_some_and(|s| s != role.as_str())
+                            a.said_of(i, group, p.ahead[j], role) == Some(false)
                         }
                         _ => false,
                     };
@@ -1369,6 +1389,21 @@ mod tests {
         );
         assert_eq!(g.misconception, None, "{g:?}");
         assert_ne!(g.verdict, Verdict::Incorrect, "{g:?}");
+    }
+
+    #[test]
+    fn role_words_joined_by_and_share_what_is_said_of_them() {
+        let card = card_with_points(&[("generated samples in the fake class", &[])]);
+        let g = grade_answer(
+            &card,
+            "it puts the generated and the labeled samples in the fake class",
+        );
+        assert_eq!(g.found, vec![0], "{g:?}");
+        let g = grade_answer(
+            &card,
+            "the generated samples are real; it puts the labeled samples in the fake class",
+        );
+        assert_eq!(g.contradicted, vec![0], "{g:?}");
     }
 
     #[test]
