@@ -138,6 +138,8 @@ const ROLE_GROUPS: &[&[&str]] = &[
     &["increase", "decrease"],
     &["more", "less"],
     &["before", "after"],
+    // VDM learns its schedule, DDPM fixes it: "DDPM fixed, VDM learned" is not "VDM fixed".
+    &["vdm", "ddpm"],
 ];
 
 fn role_group(w: &str) -> Option<usize> {
@@ -752,11 +754,7 @@ fn match_phrase_in(
             .zip(&p.groups)
             .zip(&p.polar)
             .all(|(((t, c), g), polar)| {
-                c.is_some()
-                    || !(t.weak
-                        || g.is_some()
-                        || (*polar && p.flip)
-                        || (p.formula && is_maths(&t.w)))
+                c.is_some() || !(t.weak || g.is_some() || *polar || (p.formula && is_maths(&t.w)))
             });
     let allowed_miss = usize::from(n >= long && plain_misses_only && !p.strict);
     let mut ok =
@@ -1404,6 +1402,18 @@ mod tests {
             "the generated samples are real; it puts the labeled samples in the fake class",
         );
         assert_eq!(g.contradicted, vec![0], "{g:?}");
+    }
+
+    #[test]
+    fn a_long_phrasing_never_misses_its_relation_word() {
+        let card = card_with_points(&[("fixed markov chain adding gaussian noise", &[])]);
+        assert_eq!(
+            grade_answer(&card, "a fixed markov chain that adds gaussian noise").found,
+            vec![0]
+        );
+        // Everything but "fixed": the point is what is fixed, not that noise is added.
+        let g = grade_answer(&card, "the markov chain adds gaussian noise");
+        assert!(g.found.is_empty(), "{g:?}");
     }
 
     #[test]
