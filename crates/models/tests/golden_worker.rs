@@ -16,6 +16,7 @@ use gentutor_models::digits::Digits;
 use gentutor_models::digits_diffusion::config::DigitsSchedule;
 use gentutor_models::digits_diffusion::{DiffusionDigitsConfig, DigitsDiffusion};
 use gentutor_models::digits_flow::{DigitsFlow, FlowConfig};
+use gentutor_models::flow2d::{self, Flow2d};
 use gentutor_models::gan1d::{self, ActKind, Gan1d, LossKind, OptKind};
 use gentutor_models::vae::config::DecoderKind;
 use gentutor_models::vae::{VaeConfig, VaeTrainer};
@@ -340,6 +341,58 @@ fn the_digits_goldens_cross_epochs() {
     assert!((STEPS + MORE) * 100 > 2 * n, "{n} training digits");
 }
 
+/// A small 2D flow (the file stays small): every setting away from its default, an odd number
+/// of blocks (the last keeps coordinate 0) and ActNorm on.
+fn flow2d_config() -> flow2d::Config {
+    flow2d::Config {
+        layers: 3,
+        hidden: 8,
+        lr: 0.002,
+        dataset: Dataset2d::Rings,
+        batch: 32,
+        actnorm: true,
+        seed: SEED,
+    }
+}
+
+fn flow2d_trained(steps: usize) -> Flow2d {
+    let mut f = Flow2d::from_config(flow2d_config()).expect("valid config");
+    f.step(steps).expect("trains");
+    f
+}
+
+const FLOW2D_GOLDEN: &str = "flow2d_seed7_step20.bin";
+
+#[test]
+fn flow2d_worker_bytes_of_v1_still_load() {
+    let bytes = golden(FLOW2D_GOLDEN, || flow2d_trained(STEPS).to_bytes());
+    assert_eq!(bytes[0], 1, "layout version 1");
+    let f = Flow2d::from_bytes(&bytes).expect("the frozen flow run decodes");
+    assert_eq!(f.config(), &flow2d_config());
+    assert_eq!(f.layers(), 3);
+    assert_eq!(f.step_count(), STEPS as u64);
+    assert!(f.diverged().is_none());
+    let nll = f.nll_history();
+    assert_eq!(nll.len(), STEPS);
+    assert_eq!([nll[0], nll[STEPS - 1]], FLOW2D_NLL_FIRST_LAST);
+    // The saved weights, evaluation batch and view points, read through what the demo shows.
+    assert_eq!(f.eval_nll(), FLOW2D_EVAL_NLL);
+    assert_eq!(f.view(4, 4).samples[0], FLOW2D_SAMPLE0);
+    // Read and written back: the same bytes.
+    assert_eq!(f.to_bytes(), bytes);
+}
+
+#[test]
+fn flow2d_run_resumes_exactly_from_the_frozen_bytes() {
+    let bytes = golden(FLOW2D_GOLDEN, || flow2d_trained(STEPS).to_bytes());
+    let mut resumed = Flow2d::from_bytes(&bytes).expect("decodes");
+    resumed.step(MORE).expect("trains on");
+    let straight = flow2d_trained(STEPS + MORE);
+    assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.nll_history(), straight.nll_history());
+    assert_eq!(resumed.to_bytes(), straight.to_bytes());
+}
+
 // Values read from the golden files when they were written (`{:?}` of each; `{:?}` of an f32
 // reads back to the same bits, so the comparisons are exact).
 const GAN_G_W0: [f32; 8] = [
@@ -373,3 +426,6 @@ const VAE_DEC_B0: &[f32] = &[
     -0.037103567,
 ];
 const VAE_TEST_TERMS: [f64; 2] = [49.104844480442104, 0.06102975008515256];
+const FLOW2D_NLL_FIRST_LAST: [[f32; 2]; 2] = [[1.0, 3.296363], [20.0, 3.5891297]];
+const FLOW2D_EVAL_NLL: f32 = 3.5079086;
+const FLOW2D_SAMPLE0: [f32; 2] = [-0.3015611, 0.5817886];

@@ -107,6 +107,7 @@ impl Default for Config {
 
 mod config;
 mod model;
+mod state;
 #[cfg(test)]
 mod tests;
 mod train;

@@ -595,3 +595,60 @@ fn retune_takes_the_learning_rate_and_refuses_the_rest() {
     }
     assert_eq!(f.config(), &faster);
 }
+
+/// The worker path: the page sends the run as bytes, the worker trains a few steps and posts
+/// the bytes back, again and again. At a fixed seed that run must be the run trained without a
+/// break on the page: the same losses, step by step, and the same state.
+#[test]
+fn a_run_handed_through_bytes_trains_exactly_as_straight() {
+    for actnorm in [true, false] {
+        let c = cfg(4, 16, actnorm);
+        let mut straight = flow(c.clone(), 11);
+        straight.step(30).expect("trains");
+        let mut bytes = flow(c, 11).to_bytes();
+        for chunk in [1, 5, 7, 17] {
+            let mut worker = Flow2d::from_bytes(&bytes).expect("decodes");
+            worker.step(chunk).expect("trains in chunks");
+            bytes = worker.to_bytes();
+        }
+        let handed = Flow2d::from_bytes(&bytes).expect("decodes");
+        assert_eq!(handed.step_count(), 30);
+        assert_eq!(handed.nll_history().len(), 30);
+        assert_eq!(handed.nll_history(), straight.nll_history(), "same losses");
+        assert_eq!(handed.eval_nll(), straight.eval_nll());
+        assert_eq!(handed.view(8, 8), straight.view(8, 8));
+        assert_eq!(bytes, straight.to_bytes(), "the same state");
+    }
+}
+
+#[test]
+fn worker_bytes_keep_settings_divergence_and_refuse_garbage() {
+    let mut f = flow(cfg(2, 8, true), 3);
+    f.step(3).expect("trains");
+    f.set_lr(0.02).expect("in range");
+    let g = Flow2d::from_bytes(&f.to_bytes()).expect("decodes");
+    assert_eq!(g.config(), f.config());
+    assert_eq!(g.layers(), 2);
+    // A diverged run stays diverged (same step, same message) after the round trip.
+    randomize(&mut f, 5, 1e5);
+    let err = f.step(1).expect_err("diverges");
+    let h = Flow2d::from_bytes(&f.to_bytes()).expect("decodes a diverged run");
+    assert_eq!(h.diverged().map(ToString::to_string), Some(err.to_string()));
+    let bytes = flow(cfg(2, 8, true), 3).to_bytes();
+    assert_eq!(bytes[0], 1, "layout version 1");
+    assert!(Flow2d::from_bytes(&[]).is_err());
+    assert!(Flow2d::from_bytes(&[2]).is_err(), "an unknown version");
+    let mut other = bytes.clone();
+    other[0] = 2;
+    assert!(Flow2d::from_bytes(&other).is_err());
+    for cut in [1, 10, bytes.len() / 2, bytes.len() - 1] {
+        assert!(Flow2d::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    // Settings that say 3 blocks over networks of 2: refused, not a panic later.
+    let mut three = flow(cfg(2, 8, true), 3);
+    three.config.layers = 3;
+    assert!(Flow2d::from_bytes(&three.to_bytes()).is_err());
+    let mut wide = flow(cfg(2, 8, false), 3);
+    wide.config.hidden = 12;
+    assert!(Flow2d::from_bytes(&wide.to_bytes()).is_err());
+}
