@@ -24,6 +24,22 @@ fn every_card_accepts_its_own_answer_and_back() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A card's true statement is never read as one of its wrong options or misconceptions (a
+/// citation both share, "In Algorithm 1 of Goodfellow et al.", once was).
+#[test]
+fn no_card_reads_its_true_statement_as_a_misconception() {
+    let cards = common::deck();
+    let bad: Vec<String> = cards
+        .iter()
+        .filter_map(|c| {
+            let g = grade_answer(c, &c.true_statement);
+            g.misconception
+                .map(|m| format!("card {}: {m:?} in {:?}", c.id, c.true_statement))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 /// Figures reached on the held-out splits when the grader was tuned (on the train split only);
 /// see BENCHMARKS.md. A change that makes any of them worse fails here.
 fn check_held_out(name: &str, min_len: usize, floors: (f64, f64, f64)) {

@@ -827,8 +827,8 @@ struct Compiled {
 }
 
 /// Clauses of at least three content words of the card's distractors and false statement,
-/// except those the card's own answer or back also states (they are not what makes the
-/// option wrong).
+/// except those the card's own answer, back or true statement also states (they are not what
+/// makes the option wrong).
 ///
 /// Also, for each such clause, its distinctive words alone (those neither the card's
 /// vocabulary, `topic`, nor its question uses), when there are at least two: "each example
@@ -840,7 +840,13 @@ fn misconceptions(
     topic: &std::collections::HashSet<String>,
     question: &[String],
 ) -> Vec<(String, Phrase)> {
-    let model = [Answer::new(&card.answer), Answer::new(&card.back)];
+    // What the card itself says is true (its answer, back and true statement) is not what
+    // makes an option wrong: "In Algorithm 1 of Goodfellow et al." is a citation both share.
+    let model = [
+        Answer::new(&card.answer),
+        Answer::new(&card.back),
+        Answer::new(&card.true_statement),
+    ];
     let mut out = Vec::new();
     for text in card
         .distractors
