@@ -464,6 +464,8 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 words.pop();
                 words.push(Piece::Word("beta".into()));
             }
+            // "JS divergence", "KL divergence": the name says it is a divergence.
+            (Some("jsd" | "kl"), "divergence" | "divergences") => {}
             // The argument x of D(x), p(x), ... is dropped.
             (Some("discriminator" | "generator" | "p" | "q" | "r" | "f"), "x") => {}
             // Said: "d of x" is D(x).
@@ -800,6 +802,10 @@ mod tests {
         assert_eq!(words("V = 2 JSD"), vec!["v", "2", "jsd"]);
         assert_eq!(words("x_0 = x0"), vec!["x0", "x0"]);
         assert_eq!(words("x naught"), words("x_0"));
+        assert_eq!(
+            words("twice the Jensen-Shannon divergence minus log 4"),
+            words("2 JSD - log 4")
+        );
         assert_eq!(
             words("fwd recon, lower var, 2 dims, probs"),
             words("forward reconstruction, lower variance, 2 dimensions, probabilities")
