@@ -724,3 +724,36 @@ async fn serves_the_app_with_a_fallback_for_client_routes() {
     let r = call(&addr, "GET", "/api/missing", None, None).await;
     assert_eq!(r.status, 404);
 }
+
+/// The service worker (`sw.js`, see crates/xtask) is served from the root as JavaScript and
+/// revalidated on every request (`no-cache`), so a new build's worker reaches the browser;
+/// `/index.html`, which it precaches as the offline page, is the file itself.
+#[tokio::test]
+async fn serves_the_service_worker_uncached_as_javascript() {
+    let dist =
+        std::env::temp_dir().join(format!("gentutor-dist-sw-{}-{}", std::process::id(), now()));
+    std::fs::create_dir_all(&dist).expect("dir");
+    std::fs::write(dist.join("index.html"), "<html>app shell</html>").expect("write");
+    std::fs::write(dist.join("sw.js"), "const VERSION = \"1\";").expect("write");
+    let db = open("sqlite").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let app = gentutor_server::api::app(
+        gentutor_server::api::AppState {
+            db,
+            trust_forwarded_for: false,
+        },
+        Some(dist.clone()),
+    );
+    tokio::spawn(gentutor_server::serve(listener, app));
+    let r = call(&addr, "GET", "/sw.js", None, None).await;
+    assert_eq!((r.status, r.body.as_str()), (200, "const VERSION = \"1\";"));
+    let kind = r.header("content-type").unwrap_or_default();
+    assert!(kind.starts_with("text/javascript"), "{kind}");
+    assert_eq!(r.header("cache-control"), Some("no-cache"));
+    let r = call(&addr, "GET", "/index.html", None, None).await;
+    assert_eq!((r.status, r.body.as_str()), (200, "<html>app shell</html>"));
+    let _ = std::fs::remove_dir_all(&dist);
+}

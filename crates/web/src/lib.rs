@@ -8,6 +8,7 @@ pub mod keys;
 pub mod net;
 pub mod panic;
 pub mod scoped;
+pub mod service_worker;
 
 /// The demos module's URL, from the `<meta name="gentutor-demos">` that `crates/xtask` writes.
 pub fn demos_module_url() -> Result<String, String> {

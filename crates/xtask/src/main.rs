@@ -8,8 +8,11 @@
 //!    `<module>-<hash>.js` + `_bg.wasm`;
 //! 2. the compiled lessons from `build.rs`, copied as `content-<hash>.bin`;
 //! 3. into `index.html`: `<meta name="gentutor-demos">` and `<meta name="gentutor-pages">` with
-//!    the modules' URLs and a `<link rel="preload">` for the content, so it downloads alongside
-//!    the app's WASM.
+//!    the modules' URLs, a `<link rel="preload">` for the content, so it downloads alongside
+//!    the app's WASM, and `<meta name="gentutor-sw">` with the service worker's URL;
+//! 4. `sw.js`, the service worker (last, once every other file is final): the precache list of
+//!    every file of the build and a cache version derived from their contents
+//!    (see [`precache_list`], [`service_worker`] and `sw_body.js`).
 //!
 //! Tools come from `PATH` (installed by `scripts/ensure-tools.sh`), never from the network.
 
@@ -61,10 +64,99 @@ fn post_build() -> Result<()> {
 
     let index = staging.join("index.html");
     let html = read(&index)?;
-    let html = inject_head(&html, &urls, &format!("{public_url}{content_name}"))?;
+    let html = inject_head(
+        &html,
+        &urls,
+        &format!("{public_url}{content_name}"),
+        &format!("{public_url}{SERVICE_WORKER}"),
+    )?;
     std::fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))?;
     eprintln!("gentutor-xtask: added {content_name}");
+
+    let files = precache_list(&staging)?;
+    let sw = staging.join(SERVICE_WORKER);
+    std::fs::write(&sw, service_worker(&public_url, &files))
+        .map_err(|e| format!("{}: {e}", sw.display()))?;
+    eprintln!(
+        "gentutor-xtask: added {SERVICE_WORKER} ({} files precached)",
+        files.len()
+    );
     Ok(())
+}
+
+/// The service worker's file name, at the root of the build (its scope is the whole site).
+const SERVICE_WORKER: &str = "sw.js";
+
+/// One file of the build: its path relative to the build's root (`/`-separated) and the
+/// FNV-1a hash of its bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct BuiltFile {
+    path: String,
+    hash: u64,
+}
+
+/// Every file under `root` (recursively, sorted by path) except the service worker itself:
+/// what the app can need offline, hashed names or not (fonts, checkpoints, data, index.html).
+fn precache_list(root: &Path) -> Result<Vec<BuiltFile>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<BuiltFile>) -> Result<()> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+            if path.is_dir() {
+                walk(root, &path, out)?;
+                continue;
+            }
+            let rel = path
+                .strip_prefix(root)
+                .map_err(|e| e.to_string())?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel == SERVICE_WORKER {
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            out.push(BuiltFile {
+                path: rel,
+                hash: fnv1a64(&bytes),
+            });
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(root, root, &mut files)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The cache version: a hash of every file's path and content hash, so that any change to
+/// any file of the build (a new hash, a file added or removed) gives a new version.
+fn cache_version(files: &[BuiltFile]) -> String {
+    let mut listed = Vec::new();
+    for f in files {
+        listed.extend_from_slice(f.path.as_bytes());
+        listed.push(0);
+        listed.extend_from_slice(&f.hash.to_le_bytes());
+    }
+    format!("{:016x}", fnv1a64(&listed))
+}
+
+/// `sw.js`: the version, the scope (`public_url`) and the precache list, then the worker's
+/// code (`sw_body.js`). Paths are JSON strings, so any file name stays valid JavaScript.
+fn service_worker(public_url: &str, files: &[BuiltFile]) -> String {
+    let urls: Vec<String> = files
+        .iter()
+        .map(|f| format!("{public_url}{}", f.path))
+        .collect();
+    let list = serde_json::to_string_pretty(&urls).unwrap_or_else(|_| "[]".into());
+    format!(
+        "// gentutor's service worker, written by `gentutor-xtask post-build` (crates/xtask).\n\
+         const VERSION = {};\nconst SCOPE = {};\nconst PRECACHE = {list};\n\n{}",
+        serde_json::Value::from(cache_version(files)),
+        serde_json::Value::from(public_url),
+        include_str!("sw_body.js")
+    )
 }
 
 /// Runs wasm-bindgen (and, for release, wasm-opt -Oz) on `module`'s `wasm` and copies the
@@ -179,13 +271,21 @@ fn parse_cargo_messages(stdout: &str) -> Result<Built> {
     })
 }
 
-/// Adds each module's URL (`<meta name="gentutor-demos" content="...">`, ...) and a preload
-/// of the content right before `</head>`.
-fn inject_head(html: &str, modules: &[(&str, String)], content_url: &str) -> Result<String> {
+/// Adds each module's URL (`<meta name="gentutor-demos" content="...">`, ...), the service
+/// worker's (`<meta name="gentutor-sw">`) and a preload of the content right before `</head>`.
+fn inject_head(
+    html: &str,
+    modules: &[(&str, String)],
+    content_url: &str,
+    sw_url: &str,
+) -> Result<String> {
     let mut tags = String::new();
     for (meta, url) in modules {
         tags.push_str(&format!("<meta name=\"{meta}\" content=\"{url}\">\n    "));
     }
+    tags.push_str(&format!(
+        "<meta name=\"gentutor-sw\" content=\"{sw_url}\">\n    "
+    ));
     tags.push_str(&format!(
         "<link rel=\"preload\" href=\"{content_url}\" as=\"fetch\" type=\"application/octet-stream\" crossorigin=\"anonymous\">\n  "
     ));
@@ -252,7 +352,7 @@ mod tests {
             ("gentutor-demos", "/gentutor-demos-ab.js".to_string()),
             ("gentutor-pages", "/gentutor-pages-ef.js".to_string()),
         ];
-        let out = inject_head(html, &modules, "/content-cd.bin").unwrap();
+        let out = inject_head(html, &modules, "/content-cd.bin", "/sw.js").unwrap();
         let head_end = out.find("</head>").unwrap();
         let demos = out
             .find("name=\"gentutor-demos\" content=\"/gentutor-demos-ab.js\"")
@@ -261,9 +361,12 @@ mod tests {
             .find("name=\"gentutor-pages\" content=\"/gentutor-pages-ef.js\"")
             .unwrap();
         let preload = out.find("href=\"/content-cd.bin\" as=\"fetch\"").unwrap();
-        assert!(demos < head_end && pages < head_end && preload < head_end);
+        let sw = out
+            .find("<meta name=\"gentutor-sw\" content=\"/sw.js\">")
+            .unwrap();
+        assert!(demos < head_end && pages < head_end && preload < head_end && sw < head_end);
         assert!(out.ends_with("</head><body></body></html>"));
-        assert!(inject_head("<html></html>", &modules, "b").is_err());
+        assert!(inject_head("<html></html>", &modules, "b", "/sw.js").is_err());
     }
 
     #[test]
@@ -294,6 +397,89 @@ mod tests {
         assert!(parse_cargo_messages(&lines[..4].join("\n")).is_err());
         let no_pages = [&lines[..3], &lines[4..]].concat();
         assert!(parse_cargo_messages(&no_pages.join("\n")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A throwaway build directory with `files` (path, bytes).
+    fn build_dir(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-sw-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, bytes) in files {
+            let p = dir.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        dir
+    }
+
+    /// The shape of a build: hashed modules, content, CSS, nested assets, snippets.
+    const BUILD: [(&str, &[u8]); 9] = [
+        ("index.html", b"<html></html>"),
+        ("gentutor-ab.js", b"js"),
+        ("gentutor-ab_bg.wasm", b"\0asm app"),
+        ("gentutor-pages-cd_bg.wasm", b"\0asm pages"),
+        ("content-ef.bin", b"lessons"),
+        ("main-01.css", b"body{}"),
+        ("assets/checkpoints/vae.gtck", b"GTCK"),
+        ("assets/fonts/latinmodern-math.woff2", b"font"),
+        ("snippets/gentutor-12/inline0.js", b"export {}"),
+    ];
+
+    #[test]
+    fn precache_lists_every_file_of_the_build_but_the_worker() {
+        let mut files = BUILD.to_vec();
+        files.push(("sw.js", b"old worker"));
+        let dir = build_dir("list", &files);
+        let listed = precache_list(&dir).unwrap();
+        let mut expected: Vec<&str> = BUILD.iter().map(|(p, _)| *p).collect();
+        expected.sort_unstable();
+        let paths: Vec<&str> = listed.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, expected);
+        assert_eq!(
+            listed
+                .iter()
+                .find(|f| f.path == "main-01.css")
+                .unwrap()
+                .hash,
+            fnv1a64(b"body{}")
+        );
+
+        // Every file is in the worker's list, at its URL under the public URL.
+        let sw = service_worker("/", &listed);
+        for (path, _) in BUILD {
+            assert!(sw.contains(&format!("\"/{path}\"")), "{path} not in sw.js");
+        }
+        assert!(!sw.contains("\"/sw.js\""));
+        assert!(sw.contains(&format!("const VERSION = \"{}\";", cache_version(&listed))));
+        assert!(sw.contains("const SCOPE = \"/\";"));
+        assert!(sw.contains("addEventListener('fetch'"));
+        let under = service_worker("/tutor/", &listed);
+        assert!(under.contains("\"/tutor/content-ef.bin\""));
+        assert!(under.contains("const SCOPE = \"/tutor/\";"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn cache_version_changes_with_any_file() {
+        let dir = build_dir("version", &BUILD);
+        let before = cache_version(&precache_list(&dir).unwrap());
+        // Same build again: same version (the browser keeps its cache).
+        assert_eq!(before, cache_version(&precache_list(&dir).unwrap()));
+        // One unhashed file's bytes change (a retrained checkpoint): a new version.
+        std::fs::write(dir.join("assets/checkpoints/vae.gtck"), b"GTCK v2").unwrap();
+        let changed = cache_version(&precache_list(&dir).unwrap());
+        assert_ne!(changed, before);
+        // A hashed module renamed (new hash, same bytes): a new version.
+        std::fs::rename(
+            dir.join("gentutor-pages-cd_bg.wasm"),
+            dir.join("gentutor-pages-ce_bg.wasm"),
+        )
+        .unwrap();
+        let renamed = cache_version(&precache_list(&dir).unwrap());
+        assert_ne!(renamed, changed);
+        // A file added: a new version.
+        std::fs::write(dir.join("assets/new.bin"), b"x").unwrap();
+        assert_ne!(cache_version(&precache_list(&dir).unwrap()), renamed);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -100,11 +100,20 @@ pub async fn serve(root: PathBuf) -> String {
 
 /// Like [`serve`], answering as `opts` says.
 pub async fn serve_with(root: PathBuf, opts: ServeOptions) -> String {
+    serve_stoppable(root, opts).await.0
+}
+
+/// Like [`serve_with`], also returning the handle that stops the server: aborting it closes
+/// the listening socket, so the site becomes unreachable (connections are refused).
+pub async fn serve_stoppable(
+    root: PathBuf,
+    opts: ServeOptions,
+) -> (String, tokio::task::AbortHandle) {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a local port");
     let addr = listener.local_addr().expect("local address");
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let (root, opts) = (root.clone(), opts.clone());
             tokio::spawn(async move {
@@ -112,7 +121,7 @@ pub async fn serve_with(root: PathBuf, opts: ServeOptions) -> String {
             });
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), task.abort_handle())
 }
 
 /// A chromedriver process, killed on drop.
@@ -280,6 +289,7 @@ pub async fn exists(c: &Client, css: &str) -> bool {
 pub struct Session {
     pub client: Client,
     pub base: String,
+    server: tokio::task::AbortHandle,
     _driver: Driver,
     _profile: TempDir,
 }
@@ -316,7 +326,7 @@ impl Session {
             "{} has no index.html: build the app first (`make dist`; `make test` does it)",
             dist.display()
         );
-        let base = serve_with(dist, opts).await;
+        let (base, server) = serve_stoppable(dist, opts).await;
         let driver = start_driver().await;
         let profile = std::env::temp_dir().join(format!(
             "gentutor-e2e-{}-{}",
@@ -327,9 +337,15 @@ impl Session {
         Session {
             client,
             base,
+            server,
             _driver: driver,
             _profile: TempDir(profile),
         }
+    }
+
+    /// Stops the site's server: from now on every request to it is refused (offline tests).
+    pub fn stop_server(&self) {
+        self.server.abort();
     }
 
     pub fn url(&self, path: &str) -> String {
