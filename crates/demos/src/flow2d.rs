@@ -1,6 +1,8 @@
 //! The live 2D normalizing flow: exact log-likelihood training, the density heatmap, samples vs
 //! data, the NLL curve, and a layer slider that warps the base Gaussian into the data step by step.
-//! All logic is in `core::models::flow2d`.
+//! All logic is in `core::models::flow2d`. Play trains in a Web Worker where the page can start
+//! one (the page then only draws, the canvases a few times a second); Pause, Step, a new setting
+//! or Reset take the run back first, so every control acts on the newest state.
 
 use super::shared::{
     draw_on_canvas, draw_on_canvas_fit, event_number, event_string, hash_state, lr_to_slider,
@@ -33,6 +35,16 @@ impl Live for Flow2d {
         draw_on_canvas_fit(canvas, canvas_height, |area| {
             draw_flow2d(area, &self.view(GRID, GRID), &page_theme())
         })
+    }
+}
+
+impl super::worker::Remote for Flow2d {
+    const KIND: &'static str = "flow2d";
+    fn to_bytes(&self) -> Vec<u8> {
+        Flow2d::to_bytes(self)
+    }
+    fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        Flow2d::from_bytes(bytes).map_err(|e| e.to_string())
     }
 }
 
@@ -147,7 +159,7 @@ pub fn Flow2dDemo(
         if old.same_run(&c) {
             config.set(c.clone());
             let next = c.clone();
-            lp.modify(move |m| m.retune(&next).map_err(|e| e.to_string()));
+            lp.modify_remote(move |m| m.retune(&next).map_err(|e| e.to_string()));
             hash_id.with_value(|h| set_hash_state(h, &c.to_hash()));
         } else {
             rebuild(c);
@@ -158,13 +170,19 @@ pub fn Flow2dDemo(
             lp.redraw();
         }
     });
-    // The warp view follows training (every frame) and the slider.
+    // The warp view follows training (with the heatmap: every frame on the page, a few times a
+    // second while the worker trains) and the slider.
     Effect::new(move |_| {
-        lp.frame.get();
+        lp.heavy.get();
         stage.get();
         track_page_look();
         if warp_canvas.get().is_some() {
-            draw_warp();
+            // While the worker trains, the warp view draws in a task of its own after the
+            // frame that drew the heatmap: two shorter tasks rather than one long frame.
+            let remote = lp.in_worker.get_untracked() && lp.running.get_untracked();
+            if !(remote && gentutor_web::scoped::timeout(draw_warp, 0)) {
+                draw_warp();
+            }
         }
     });
     on_cleanup(move || lp.running.set(false));
@@ -175,9 +193,19 @@ pub fn Flow2dDemo(
         .map(|d| view! { <option value=d.name()>{d.label()}</option> })
         .collect_view();
     let layers = move || config.get().layers;
+    // The held-out NLL runs the 1,024-point evaluation batch through every block: read it with
+    // the canvases (`heavy`), not on every frame the step count moves.
+    let eval_nll = move || {
+        lp.heavy.get();
+        lp.model
+            .try_with_value(|m| m.as_ref().map(Flow2d::eval_nll))
+            .flatten()
+    };
 
     view! {
-        <figure class="demo demo-flow2d" data-testid="demo-flow2d" id=id.clone()>
+        // `data-worker`: "busy" until a worker run has handed its final state back after a pause.
+        <figure class="demo demo-flow2d" data-testid="demo-flow2d" id=id.clone()
+            data-worker=move || if lp.in_worker.get() { "busy" } else { "idle" }>
             <figcaption>"A 2D normalizing flow, live"</figcaption>
             <p class="demo-help">"Affine coupling layers trained by exact maximum likelihood. First plot: the learned density log q(x) with data (white) and model samples (orange), on equal axis scales; below it, the negative log-likelihood. Second plot: drag the layer slider to watch the base Gaussian warp into the data."</p>
             <div class="demo-canvases">
@@ -198,13 +226,14 @@ pub fn Flow2dDemo(
             </div>
             // Not a live region: it changes many times a second while training.
             <p class="demo-readout">
-                {move || match lp.read(|m| (m.step_count(), m.eval_nll())) {
-                    Some((step, nll)) => view! {
-                        <span data-testid="flow-step">{format!("step {step}")}</span>
-                        " · NLL on held-out data "<strong data-testid="flow-nll">{format!("{nll:.3}")}</strong>" nats per point"
-                    }.into_any(),
-                    None => view! { <span>"No model"</span> }.into_any(),
-                }}
+                // Siblings, not nested: the step moves every frame, the NLL only with `heavy`.
+                <Show when=move || lp.read(|_| ()).is_some() fallback=|| view! { <span>"No model"</span> }>
+                    <span data-testid="flow-step">{move || lp.read(Flow2d::step_count).map(|s| format!("step {s}"))}</span>
+                    " · NLL on held-out data "<strong data-testid="flow-nll">{move || eval_nll().map(|nll| format!("{nll:.3}"))}</strong>" nats per point"
+                </Show>
+                <Show when=move || lp.in_worker.get() && lp.running.get()>
+                    <span class="demo-note" data-testid="flow-in-worker">" · training in a background worker"</span>
+                </Show>
             </p>
             <Show when=move || lp.error.get().is_some()>
                 <div class="demo-error" role="alert" data-testid="flow-error">
@@ -213,8 +242,9 @@ pub fn Flow2dDemo(
                 </div>
             </Show>
             <div class="demo-buttons">
-                <button data-testid="flow-play" data-demo-train="" on:click=move |_| lp.toggle()>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
-                <button class="secondary" on:click=move |_| { lp.running.set(false); lp.advance(1); }>"Step"</button>
+                <button data-testid="flow-play" data-demo-train="" on:click=move |_| lp.toggle_prefer_worker()>{move || if lp.running.get() { "Pause" } else { "Play" }}</button>
+                // From the newest state the worker posted (`pause` takes it back first).
+                <button class="secondary" data-testid="flow-step-button" on:click=move |_| { lp.pause(); lp.advance(1); }>"Step"</button>
                 <button class="secondary" data-testid="flow-reset" on:click=move |_| rebuild(config.get_untracked())>"Reset"</button>
             </div>
             <div class="demo-controls">
@@ -247,7 +277,7 @@ pub fn Flow2dDemo(
                 <label>{move || format!("Steps per frame = {}", lp.steps_per_frame.get())}
                     <input type="range" min="1" max="30" step="1"
                         prop:value=move || lp.steps_per_frame.get().to_string()
-                        on:input=move |ev| if let Some(v) = event_number(&ev) { lp.steps_per_frame.set((v as usize).clamp(1, 30)) } />
+                        on:input=move |ev| if let Some(v) = event_number(&ev) { lp.set_steps_per_frame((v as usize).clamp(1, 30)) } />
                 </label>
             </div>
             <details class="draw-data">

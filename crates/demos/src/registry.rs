@@ -55,7 +55,7 @@ pub static ENTRIES: &[Entry] = &[
     Entry {
         name: "flow2d",
         mount: |options, id| view! { <flow2d::Flow2dDemo options id /> }.into_any(),
-        worker: None,
+        worker: worker::<gentutor_models::flow2d::Flow2d>(),
     },
     Entry {
         name: "diffusion-forward",

@@ -1,49 +1,109 @@
 //! The flow and diffusion demos on their lesson pages, in a real browser.
 
 use fantoccini::Locator;
-use gentutor_e2e::Session;
+use gentutor_e2e::{wait_until, Session};
+use std::time::Duration;
 
 fn number(text: &str) -> f64 {
     text.trim().parse().unwrap_or(f64::NAN)
 }
 
+const FLOW: &str = "[data-testid=demo-flow2d]";
+
+fn step_of(text: &str) -> u64 {
+    text.trim_start_matches("step ")
+        .trim()
+        .parse()
+        .unwrap_or(u64::MAX)
+}
+
+/// The 2D flow trains in a Web Worker: Play shows the worker badge while the step count and the
+/// held-out NLL move (the page only draws), a new learning rate goes on in the worker and into
+/// the link, Pause hands the exact run back (badge gone, the count stops), Step goes on from it,
+/// the layer slider redraws, and Reset starts over.
 #[tokio::test(flavor = "multi_thread")]
-async fn flow_trains_and_its_nll_decreases() {
+async fn flow_trains_in_a_worker_and_its_nll_decreases() {
     let s = Session::start().await;
     let c = &s.client;
     c.goto(&s.url("/lesson/model-families"))
         .await
         .expect("open the lesson");
-    let play = s
-        .wait_for("[data-testid=demo-flow2d] [data-testid=flow-play]")
-        .await;
-    let nll0 = number(
-        &s.wait_text("[data-testid=flow-nll]", |t| number(t).is_finite())
+    let play_css = format!("{FLOW} [data-testid=flow-play]");
+    let step_css = format!("{FLOW} [data-testid=flow-step]");
+    let nll_css = format!("{FLOW} [data-testid=flow-nll]");
+    let badge_css = format!("{FLOW} [data-testid=flow-in-worker]");
+    let play = s.wait_for(&play_css).await;
+    let nll0 = number(&s.wait_text(&nll_css, |t| number(t).is_finite()).await);
+    assert_eq!(step_of(&s.wait_text(&step_css, |_| true).await), 0);
+    play.click().await.expect("play");
+    // The run is in the worker and the page's read-outs follow it.
+    s.wait_for(&badge_css).await;
+    let a = step_of(
+        &s.wait_text(&step_css, |t| step_of(t) >= 50 && step_of(t) != u64::MAX)
             .await,
     );
-    play.click().await.expect("play");
-    s.wait_text("[data-testid=flow-step]", |t| {
-        t.trim_start_matches("step ").parse::<u64>().unwrap_or(0) >= 150
+    let b = step_of(
+        &s.wait_text(&step_css, |t| step_of(t) > a && step_of(t) != u64::MAX)
+            .await,
+    );
+    assert!(b > a, "still training: {a} then {b}");
+    s.wait_text(&nll_css, |t| number(t).is_finite() && number(t) != nll0)
+        .await;
+    // The learning rate changes the running flow: the run goes back to the worker and the link
+    // holds the new rate.
+    c.execute(
+        "const r = document.querySelector('[data-testid=demo-flow2d] [data-testid=flow-lr]'); r.value = '-2'; r.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await
+    .expect("move the learning-rate slider");
+    // The run goes on (Pause stays) after the new rate.
+    s.wait_text(&play_css, |t| t == "Pause").await;
+    s.wait_for(&badge_css).await;
+    let href: String = c
+        .execute("return location.hash;", vec![])
+        .await
+        .expect("the link")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        href.contains("lr=0.01"),
+        "the link keeps the new rate: {href}"
+    );
+    let c0 = step_of(&s.wait_text(&step_css, |t| step_of(t) != u64::MAX).await);
+    s.wait_text(&step_css, |t| {
+        step_of(t) >= c0 + 100 && step_of(t) != u64::MAX
     })
     .await;
-    c.find(Locator::Css("[data-testid=flow-play]"))
-        .await
-        .expect("pause")
-        .click()
-        .await
-        .expect("click");
-    let nll1 = number(
-        &c.find(Locator::Css("[data-testid=flow-nll]"))
-            .await
-            .expect("nll")
-            .text()
-            .await
-            .expect("t"),
+    // Pause hands the run back: the badge goes, the worker is idle and the count stops.
+    s.wait_for(&play_css).await.click().await.expect("pause");
+    wait_until(
+        c,
+        "const f = document.querySelector('[data-testid=demo-flow2d]'); return f.dataset.worker === 'idle' && !f.querySelector('[data-testid=flow-in-worker]');",
+        "the worker hands the flow's run back",
+    )
+    .await;
+    let p1 = s.wait_text(&step_css, |_| true).await;
+    let nll1 = number(&s.wait_text(&nll_css, |_| true).await);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        s.wait_text(&step_css, |_| true).await,
+        p1,
+        "paused: no more steps"
     );
     assert!(
         nll1 < nll0 - 0.2,
         "held-out NLL should fall with training: {nll0} -> {nll1}"
     );
+    // Step trains one step on the page from the state the worker handed back.
+    s.wait_for(&format!("{FLOW} [data-testid=flow-step-button]"))
+        .await
+        .click()
+        .await
+        .expect("step");
+    s.wait_text(&step_css, |t| step_of(t) == step_of(&p1) + 1)
+        .await;
     // The layer slider redraws the warp view without errors.
     c.execute(
         "const r = document.querySelector('[data-testid=flow-stage]'); r.value = '0'; r.dispatchEvent(new Event('input'));",
@@ -51,10 +111,18 @@ async fn flow_trains_and_its_nll_decreases() {
     )
     .await
     .expect("move the layer slider");
+    // Reset starts over at step 0 with the same settings.
+    s.wait_for(&format!("{FLOW} [data-testid=flow-reset]"))
+        .await
+        .click()
+        .await
+        .expect("reset");
+    s.wait_text(&step_css, |t| step_of(t) == 0).await;
     assert!(c
         .find(Locator::Css("[data-testid=flow-error]"))
         .await
         .is_err());
+    assert!(!gentutor_e2e::exists(c, &format!("{FLOW} [role=alert]")).await);
     s.close().await;
 }
 

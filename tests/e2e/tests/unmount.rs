@@ -301,7 +301,7 @@ async fn leaving_demos_while_they_train_does_not_crash() {
     let s = Session::start().await;
     open_watched(&s, "/", "[data-testid=lesson-card]").await;
     // The GAN trains in a Web Worker (worker reports, a frame loop drawing them); the reverse
-    // diffusion demo too; the flow trains between animation frames on the page.
+    // diffusion demo and the 2D flow too.
     for (lesson, play) in [
         ("/lesson/gan-objective", "[data-testid=gan-play]"),
         ("/lesson/model-families", "[data-testid=flow-play]"),
