@@ -41,7 +41,7 @@ test-native:
 
 test-wasm:
 	cargo test -p gentutor --target wasm32-unknown-unknown --test components --test study_components
-	cargo test -p gentutor-demos --target wasm32-unknown-unknown --test components --test controls --test digits_gan --test flow2d_worker
+	cargo test -p gentutor-demos --target wasm32-unknown-unknown --test components --test controls --test digits_gan --test worker_parity
 	cargo test -p gentutor-pages --target wasm32-unknown-unknown --test components
 
 ## The first-load WASM stays within 400 KB gzip and the pages module (study modes, class, Call) within

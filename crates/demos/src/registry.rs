@@ -90,7 +90,7 @@ pub static ENTRIES: &[Entry] = &[
     Entry {
         name: "ssgan",
         mount: |options, id| view! { <ssgan::SsganDemo options id /> }.into_any(),
-        worker: None,
+        worker: worker::<ssgan::SsganLive>(),
     },
     Entry {
         name: "digits-gan",

@@ -1,7 +1,9 @@
 //! The semi-supervised GAN, live: the critic's decision regions with labelled, unlabelled and
 //! generated points beside the same classifier trained on the labels alone, accuracy per step,
 //! and a sweep of accuracy against the number of labels. All logic is in
-//! `gentutor_models::ssgan`.
+//! `gentutor_models::ssgan`. Play trains in a Web Worker where the page can start one (the page
+//! then only draws, the canvas a few times a second); Pause, Step, a new setting or Reset take
+//! the run back first. The label sweep trains its own runs on the page.
 
 use super::shared::{
     aspect_height, draw_on_canvas_fit, event_number, event_string, hash_state, lr_to_slider,
@@ -33,7 +35,8 @@ pub const SWEEP_STEPS: u64 = 1500;
 /// Sweep steps per frame.
 const SWEEP_CHUNK: usize = 20;
 
-struct SsganLive(Ssgan);
+/// The run as the animation loop and the worker see it.
+pub struct SsganLive(pub Ssgan);
 
 impl Live for SsganLive {
     fn train(&mut self, n: usize) -> Result<(), String> {
@@ -41,6 +44,18 @@ impl Live for SsganLive {
     }
     fn draw(&self, _canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
         Ok(())
+    }
+}
+
+impl super::worker::Remote for SsganLive {
+    const KIND: &'static str = "ssgan";
+    fn to_bytes(&self) -> Vec<u8> {
+        self.0.to_bytes()
+    }
+    fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        Ssgan::from_bytes(bytes)
+            .map(SsganLive)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -91,16 +106,18 @@ pub fn SsganDemo(options: BTreeMap<String, String>, id: String) -> impl IntoView
             sweeping.set(false);
             reset();
         } else {
-            lp.modify(|m| {
+            lp.modify_remote(move |m| {
                 m.0.set_learning_rates(c.lr_d, c.lr_g);
                 Ok(())
             });
         }
     };
 
+    // The canvas follows `heavy`: every frame on the page, a few times a second while the
+    // worker trains.
     Effect::new(move |_| {
         track_page_look();
-        lp.frame.get();
+        lp.heavy.get();
         let results = sweep_results.get();
         let Some(canvas) = lp.canvas.get() else {
             return;
@@ -185,14 +202,17 @@ pub fn SsganDemo(options: BTreeMap<String, String>, id: String) -> impl IntoView
     };
 
     view! {
-        <figure class="demo demo-ssgan" data-testid="demo-ssgan" id=id>
+        // `data-worker`: "busy" until a worker run has handed its final state back after a pause.
+        <figure class="demo demo-ssgan" data-testid="demo-ssgan" id=id
+            data-worker=move || if lp.in_worker.get() { "busy" } else { "idle" }>
             <figcaption>"A semi-supervised GAN on 2D data, live"</figcaption>
             <p class="demo-help">"Large coloured dots are the few labelled points, grey dots the unlabelled ones, crosses the generator's samples. The panel titled “semi-supervised critic” shows the K-class critic (fake logit fixed to 0) trained on all three, with a feature-matching generator; the one titled “labels only” shows the same network from the same start, trained on the labelled points alone (side by side on a wide screen, one above the other on a phone). The shading is each classifier's decision; the curves are accuracy on 1,000 fresh points."</p>
             <div class="demo-buttons">
-                <button data-testid="ssgan-play" data-demo-train="" on:click=move |_| lp.toggle()>
+                <button data-testid="ssgan-play" data-demo-train="" on:click=move |_| lp.toggle_prefer_worker()>
                     {move || if lp.running.get() { "Pause" } else { "Play" }}
                 </button>
-                <button class="secondary" data-testid="ssgan-step" on:click=move |_| { lp.running.set(false); lp.advance(1); }>"Step"</button>
+                // From the newest state the worker posted (`pause` takes it back first).
+                <button class="secondary" data-testid="ssgan-step" on:click=move |_| { lp.pause(); lp.advance(1); }>"Step"</button>
                 <button class="secondary" data-testid="ssgan-reset" on:click=move |_| reset()>"Reset"</button>
                 <button class="secondary" data-testid="ssgan-sweep" on:click=run_sweep>
                     {move || if sweeping.get() {
@@ -240,7 +260,12 @@ pub fn SsganDemo(options: BTreeMap<String, String>, id: String) -> impl IntoView
             </div>
             <canvas node_ref=lp.canvas width="720" height="660" class="demo-canvas"
                 aria-label="Decision regions of the semi-supervised critic and of the labels-only classifier with the labelled, unlabelled and generated points; held-out accuracy per step; accuracy against labels per class"></canvas>
-            <p class="demo-readout" aria-live="polite" data-testid="ssgan-readout">{readout}</p>
+            <p class="demo-readout">
+                <span aria-live="polite" data-testid="ssgan-readout">{readout}</span>
+                <Show when=move || lp.in_worker.get() && lp.running.get()>
+                    <span class="demo-note" data-testid="ssgan-in-worker">" · training in a background worker"</span>
+                </Show>
+            </p>
             <Show when=move || lp.error.get().is_some()>
                 <div class="demo-error" role="alert" data-testid="ssgan-error">
                     <p>{move || lp.error.get().unwrap_or_default()}</p>

@@ -18,6 +18,7 @@ use gentutor_models::digits_diffusion::{DiffusionDigitsConfig, DigitsDiffusion};
 use gentutor_models::digits_flow::{DigitsFlow, FlowConfig};
 use gentutor_models::flow2d::{self, Flow2d};
 use gentutor_models::gan1d::{self, ActKind, Gan1d, LossKind, OptKind};
+use gentutor_models::ssgan::{LabelledSet, Ssgan, SsganConfig};
 use gentutor_models::vae::config::DecoderKind;
 use gentutor_models::vae::{VaeConfig, VaeTrainer};
 use ndarray::array;
@@ -393,6 +394,63 @@ fn flow2d_run_resumes_exactly_from_the_frozen_bytes() {
     assert_eq!(resumed.to_bytes(), straight.to_bytes());
 }
 
+/// A small semi-supervised GAN (the file stays small): settings away from their defaults. The
+/// 10 resumed steps cross an evaluation of the held-out accuracy (every 25 steps).
+fn ssgan_config() -> SsganConfig {
+    SsganConfig {
+        dataset: LabelledSet::Spirals,
+        labels: 3,
+        unlabelled: 120,
+        hidden: 8,
+        lr_d: 0.003,
+        lr_g: 0.002,
+        batch: 16,
+        speed: 7,
+        seed: SEED,
+    }
+}
+
+fn ssgan_trained(steps: usize) -> Ssgan {
+    let mut s = Ssgan::new(ssgan_config());
+    s.step(steps).expect("trains");
+    s
+}
+
+const SSGAN_GOLDEN: &str = "ssgan_seed7_step20.bin";
+
+#[test]
+fn ssgan_worker_bytes_of_v1_still_load() {
+    let bytes = golden(SSGAN_GOLDEN, || ssgan_trained(STEPS).to_bytes());
+    assert_eq!(bytes[0], 1, "layout version 1");
+    let s = Ssgan::from_bytes(&bytes).expect("the frozen run decodes");
+    assert_eq!(s.config, ssgan_config());
+    assert_eq!(s.step_count(), STEPS as u64);
+    assert_eq!(s.labels.len(), 9);
+    assert_eq!(s.unlabelled.nrows(), 120);
+    assert_eq!(s.last_losses, SSGAN_LAST_LOSSES);
+    let a = s.latest();
+    assert_eq!(
+        (a.step, a.ssgan, a.labels_only),
+        (0, SSGAN_ACC0[0], SSGAN_ACC0[1])
+    );
+    assert_eq!(s.generated().row(0).to_vec(), SSGAN_GENERATED0);
+    // Read and written back: the same bytes.
+    assert_eq!(s.to_bytes(), bytes);
+}
+
+#[test]
+fn ssgan_run_resumes_exactly_from_the_frozen_bytes() {
+    let bytes = golden(SSGAN_GOLDEN, || ssgan_trained(STEPS).to_bytes());
+    let mut resumed = Ssgan::from_bytes(&bytes).expect("decodes");
+    resumed.step(MORE).expect("trains on");
+    let straight = ssgan_trained(STEPS + MORE);
+    assert_eq!(resumed.step_count(), (STEPS + MORE) as u64);
+    assert_eq!(resumed.accuracy.len(), 2, "evaluated at steps 0 and 25");
+    assert_eq!(resumed.accuracy, straight.accuracy);
+    assert_eq!(resumed.last_losses, straight.last_losses);
+    assert_eq!(resumed.to_bytes(), straight.to_bytes());
+}
+
 // Values read from the golden files when they were written (`{:?}` of each; `{:?}` of an f32
 // reads back to the same bits, so the comparisons are exact).
 const GAN_G_W0: [f32; 8] = [
@@ -429,3 +487,6 @@ const VAE_TEST_TERMS: [f64; 2] = [49.104844480442104, 0.06102975008515256];
 const FLOW2D_NLL_FIRST_LAST: [[f32; 2]; 2] = [[1.0, 3.296363], [20.0, 3.5891297]];
 const FLOW2D_EVAL_NLL: f32 = 3.5079086;
 const FLOW2D_SAMPLE0: [f32; 2] = [-0.3015611, 0.5817886];
+const SSGAN_LAST_LOSSES: [f32; 2] = [2.8030205, 0.45766595];
+const SSGAN_ACC0: [f64; 2] = [0.152, 0.152];
+const SSGAN_GENERATED0: [f32; 2] = [1.321811, 1.2595057];

@@ -301,11 +301,12 @@ async fn leaving_demos_while_they_train_does_not_crash() {
     let s = Session::start().await;
     open_watched(&s, "/", "[data-testid=lesson-card]").await;
     // The GAN trains in a Web Worker (worker reports, a frame loop drawing them); the reverse
-    // diffusion demo and the 2D flow too.
+    // diffusion demo, the 2D flow and the semi-supervised GAN too.
     for (lesson, play) in [
         ("/lesson/gan-objective", "[data-testid=gan-play]"),
         ("/lesson/model-families", "[data-testid=flow-play]"),
         ("/lesson/diffusion-reverse", "[data-testid=rev-train]"),
+        ("/lesson/semi-supervised-gans", "[data-testid=ssgan-play]"),
     ] {
         click_link_to(&s, lesson).await;
         s.wait_for(play)

@@ -16,6 +16,7 @@
 pub mod config;
 pub mod data;
 pub mod losses;
+mod state;
 pub mod sweep;
 #[cfg(test)]
 mod tests;

@@ -135,3 +135,67 @@ fn semi_supervised_critic_beats_labels_only_at_ten_labels_per_class() {
 }
 
 const STEPS_FOR_CLAIM: usize = 1500;
+
+fn small(seed: u64) -> SsganConfig {
+    SsganConfig {
+        dataset: LabelledSet::Spirals,
+        labels: 3,
+        unlabelled: 120,
+        hidden: 8,
+        batch: 16,
+        seed,
+        ..SsganConfig::default()
+    }
+}
+
+/// The worker path: the page sends the run as bytes, the worker trains a few steps and posts
+/// the bytes back, again and again. At a fixed seed that run is the run trained without a break
+/// on the page: the same losses and accuracies, and the same state.
+#[test]
+fn a_run_handed_through_bytes_trains_exactly_as_straight() {
+    let mut straight = Ssgan::new(small(6));
+    let mut straight_losses = Vec::new();
+    for _ in 0..60 {
+        straight.step(1).expect("trains");
+        straight_losses.push(straight.last_losses);
+    }
+    let mut bytes = Ssgan::new(small(6)).to_bytes();
+    let mut losses = Vec::new();
+    for _ in 0..60 {
+        let mut worker = Ssgan::from_bytes(&bytes).expect("decodes");
+        worker.step(1).expect("trains");
+        losses.push(worker.last_losses);
+        bytes = worker.to_bytes();
+    }
+    assert_eq!(losses, straight_losses, "the same losses, step by step");
+    let back = Ssgan::from_bytes(&bytes).expect("decodes");
+    assert_eq!(back.step_count(), 60);
+    assert_eq!(back.accuracy, straight.accuracy);
+    assert_eq!(back.accuracy.len(), 3, "evaluated at 0, 25 and 50");
+    assert_eq!(back.view(8), straight.view(8));
+    assert_eq!(bytes, straight.to_bytes(), "the same state");
+}
+
+#[test]
+fn worker_bytes_refuse_garbage() {
+    let bytes = Ssgan::new(small(2)).to_bytes();
+    assert_eq!(bytes[0], 1, "layout version 1");
+    assert!(Ssgan::from_bytes(&[]).is_err());
+    assert!(Ssgan::from_bytes(&[2]).is_err(), "an unknown version");
+    for cut in [1, 10, bytes.len() / 2, bytes.len() - 1] {
+        assert!(Ssgan::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    // Settings that do not fit the networks or the data: refused, not a panic later.
+    let mut wide = Ssgan::new(small(2));
+    wide.config.hidden = 16;
+    assert!(Ssgan::from_bytes(&wide.to_bytes()).is_err());
+    let mut more = Ssgan::new(small(2));
+    more.config.labels = 4;
+    assert!(Ssgan::from_bytes(&more.to_bytes()).is_err());
+    let mut wrong = Ssgan::new(small(2));
+    wrong.labels[0] = 3; // the spirals have classes 0, 1, 2
+    assert!(Ssgan::from_bytes(&wrong.to_bytes()).is_err());
+    let mut fast = Ssgan::new(small(2));
+    fast.config.lr_d = 1.0;
+    assert!(Ssgan::from_bytes(&fast.to_bytes()).is_err());
+}

@@ -8,15 +8,15 @@ use gentutor_nn::mlp::{Activation, Adam, Cache, Grads, Mlp, Optimizer};
 use gentutor_rng::Rng;
 use ndarray::{Array2, ArrayView2};
 
-const LEAK: Activation = Activation::LeakyRelu(0.2);
+pub(super) const LEAK: Activation = Activation::LeakyRelu(0.2);
 
 /// A classifier x (B, 2) -> features (B, H) -> K logits, with its optimizer.
 #[derive(Debug, Clone)]
 pub struct Classifier2d {
     pub body: Mlp,
     pub head: Mlp,
-    body_opt: Adam,
-    head_opt: Adam,
+    pub(super) body_opt: Adam,
+    pub(super) head_opt: Adam,
 }
 
 /// One pass of a loss through the classifier: value, and parameter gradients added into
@@ -189,16 +189,16 @@ pub struct Ssgan {
     pub labels: Vec<usize>,
     /// Unlabelled points (n, 2) (their classes are never used for training).
     pub unlabelled: Array2<f32>,
-    test: Array2<f32>,
-    test_labels: Vec<usize>,
+    pub(super) test: Array2<f32>,
+    pub(super) test_labels: Vec<usize>,
     pub critic: Classifier2d,
     pub labels_only: Classifier2d,
     pub generator: Mlp,
-    gen_opt: Adam,
-    rng: Rng,
+    pub(super) gen_opt: Adam,
+    pub(super) rng: Rng,
     /// Noise kept fixed for the plot of generated points.
-    shown_noise: Array2<f32>,
-    step: u64,
+    pub(super) shown_noise: Array2<f32>,
+    pub(super) step: u64,
     pub accuracy: Vec<AccuracyPoint>,
     /// The last step's critic and generator (feature-matching) losses.
     pub last_losses: [f32; 2],
