@@ -49,7 +49,9 @@ fn post_build() -> Result<()> {
 
     let built = cargo_build_modules(&source, release)?;
     let content_hash = read(&built.out_dir.join("content.hash"))?;
-    let content_name = format!("content-{}.bin", content_hash.trim());
+    let content_hash = content_hash.trim();
+    check_app_content(&staging, content_hash)?;
+    let content_name = format!("content-{content_hash}.bin");
     copy(
         &built.out_dir.join("content.bin"),
         &staging.join(&content_name),
@@ -82,6 +84,35 @@ fn post_build() -> Result<()> {
         files.len()
     );
     Ok(())
+}
+
+/// Fails unless the app's WASM (built by Trunk before this hook) was compiled with the same
+/// lessons as the `content.bin` about to be copied: an edit under `content/` while the build
+/// runs rebuilds the content here but not Trunk's copy of the app, and the app would then ask
+/// for a `content-<hash>.bin` the build does not have (and precache a broken build).
+fn check_app_content(staging: &Path, content_hash: &str) -> Result<()> {
+    let entries = std::fs::read_dir(staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_app = name.starts_with("gentutor-")
+            && name.ends_with("_bg.wasm")
+            && !MODULES.iter().any(|m| name.starts_with(&format!("{m}-")));
+        if !is_app {
+            continue;
+        }
+        let wasm = std::fs::read(entry.path()).map_err(|e| format!("{name}: {e}"))?;
+        if !contains(&wasm, content_hash.as_bytes()) {
+            return Err(format!(
+                "{name} was built with other lessons than content-{content_hash}.bin \
+                 (content/ changed during the build): build again"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// The service worker's file name, at the root of the build (its scope is the whole site).
@@ -480,6 +511,23 @@ mod tests {
         // A file added: a new version.
         std::fs::write(dir.join("assets/new.bin"), b"x").unwrap();
         assert_ne!(cache_version(&precache_list(&dir).unwrap()), renamed);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_app_must_be_built_with_the_copied_content() {
+        let app = b"\0asm ... /content- ... 0123456789abcdef ...".as_slice();
+        let dir = build_dir(
+            "content",
+            &[
+                ("gentutor-aa_bg.wasm", app),
+                ("gentutor-pages-bb_bg.wasm", b"\0asm"),
+                ("index.html", b"<html></html>"),
+            ],
+        );
+        assert!(check_app_content(&dir, "0123456789abcdef").is_ok());
+        let err = check_app_content(&dir, "fedcba9876543210").unwrap_err();
+        assert!(err.contains("gentutor-aa_bg.wasm"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
