@@ -7,6 +7,7 @@
 use super::shared::{
     draw_on_canvas, draw_on_canvas_fit, event_number, event_string, hash_state, lr_to_slider,
     lr_valuetext, page_theme, set_hash_state, slider_to_lr, track_page_look, Animator, Live,
+    HEAVY_EVERY_MS,
 };
 use gentutor_models::datasets2d::Dataset2d;
 use gentutor_models::flow2d::{self, Config, Flow2d};
@@ -27,14 +28,11 @@ const WARP_LINES: usize = 11;
 /// The drawing pad covers [-PAD_HALF, PAD_HALF]².
 const PAD_HALF: f32 = 3.0;
 
+/// The heatmap and the NLL curve are drawn by the component (an effect on
+/// [`Animator::heavy`]), which also keeps the view's held-out NLL for the read-out.
 impl Live for Flow2d {
     fn train(&mut self, n: usize) -> Result<(), String> {
         self.step(n).map_err(|e| e.to_string())
-    }
-    fn draw(&self, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
-        draw_on_canvas_fit(canvas, canvas_height, |area| {
-            draw_flow2d(area, &self.view(GRID, GRID), &page_theme())
-        })
     }
 }
 
@@ -165,25 +163,58 @@ pub fn Flow2dDemo(
             rebuild(c);
         }
     };
+    // The held-out NLL of the last drawn view: the view computes it (the 1,024-point evaluation
+    // batch through every block), so the read-out does not compute it again.
+    let nll = RwSignal::new(None::<f32>);
+    // The heatmap and NLL curve follow `heavy` (every frame on the page, a few times a second
+    // while the worker trains), and draw once the canvas exists.
     Effect::new(move |_| {
-        if lp.canvas.get().is_some() {
-            lp.redraw();
+        lp.heavy.get();
+        let Some(canvas) = lp.canvas.get() else {
+            return;
+        };
+        let drawn = lp.model.try_with_value(|m| {
+            m.as_ref().map(|m| {
+                let v = m.view(GRID, GRID);
+                let shown = draw_on_canvas_fit(&canvas, canvas_height, |area| {
+                    draw_flow2d(area, &v, &page_theme())
+                });
+                (v.eval_nll, shown)
+            })
+        });
+        if let Some(Some((eval, shown))) = drawn {
+            let _ = nll.try_set(Some(eval));
+            if let Err(e) = shown {
+                lp.error.set(Some(e));
+            }
         }
     });
     // The warp view follows training (with the heatmap: every frame on the page, a few times a
     // second while the worker trains) and the slider.
-    Effect::new(move |_| {
+    // While the worker trains it redraws with every other heatmap (it costs about as much), in
+    // a task of its own after the frame that drew the heatmap; a moved slider redraws at once.
+    let warp_at = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |prev: Option<usize>| {
         lp.heavy.get();
-        stage.get();
+        let k = stage.get();
         track_page_look();
-        if warp_canvas.get().is_some() {
-            // While the worker trains, the warp view draws in a task of its own after the
-            // frame that drew the heatmap: two shorter tasks rather than one long frame.
-            let remote = lp.in_worker.get_untracked() && lp.running.get_untracked();
-            if !(remote && gentutor_web::scoped::timeout(draw_warp, 0)) {
-                draw_warp();
+        if warp_canvas.get().is_none() {
+            return k;
+        }
+        let remote = lp.in_worker.get_untracked() && lp.running.get_untracked();
+        if remote && prev == Some(k) {
+            let now = js_sys::Date::now();
+            let last = warp_at.try_get_value().unwrap_or(f64::NEG_INFINITY);
+            if now - last < 2.0 * HEAVY_EVERY_MS - 20.0 {
+                return k;
+            }
+            warp_at.set_value(now);
+            if gentutor_web::scoped::timeout(draw_warp, 0) {
+                return k;
             }
         }
+        draw_warp();
+        k
     });
     on_cleanup(move || lp.running.set(false));
 
@@ -193,14 +224,6 @@ pub fn Flow2dDemo(
         .map(|d| view! { <option value=d.name()>{d.label()}</option> })
         .collect_view();
     let layers = move || config.get().layers;
-    // The held-out NLL runs the 1,024-point evaluation batch through every block: read it with
-    // the canvases (`heavy`), not on every frame the step count moves.
-    let eval_nll = move || {
-        lp.heavy.get();
-        lp.model
-            .try_with_value(|m| m.as_ref().map(Flow2d::eval_nll))
-            .flatten()
-    };
 
     view! {
         // `data-worker`: "busy" until a worker run has handed its final state back after a pause.
@@ -229,7 +252,7 @@ pub fn Flow2dDemo(
                 // Siblings, not nested: the step moves every frame, the NLL only with `heavy`.
                 <Show when=move || lp.read(|_| ()).is_some() fallback=|| view! { <span>"No model"</span> }>
                     <span data-testid="flow-step">{move || lp.read(Flow2d::step_count).map(|s| format!("step {s}"))}</span>
-                    " · NLL on held-out data "<strong data-testid="flow-nll">{move || eval_nll().map(|nll| format!("{nll:.3}"))}</strong>" nats per point"
+                    " · NLL on held-out data "<strong data-testid="flow-nll">{move || nll.get().map(|v| format!("{v:.3}"))}</strong>" nats per point"
                 </Show>
                 <Show when=move || lp.in_worker.get() && lp.running.get()>
                     <span class="demo-note" data-testid="flow-in-worker">" · training in a background worker"</span>
