@@ -406,7 +406,9 @@ impl Answer {
         let mut at: Vec<usize> = (0..real).collect();
         for i in 0..real.saturating_sub(1) {
             let (a, b) = (&toks[i], &toks[i + 1]);
-            if a.weak || b.weak {
+            // Joined only within a clause and a negation's reach: "the likelihood is not
+            // tractable" does not say "likelihood tractable".
+            if a.weak || b.weak || a.negated != b.negated || a.clause != b.clause {
                 continue;
             }
             let t = Tok {
@@ -934,9 +936,14 @@ impl Compiled {
             .misconceptions
             .iter()
             .map(|m| {
+                // Every word must be said: a claim missing one may be the right answer.
                 let phrases = std::iter::once(&m.point)
                     .chain(m.synonyms.iter())
                     .flat_map(|t| compile(t))
+                    .map(|mut p| {
+                        p.strict = true;
+                        p
+                    })
                     .collect();
                 (m.point.clone(), phrases)
             })
@@ -1420,6 +1427,45 @@ mod tests {
         // Everything but "fixed": the point is what is fixed, not that noise is added.
         let g = grade_answer(&card, "the markov chain adds gaussian noise");
         assert!(g.found.is_empty(), "{g:?}");
+    }
+
+    #[test]
+    fn a_claim_needs_every_word_and_its_polarity() {
+        let mut card = card_with_points(&[("no encoder", &[]), ("k plus one classes", &[])]);
+        card.misconceptions = vec![gentutor_content::cards::KeyPoint {
+            point: "the gan has a tractable likelihood here".into(),
+            synonyms: vec!["gan likelihood tractable".into()],
+        }];
+        // Joined neighbours keep their negation: "likelihood is not tractable" is no claim.
+        let g = grade_answer(
+            &card,
+            "the gan likelihood is not tractable and there is no encoder",
+        );
+        assert_eq!(g.misconception, None, "{g:?}");
+        // A long claim may not drop a word, as a key point may: without "pixels" this is
+        // the right answer.
+        let mut fm = card_with_points(&[("feature matching on critic features", &[])]);
+        fm.misconceptions = vec![gentutor_content::cards::KeyPoint {
+            point: "generator trained by feature matching on pixels".into(),
+            synonyms: vec![],
+        }];
+        let g = grade_answer(
+            &fm,
+            "the generator is trained by feature matching on the critic features",
+        );
+        assert_eq!(g.misconception, None, "{g:?}");
+        assert_eq!(g.verdict, Verdict::Correct, "{g:?}");
+        // The short phrasing, said outright, is the claim.
+        let g = grade_answer(&card, "gan likelihood tractable; no encoder");
+        assert_eq!(g.verdict, Verdict::Incorrect, "{g:?}");
+    }
+
+    #[test]
+    fn an_arrow_ends_a_negation() {
+        let card = card_with_points(&[("use the discriminator as a classifier", &[])]);
+        let g = grade_answer(&card, "no encoder -> use the discriminator as a classifier");
+        assert_eq!(g.found, vec![0], "{g:?}");
+        assert!(g.contradicted.is_empty(), "{g:?}");
     }
 
     #[test]

@@ -271,6 +271,8 @@ enum Piece {
     Word(String),
     Op(&'static str),
     Break,
+    /// An arrow (`->`, `=>`, `→`): ends a negation's reach, not the clause.
+    Arrow,
 }
 
 /// Character pass: folds letters and symbols, turns maths punctuation into operators and
@@ -301,8 +303,8 @@ fn pieces(text: &str) -> Vec<Piece> {
         .replace("u-net", " unet ")
         .replace("dall-e", " dalle ")
         .replace("dall·e", " dalle ")
-        .replace("->", " ")
-        .replace("=>", " ");
+        .replace("->", " → ")
+        .replace("=>", " → ");
     let chars: Vec<char> = lower.chars().collect();
     let mut out = Vec::new();
     let mut word = String::new();
@@ -339,6 +341,11 @@ fn pieces(text: &str) -> Vec<Piece> {
             '.' | ',' | ';' | ':' | '!' | '?' | '\n' => {
                 flush(&mut word, &mut out);
                 out.push(Piece::Break);
+            }
+            // "no encoder -> use D as the classifier": an arrow ends a negation's reach.
+            '→' | '⇒' => {
+                flush(&mut word, &mut out);
+                out.push(Piece::Arrow);
             }
             '-' | '−' | '–' | '—' => {
                 flush(&mut word, &mut out);
@@ -525,7 +532,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
         let maths = |p: &Piece| match p {
             Piece::Word(x) => is_maths(x),
             Piece::Op(_) => true,
-            Piece::Break => false,
+            Piece::Break | Piece::Arrow => false,
         };
         if words[i] != Piece::Word("over".into()) {
             continue;
@@ -549,6 +556,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 and = false;
                 negated = false;
             }
+            Piece::Arrow => negated = false,
             Piece::Op(op) => out.push(Tok {
                 w: op.to_string(),
                 raw: op.trim_start_matches("op").to_string(),
