@@ -411,6 +411,11 @@ impl Answer {
             if a.weak || b.weak || a.negated != b.negated || a.clause != b.clause {
                 continue;
             }
+            // A relation word stays itself: "deterministic invertible maps" must not state
+            // "deterministic" of something else through "deterministicinvertible".
+            if opposites(&a.w).next().is_some() || opposites(&b.w).next().is_some() {
+                continue;
+            }
             let t = Tok {
                 w: stem(&format!("{}{}", a.raw, b.raw)),
                 raw: format!("{} {}", a.raw, b.raw),

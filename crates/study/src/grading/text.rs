@@ -212,6 +212,7 @@ fn alias(w: &str) -> Option<&'static str> {
         "dalle" => "dalle",
         "unet" => "unet",
         "js" | "jsd" => "jsd",
+        "kls" => "kl",
         "emd" => "wasserstein",
         "later" => "late",
         "earlier" => "early",
@@ -810,6 +811,7 @@ mod tests {
         assert_eq!(words("V = 2 JSD"), vec!["v", "2", "jsd"]);
         assert_eq!(words("x_0 = x0"), vec!["x0", "x0"]);
         assert_eq!(words("x naught"), words("x_0"));
+        assert_eq!(words("per-step KLs"), words("per-step KL"));
         assert_eq!(
             words("twice the Jensen-Shannon divergence minus log 4"),
             words("2 JSD - log 4")
