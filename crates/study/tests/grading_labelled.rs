@@ -24,6 +24,26 @@ fn every_card_accepts_its_own_answer_and_back() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A card's one-line definition (the Matching game's) is a terse right answer: a fair teacher
+/// never marks it wrong, nor reads a misconception into it.
+#[test]
+fn no_card_marks_its_own_definition_wrong() {
+    let cards = common::deck();
+    let bad: Vec<String> = cards
+        .iter()
+        .filter_map(|c| {
+            let g = grade_answer(c, &c.definition);
+            (g.verdict == Verdict::Incorrect || g.misconception.is_some()).then(|| {
+                format!(
+                    "card {}: {:?} {:?} found {:?} in {:?}",
+                    c.id, g.verdict, g.misconception, g.found, c.definition
+                )
+            })
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 /// A card's true statement is never read as one of its wrong options or misconceptions (a
 /// citation both share, "In Algorithm 1 of Goodfellow et al.", once was).
 #[test]
