@@ -36,7 +36,7 @@ fn content_type(path: &Path) -> &'static str {
 
 /// How the test server answers. The default serves every file at once; `delays` hold back the
 /// files whose path contains a pattern, so a test can act while an asset is still on its way
-/// (e.g. leave a lesson while the demos module is loading).
+/// (e.g. leave a lesson while the demos module is loading). With delays, `sw.js` is not served.
 #[derive(Clone, Debug, Default)]
 pub struct ServeOptions {
     /// (substring of the request path, how long to wait before answering)
@@ -69,7 +69,10 @@ async fn handle(mut stream: TcpStream, root: PathBuf, opts: ServeOptions) -> std
         tokio::time::sleep(*delay).await;
     }
     let mut file = root.join(rel);
-    if rel.contains("..") || !file.is_file() {
+    // A test that holds files back gets no service worker: once installed it would answer
+    // them from its cache at once, and the test could not act while they load.
+    let no_worker = rel == "sw.js" && !opts.delays.is_empty();
+    if rel.contains("..") || !file.is_file() || no_worker {
         // Client-side routes (no extension) get the app; missing assets get a 404.
         if Path::new(rel).extension().is_none() {
             file = root.join("index.html");
