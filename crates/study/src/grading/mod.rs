@@ -401,7 +401,10 @@ fn without_expectations<'a>(words: impl Iterator<Item = &'a str>) -> Vec<String>
 
 impl Answer {
     fn new(text: &str) -> Answer {
-        let mut toks = tokens(text);
+        Answer::from_toks(tokens(text))
+    }
+
+    fn from_toks(mut toks: Vec<Tok>) -> Answer {
         let real = toks.len();
         let mut at: Vec<usize> = (0..real).collect();
         for i in 0..real.saturating_sub(1) {
@@ -421,6 +424,7 @@ impl Answer {
                 raw: format!("{} {}", a.raw, b.raw),
                 clause: a.clause,
                 and: a.and,
+                contrast: a.contrast || b.contrast,
                 negated: a.negated,
                 weak: false,
             };
@@ -1066,16 +1070,23 @@ pub fn trace(card: &Card, answer: &str) -> Vec<String> {
         }
         out.push(line);
     }
+    let stated = Answer::from_toks(
+        a.toks[..a.real]
+            .iter()
+            .filter(|t| !t.contrast)
+            .cloned()
+            .collect(),
+    );
     for (text, ps) in &compiled.claims {
         if let Some(p) = ps
             .iter()
-            .find(|p| match_phrase(p, &a, &[], &mut Vec::new()) == Match::Found)
+            .find(|p| match_phrase(p, &stated, &[], &mut Vec::new()) == Match::Found)
         {
             out.push(format!("claim {text:?} said by [{}]", words(p)));
         }
     }
     for (text, p) in &compiled.wrong {
-        if match_phrase(p, &a, &[], &mut Vec::new()) == Match::Found {
+        if match_phrase(p, &stated, &[], &mut Vec::new()) == Match::Found {
             out.push(format!("wrong option {text:?} said by [{}]", words(p)));
         }
     }
@@ -1152,12 +1163,27 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
     // in answers that do not pass: it never overturns a pass).
     // An authored misconception (see [`Card::misconceptions`]) is a claim a teacher marks
     // wrong wherever it is said, even next to right points.
+    // Claims and wrong options are looked for outside what the answer contrasts with ("unlike
+    // a VAE, which minimises a reconstruction error, ..."): key points are looked for anywhere.
+    let own;
+    let stated: &Answer = if parsed.toks[..parsed.real].iter().any(|t| t.contrast) {
+        own = Answer::from_toks(
+            parsed.toks[..parsed.real]
+                .iter()
+                .filter(|t| !t.contrast)
+                .cloned()
+                .collect(),
+        );
+        &own
+    } else {
+        &parsed
+    };
     let claim = compiled
         .claims
         .iter()
         .find(|(_, ps)| {
             ps.iter()
-                .any(|p| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
+                .any(|p| match_phrase(p, stated, &[], &mut Vec::new()) == Match::Found)
         })
         .map(|(text, _)| text.clone());
     let passes = passes && claim.is_none();
@@ -1168,7 +1194,7 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
             compiled
                 .wrong
                 .iter()
-                .find(|(_, p)| match_phrase(p, &parsed, &[], &mut Vec::new()) == Match::Found)
+                .find(|(_, p)| match_phrase(p, stated, &[], &mut Vec::new()) == Match::Found)
                 .map(|(text, _)| text.clone())
         })
     };
@@ -1463,6 +1489,35 @@ mod tests {
         // The short phrasing, said outright, is the claim.
         let g = grade_answer(&card, "gan likelihood tractable; no encoder");
         assert_eq!(g.verdict, Verdict::Incorrect, "{g:?}");
+    }
+
+    #[test]
+    fn a_claim_said_of_what_the_answer_contrasts_with_is_not_the_learners() {
+        let mut card = card_with_points(&[
+            ("discriminator maximises V", &[]),
+            ("generator minimises V", &[]),
+        ]);
+        card.misconceptions = vec![gentutor_content::cards::KeyPoint {
+            point: "V is a reconstruction error".into(),
+            synonyms: vec!["minimises a reconstruction error".into()],
+        }];
+        let right = "the discriminator maximises V and the generator minimises V";
+        for contrast in [
+            "unlike a VAE, which minimises a reconstruction error, ",
+            "compared with a VAE (it minimises a reconstruction error) ",
+            "as opposed to a VAE that minimises a reconstruction error: ",
+        ] {
+            let g = grade_answer(&card, &format!("{contrast}{right}"));
+            assert_eq!(g.verdict, Verdict::Correct, "{contrast}: {g:?}");
+        }
+        // Said as the learner's own claim, it is one; the contrast ends with its clause.
+        for wrong in [
+            format!("it minimises a reconstruction error; {right}"),
+            format!("unlike a VAE, {right}, and it minimises a reconstruction error"),
+        ] {
+            let g = grade_answer(&card, &wrong);
+            assert_eq!(g.verdict, Verdict::Incorrect, "{wrong}: {g:?}");
+        }
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub(crate) struct Tok {
     /// Its clause began with "and": it may share the previous clause's subject ("the
     /// Wasserstein distance is stuck and gives no gradient").
     pub and: bool,
+    /// Said of what the answer contrasts with ("unlike a VAE, which minimises a
+    /// reconstruction error, ..."): a claim said there is not the learner's.
+    pub contrast: bool,
     pub negated: bool,
     pub weak: bool,
 }
@@ -304,6 +307,10 @@ fn pieces(text: &str) -> Vec<Piece> {
         .replace("u-net", " unet ")
         .replace("dall-e", " dalle ")
         .replace("dall·e", " dalle ")
+        .replace("as opposed to", " unlike ")
+        .replace("compared with", " unlike ")
+        .replace("compared to", " unlike ")
+        .replace("in contrast to", " unlike ")
         .replace("->", " → ")
         .replace("=>", " → ");
     let chars: Vec<char> = lower.chars().collect();
@@ -550,12 +557,19 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     let mut clause = 0usize;
     let mut and = false;
     let mut negated = false;
-    for p in words {
+    let mut contrast = false;
+    for (i, p) in words.iter().cloned().enumerate() {
         match p {
             Piece::Break => {
                 clause += 1;
                 and = false;
                 negated = false;
+                // A relative clause after "unlike X," is still about X.
+                let relative = matches!(
+                    words.get(i + 1),
+                    Some(Piece::Word(n)) if matches!(n.as_str(), "which" | "who" | "whose" | "where")
+                );
+                contrast &= relative;
             }
             Piece::Arrow => negated = false,
             Piece::Op(op) => out.push(Tok {
@@ -563,6 +577,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 raw: op.trim_start_matches("op").to_string(),
                 clause,
                 and,
+                contrast,
                 negated,
                 weak: true,
             }),
@@ -571,6 +586,11 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                     clause += 1;
                     and = w == "and";
                     negated = false;
+                    contrast = false;
+                    continue;
+                }
+                if w == "unlike" {
+                    contrast = true;
                     continue;
                 }
                 if NEGATIONS.contains(&w.as_str()) {
@@ -587,6 +607,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                     raw: w,
                     clause,
                     and,
+                    contrast,
                     negated,
                     weak,
                 });
