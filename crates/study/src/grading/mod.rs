@@ -404,6 +404,15 @@ impl Answer {
         Answer::from_toks(tokens(text))
     }
 
+    /// The answer without what it contrasts with (see [`Tok::contrast`]), where claims are
+    /// looked for; `None` when it contrasts with nothing.
+    fn stated(&self) -> Option<Answer> {
+        let real = &self.toks[..self.real];
+        real.iter()
+            .any(|t| t.contrast)
+            .then(|| Answer::from_toks(real.iter().filter(|t| !t.contrast).cloned().collect()))
+    }
+
     fn from_toks(mut toks: Vec<Tok>) -> Answer {
         let real = toks.len();
         let mut at: Vec<usize> = (0..real).collect();
@@ -1070,23 +1079,18 @@ pub fn trace(card: &Card, answer: &str) -> Vec<String> {
         }
         out.push(line);
     }
-    let stated = Answer::from_toks(
-        a.toks[..a.real]
-            .iter()
-            .filter(|t| !t.contrast)
-            .cloned()
-            .collect(),
-    );
+    let own = a.stated();
+    let stated = own.as_ref().unwrap_or(&a);
     for (text, ps) in &compiled.claims {
         if let Some(p) = ps
             .iter()
-            .find(|p| match_phrase(p, &stated, &[], &mut Vec::new()) == Match::Found)
+            .find(|p| match_phrase(p, stated, &[], &mut Vec::new()) == Match::Found)
         {
             out.push(format!("claim {text:?} said by [{}]", words(p)));
         }
     }
     for (text, p) in &compiled.wrong {
-        if match_phrase(p, &stated, &[], &mut Vec::new()) == Match::Found {
+        if match_phrase(p, stated, &[], &mut Vec::new()) == Match::Found {
             out.push(format!("wrong option {text:?} said by [{}]", words(p)));
         }
     }
@@ -1165,19 +1169,8 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
     // wrong wherever it is said, even next to right points.
     // Claims and wrong options are looked for outside what the answer contrasts with ("unlike
     // a VAE, which minimises a reconstruction error, ..."): key points are looked for anywhere.
-    let own;
-    let stated: &Answer = if parsed.toks[..parsed.real].iter().any(|t| t.contrast) {
-        own = Answer::from_toks(
-            parsed.toks[..parsed.real]
-                .iter()
-                .filter(|t| !t.contrast)
-                .cloned()
-                .collect(),
-        );
-        &own
-    } else {
-        &parsed
-    };
+    let own = parsed.stated();
+    let stated = own.as_ref().unwrap_or(&parsed);
     let claim = compiled
         .claims
         .iter()
@@ -1290,6 +1283,14 @@ fn compute_core_points(card: &Card, compiled: &Compiled) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::test_cards::card_with_points;
+
+    /// An authored misconception (see [`Card::misconceptions`]).
+    fn claim(point: &str, synonyms: &[&str]) -> gentutor_content::cards::KeyPoint {
+        gentutor_content::cards::KeyPoint {
+            point: point.into(),
+            synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
+        }
+    }
 
     #[test]
     fn synonyms_count_as_the_key_point() {
@@ -1463,10 +1464,10 @@ mod tests {
     #[test]
     fn a_claim_needs_every_word_and_its_polarity() {
         let mut card = card_with_points(&[("no encoder", &[]), ("k plus one classes", &[])]);
-        card.misconceptions = vec![gentutor_content::cards::KeyPoint {
-            point: "the gan has a tractable likelihood here".into(),
-            synonyms: vec!["gan likelihood tractable".into()],
-        }];
+        card.misconceptions = vec![claim(
+            "the gan has a tractable likelihood here",
+            &["gan likelihood tractable"],
+        )];
         // Joined neighbours keep their negation: "likelihood is not tractable" is no claim.
         let g = grade_answer(
             &card,
@@ -1476,10 +1477,10 @@ mod tests {
         // A long claim may not drop a word, as a key point may: without "pixels" this is
         // the right answer.
         let mut fm = card_with_points(&[("feature matching on critic features", &[])]);
-        fm.misconceptions = vec![gentutor_content::cards::KeyPoint {
-            point: "generator trained by feature matching on pixels".into(),
-            synonyms: vec![],
-        }];
+        fm.misconceptions = vec![claim(
+            "generator trained by feature matching on pixels",
+            &[],
+        )];
         let g = grade_answer(
             &fm,
             "the generator is trained by feature matching on the critic features",
@@ -1497,10 +1498,10 @@ mod tests {
             ("discriminator maximises V", &[]),
             ("generator minimises V", &[]),
         ]);
-        card.misconceptions = vec![gentutor_content::cards::KeyPoint {
-            point: "V is a reconstruction error".into(),
-            synonyms: vec!["minimises a reconstruction error".into()],
-        }];
+        card.misconceptions = vec![claim(
+            "V is a reconstruction error",
+            &["minimises a reconstruction error"],
+        )];
         let right = "the discriminator maximises V and the generator minimises V";
         for contrast in [
             "unlike a VAE, which minimises a reconstruction error, ",
@@ -1556,10 +1557,7 @@ mod tests {
             ("discriminator maximises V", &[]),
             ("generator minimises V", &[]),
         ]);
-        card.misconceptions = vec![gentutor_content::cards::KeyPoint {
-            point: "V is a mean squared error".into(),
-            synonyms: vec!["mse loss".into()],
-        }];
+        card.misconceptions = vec![claim("V is a mean squared error", &["mse loss"])];
         let right = "the discriminator maximises V and the generator minimises V";
         assert_eq!(grade_answer(&card, right).verdict, Verdict::Correct);
         for wrong in [
