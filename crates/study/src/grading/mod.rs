@@ -3,6 +3,8 @@
 //!
 //! Answer, key points and synonyms go through the same normalisation ([`text`]: word forms,
 //! UK/US spellings, the maths aliases people type or say, clauses and the reach of negations).
+//! A typo of one of the card's long words ("discrimnator", "symetric") is read as that word
+//! first ([`spelling`]).
 //! A key point is found when one of its phrasings (the point or a synonym) is:
 //! - every content word of the phrasing occurs in the answer (phrasings of five or more words
 //!   may miss one plain word); single letters count only inside formulas;
@@ -44,6 +46,7 @@ use gentutor_content::cards::Card;
 use serde::{Deserialize, Serialize};
 
 pub mod labelled;
+mod spelling;
 mod text;
 
 use text::{is_maths, stem, tokens, Tok};
@@ -844,6 +847,8 @@ struct Compiled {
     /// The card's authored misconceptions (see [`Card::misconceptions`]): each claim's text
     /// and every variant of its phrasings, matched like key points.
     claims: Vec<(String, Vec<Phrase>)>,
+    /// Every word of the card, to read an answer's typos as the words meant.
+    lexicon: spelling::Lexicon,
 }
 
 /// Clauses of at least three content words of the card's distractors and false statement,
@@ -969,6 +974,26 @@ impl Compiled {
         Compiled {
             wrong: misconceptions(card, &topic, &question),
             claims,
+            lexicon: spelling::Lexicon::new(
+                [
+                    &card.front,
+                    &card.back,
+                    &card.answer,
+                    &card.term,
+                    &card.definition,
+                    &card.true_statement,
+                    &card.false_statement,
+                ]
+                .into_iter()
+                .chain(&card.distractors)
+                .chain(
+                    card.key_points
+                        .iter()
+                        .chain(&card.misconceptions)
+                        .flat_map(|k| std::iter::once(&k.point).chain(&k.synonyms)),
+                )
+                .map(String::as_str),
+            ),
             points,
             flips,
             question,
@@ -1027,7 +1052,7 @@ fn key_point_matches(card: &Compiled, answer: &Answer) -> (Vec<(usize, String)>,
 #[doc(hidden)]
 pub fn trace(card: &Card, answer: &str) -> Vec<String> {
     let (compiled, core) = compiled(card);
-    let a = Answer::new(&expand_parts(card, answer));
+    let a = Answer::new(&compiled.lexicon.correct(&expand_parts(card, answer)));
     let words = |p: &Phrase| {
         p.toks
             .iter()
@@ -1130,10 +1155,14 @@ fn expand_parts(card: &Card, answer: &str) -> String {
 /// to check against, and an empty one as `Incorrect`.
 pub fn grade_answer(card: &Card, answer: &str) -> Grade {
     let expanded = expand_parts(card, answer);
-    let parsed = Answer::new(&expanded);
-    let empty = !parsed.toks.iter().any(|t| !t.weak || t.w.starts_with("op"));
     let total = card.key_points.len();
-    if empty || total == 0 {
+    let compiled = (total > 0).then(|| compiled(card));
+    let parsed = match &compiled {
+        Some((c, _)) => Answer::new(&c.lexicon.correct(&expanded)),
+        None => Answer::new(&expanded),
+    };
+    let empty = !parsed.toks.iter().any(|t| !t.weak || t.w.starts_with("op"));
+    let Some((compiled, core)) = compiled.filter(|_| !empty) else {
         return Grade {
             found: Vec::new(),
             missed: (0..total).collect(),
@@ -1150,8 +1179,7 @@ pub fn grade_answer(card: &Card, answer: &str) -> Grade {
             quotes: Vec::new(),
             misconception: None,
         };
-    }
-    let (compiled, core) = compiled(card);
+    };
     let (found, contradicted) = key_point_matches(&compiled, &parsed);
     let found_idx: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
     let core_found = found_idx.iter().filter(|i| core.contains(i)).count();
@@ -1309,6 +1337,24 @@ mod tests {
         assert!(g.missed.is_empty());
         assert_eq!(g.verdict, Verdict::Correct);
         assert!((g.score - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_typo_of_a_card_word_still_finds_the_point() {
+        let card = card_with_points(&[
+            ("discriminator maximises V", &[]),
+            ("generator minimises V", &[]),
+            ("forward process not symmetric", &[]),
+        ]);
+        let answer = "the discrimnator maximises V, the generater minimises it; the forward \
+                      process is not symetric";
+        let g = grade_answer(&card, answer);
+        assert_eq!(g.found, vec![0, 1, 2], "{:?}", trace(&card, answer));
+        assert_eq!(g.verdict, Verdict::Correct);
+        // A role swap typed with a typo is still a role swap.
+        let swapped = grade_answer(&card, "the generater maximises V");
+        assert!(!swapped.contradicted.is_empty(), "{swapped:?}");
+        assert_eq!(swapped.verdict, Verdict::Incorrect);
     }
 
     #[test]
