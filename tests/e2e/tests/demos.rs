@@ -47,8 +47,9 @@ async fn flow_trains_in_a_worker_and_its_nll_decreases() {
             .await,
     );
     assert!(b > a, "still training: {a} then {b}");
-    s.wait_text(&nll_css, |t| number(t).is_finite() && number(t) != nll0)
-        .await;
+    // The held-out NLL falls with training at the default rate (measured here, before the
+    // rate changes, so how far the run gets at each rate does not depend on machine speed).
+    s.wait_text(&nll_css, |t| number(t) < nll0 - 0.2).await;
     // The learning rate changes the running flow: the run goes back to the worker and the link
     // holds the new rate.
     c.execute(
@@ -92,9 +93,13 @@ async fn flow_trains_in_a_worker_and_its_nll_decreases() {
         p1,
         "paused: no more steps"
     );
+    // At the new rate the run stays finite (how many steps it took depends on the machine).
+    assert!(nll1.is_finite(), "NLL after the rate change: {nll1}");
     assert!(
-        nll1 < nll0 - 0.2,
-        "held-out NLL should fall with training: {nll0} -> {nll1}"
+        c.find(Locator::Css(&format!("{FLOW} [data-testid=flow-error]")))
+            .await
+            .is_err(),
+        "no training error after the rate change"
     );
     // Step trains one step on the page from the state the worker handed back.
     s.wait_for(&format!("{FLOW} [data-testid=flow-step-button]"))
