@@ -92,6 +92,7 @@ fn post_build() -> Result<()> {
 /// for a `content-<hash>.bin` the build does not have (and precache a broken build).
 fn check_app_content(staging: &Path, content_hash: &str) -> Result<()> {
     let entries = std::fs::read_dir(staging).map_err(|e| format!("{}: {e}", staging.display()))?;
+    let mut apps = 0;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_app = name.starts_with("gentutor-")
@@ -100,6 +101,7 @@ fn check_app_content(staging: &Path, content_hash: &str) -> Result<()> {
         if !is_app {
             continue;
         }
+        apps += 1;
         let wasm = std::fs::read(entry.path()).map_err(|e| format!("{name}: {e}"))?;
         if !contains(&wasm, content_hash.as_bytes()) {
             return Err(format!(
@@ -107,6 +109,14 @@ fn check_app_content(staging: &Path, content_hash: &str) -> Result<()> {
                  (content/ changed during the build): build again"
             ));
         }
+    }
+    // No app module at all (Trunk renamed its output?) would pass the check unseen.
+    if apps == 0 {
+        return Err(format!(
+            "no gentutor-*_bg.wasm app module in {}: cannot check it was built with \
+             content-{content_hash}.bin",
+            staging.display()
+        ));
     }
     Ok(())
 }
@@ -529,6 +539,17 @@ mod tests {
         let err = check_app_content(&dir, "fedcba9876543210").unwrap_err();
         assert!(err.contains("gentutor-aa_bg.wasm"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
+        // A build with no app module is not a pass.
+        let none = build_dir(
+            "content-none",
+            &[
+                ("gentutor-pages-bb_bg.wasm", b"\0asm"),
+                ("index.html", b"<html></html>"),
+            ],
+        );
+        let err = check_app_content(&none, "0123456789abcdef").unwrap_err();
+        assert!(err.contains("no gentutor-"), "{err}");
+        let _ = std::fs::remove_dir_all(&none);
     }
 
     #[test]
