@@ -47,7 +47,8 @@ impl History {
                         [last, c.iter().map(|p| p[1]).sum::<f32>() / n]
                     })
                     .collect();
-                self.stride *= 2;
+                // Saturating: the stride also comes from saved worker bytes.
+                self.stride = self.stride.saturating_mul(2);
             }
         }
     }
@@ -76,7 +77,7 @@ impl History {
             points: values
                 .iter()
                 .enumerate()
-                .map(|(i, &v)| [((i as u64 + 1) * stride) as f32, v])
+                .map(|(i, &v)| [(i as u64 + 1).saturating_mul(stride) as f32, v])
                 .collect(),
         }
     }
@@ -103,6 +104,18 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_saved_stride_does_not_overflow() {
+        // Saved bytes one step short of a window of 2^63 steps, with the curve one point short
+        // of the cap: the next step completes the window and halves the curve.
+        let mut h =
+            History::from_windows(&vec![1.0; HISTORY_CAP - 1], 1 << 63, (0.0, (1 << 63) - 1));
+        h.push(u64::MAX, 0.0);
+        assert_eq!(h.stride(), u64::MAX);
+        assert_eq!(h.points().len(), HISTORY_CAP / 2);
+        assert!(h.points().iter().all(|p| p[0].is_finite()));
+    }
 
     #[test]
     fn history_downsamples_and_keeps_the_curve() {
