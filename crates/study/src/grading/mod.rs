@@ -1048,7 +1048,9 @@ fn key_point_matches(card: &Compiled, answer: &Answer) -> (Vec<(usize, String)>,
 }
 
 /// For tuning (examples and tests): how each key point and misconception of `card` fares
-/// against `answer`, one line each, naming the phrasing that decided it.
+/// against `answer`, one line each, naming the phrasing that decided it. It repeats
+/// [`grade_answer`]'s steps to name what decided each, so a change to their order there must be
+/// made here too (the verdict printed with it comes from [`grade_answer`] itself).
 #[doc(hidden)]
 pub fn trace(card: &Card, answer: &str) -> Vec<String> {
     let (compiled, core) = compiled(card);
