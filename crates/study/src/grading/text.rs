@@ -201,7 +201,7 @@ fn alias(w: &str) -> Option<&'static str> {
         "lik" | "likelihoods" => "likelihood",
         "var" => "variance",
         "fwd" | "forwards" => "forward",
-        "rev" | "backwards" => "reverse",
+        "rev" | "backwards" | "backward" | "bwd" => "reverse",
         "prob" | "probs" => "probability",
         "dim" | "dims" => "dimension",
         "distrib" | "distn" => "distribution",
@@ -282,7 +282,12 @@ enum Piece {
 /// Character pass: folds letters and symbols, turns maths punctuation into operators and
 /// clause punctuation into breaks.
 fn pieces(text: &str) -> Vec<Piece> {
-    let lower: String = text.chars().flat_map(char::to_lowercase).collect();
+    // A capital pi is typed for a product (lowercasing would make it the constant pi).
+    let lower: String = text
+        .chars()
+        .map(|c| if c == 'Π' { '∏' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect();
     let lower = lower
         .replace("n't", " not")
         .replace("n’t", " not")
@@ -461,6 +466,11 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             _ => None,
         };
         match (prev.as_deref(), w.as_str()) {
+            // "non-learned", "non saturating": one word, not "learned" (as "nonlinear").
+            (Some("non"), x) if x.chars().all(|c| c.is_ascii_alphabetic()) => {
+                words.pop();
+                words.push(Piece::Word(format!("non{x}")));
+            }
             // alpha bar / bar alpha -> alphabar.
             (Some("alpha"), "bar") | (Some("bar"), "alpha") => {
                 words.pop();
@@ -828,7 +838,10 @@ mod tests {
             words("E[log D(x)] + log(1 - D(G(z)))")
         );
         assert_ne!(words("D/(1-D)"), words("(1-D)/D"));
-        assert_eq!(words("non-saturating"), vec!["non", "saturat"]);
+        assert_eq!(words("non-saturating"), vec!["nonsaturat"]);
+        assert_eq!(words("non saturating"), words("non-saturating"));
+        assert_eq!(words("non-learned"), vec!["nonlearn"]);
+        assert_eq!(words("Π_t (1 - beta)"), words("prod_t (1 - beta)"));
         assert_eq!(words("V = 2 JSD"), vec!["v", "2", "jsd"]);
         assert_eq!(words("x_0 = x0"), vec!["x0", "x0"]);
         assert_eq!(words("x naught"), words("x_0"));
