@@ -1,15 +1,19 @@
 // The rest of sw.js (gentutor-xtask prepends VERSION, SCOPE and PRECACHE: every file of the
 // build). A new build changes VERSION, so the browser installs the new worker, which downloads
-// the whole new build into a new cache, takes over at once and deletes the older caches.
+// the whole new build into a new cache and takes over at once. It keeps the previous build's
+// cache (and deletes older ones): a tab opened before the update still runs the previous build
+// and may not have loaded its lazily loaded modules yet; they come from that cache.
 //
 // Requests: the class API (SCOPE + "api/") and anything not GET or not from this site go to
 // the network untouched. Page loads (navigations) try the network first and fall back to the
 // cached index.html (every route is the same app). The build's files are served from the
-// cache first. The cached index.html is never replaced by a fresh page load: it must name the
+// cache first, and so are the previous build's (for a tab still running it). The cached index.html is never replaced by a fresh page load: it must name the
 // hashed files of the same build as the rest of the cache.
 
 const CACHE = 'gentutor-' + VERSION;
 const INDEX = SCOPE + 'index.html';
+// When this build's cache was filled (ms since the epoch), to tell the newest older cache.
+const INSTALLED = SCOPE + '__gentutor_installed';
 // A page load that hangs (a stalled connection) falls back to the cached app after this long.
 const NAVIGATION_TIMEOUT_MS = 5000;
 const PRECACHED = new Set(PRECACHE.map((p) => new URL(p, self.location.href).href));
@@ -19,16 +23,22 @@ self.addEventListener('install', (event) => {
     const cache = await caches.open(CACHE);
     // `reload`: straight from the server, not from the HTTP cache.
     await cache.addAll(PRECACHE.map((p) => new Request(p, { cache: 'reload' })));
+    await cache.put(INSTALLED, new Response(String(Date.now())));
     await self.skipWaiting();
   })());
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names
-      .filter((n) => n.startsWith('gentutor-') && n !== CACHE)
-      .map((n) => caches.delete(n)));
+    const older = (await caches.keys())
+      .filter((n) => n.startsWith('gentutor-') && n !== CACHE);
+    // The previous build is the newest older cache (one from before INSTALLED counts as 0).
+    const stamps = await Promise.all(older.map(async (n) => {
+      const r = await (await caches.open(n)).match(INSTALLED);
+      return r ? Number(await r.text()) || 0 : 0;
+    }));
+    const previous = older[stamps.indexOf(Math.max(...stamps))];
+    await Promise.all(older.filter((n) => n !== previous).map((n) => caches.delete(n)));
     // Open pages use this worker now: they work offline without a reload.
     await self.clients.claim();
   })());
@@ -45,7 +55,7 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   const key = url.origin + url.pathname;
-  if (PRECACHED.has(key)) event.respondWith(cacheFirst(request, key));
+  event.respondWith(PRECACHED.has(key) ? cacheFirst(request, key) : previousFirst(request, key));
 });
 
 async function navigate(request) {
@@ -65,5 +75,12 @@ async function navigate(request) {
 
 async function cacheFirst(request, key) {
   const cached = await caches.match(key, { cacheName: CACHE });
+  return cached || fetch(request);
+}
+
+// Not a file of this build: a file of the previous one (an open tab of it loading a lazily
+// loaded module), else the network.
+async function previousFirst(request, key) {
+  const cached = await caches.match(key);
   return cached || fetch(request);
 }

@@ -3,7 +3,7 @@
 //! opened in this browser: a reload shows the app, a lesson never visited renders with its
 //! maths and its live demo (the demos module, trained in the Web Worker), a page from the
 //! lazily loaded pages module opens, and saved progress is still there. A new build's worker
-//! replaces the old cache.
+//! takes over and keeps the previous build's cache for tabs still running it.
 
 use gentutor_e2e::{click, dist_dir, wait_until, Session};
 use std::path::{Path, PathBuf};
@@ -148,32 +148,39 @@ fn copy_dir(from: &Path, to: &Path) {
 const CACHES: &str =
     "return caches.keys().then((k) => k.filter((n) => n.startsWith('gentutor-')));";
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_new_build_replaces_the_old_cache() {
-    let dist = dist_with_new_version(&dist_dir());
-    let s = Session::start_with_dist(dist.clone()).await;
-    let c = &s.client;
-    c.goto(&s.url("/")).await.expect("open home");
-    s.wait_for("[data-testid=lesson-card]").await;
-    wait_until(c, CONTROLLED, "the service worker controls the page").await;
-    let old = c.execute(CACHES, vec![]).await.expect("caches");
-    let old_names: Vec<String> = serde_json::from_value(old).expect("cache names");
-    assert_eq!(old_names.len(), 1, "one cache: {old_names:?}");
-
-    // The server gets a new build (here: the same files under a new version).
+/// What a new build of the server looks like to a browser that has `dist`'s: `sw.js` under
+/// the cache version `prefix` + the old one, and without the files whose names start with one
+/// of `dropped` (a new build names its modules by their new hashes, so the old names are gone
+/// from the server and from the new precache list).
+fn deploy(dist: &Path, prefix: &str, dropped: &[&str]) {
     let sw = dist.join("sw.js");
     let text = std::fs::read_to_string(&sw).expect("read sw.js");
     let at = text.find("const VERSION = \"").expect("a VERSION line") + 17;
-    let new_text = format!("{}0000{}", &text[..at], &text[at..]);
-    std::fs::write(&sw, new_text).expect("write sw.js");
-    let new_name = format!(
-        "gentutor-0000{}",
-        old_names[0].trim_start_matches("gentutor-")
-    );
+    let mut text = format!("{}{prefix}{}", &text[..at], &text[at..]);
+    for entry in std::fs::read_dir(dist).expect("read the copy") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if dropped.iter().any(|d| name.starts_with(d)) {
+            std::fs::remove_file(dist.join(&name)).expect("drop a file");
+            text = text.replace(&format!("  \"/{name}\",\n"), "");
+            text = text.replace(&format!(",\n  \"/{name}\""), "");
+            assert!(
+                !text.contains(&format!("\"/{name}\"")),
+                "{name} left in sw.js"
+            );
+        }
+    }
+    std::fs::write(&sw, text).expect("write sw.js");
+}
 
-    // The browser checks for a new worker (as it does on every page load); the new one
-    // installs, takes over and leaves only its own cache.
-    let updated = c
+/// The browser checks for a new worker, as it does on every page load, and waits until the
+/// caches are exactly `names` (sorted).
+async fn update_until_caches_are(s: &Session, names: &[String], what: &str) {
+    let updated = s
+        .client
         .execute(
             "return navigator.serviceWorker.getRegistration().then((r) => r.update()) \
              .then(() => true, (e) => String(e));",
@@ -182,14 +189,77 @@ async fn a_new_build_replaces_the_old_cache() {
         .await
         .expect("update the registration");
     assert_eq!(updated, serde_json::Value::Bool(true), "update: {updated}");
+    let list = serde_json::to_string(names).expect("names");
     wait_until(
-        c,
+        &s.client,
         &format!(
-            "return caches.keys().then((k) => k.filter((n) => n.startsWith('gentutor-')).join() === '{new_name}');"
+            "return caches.keys().then((k) => JSON.stringify(k.filter((n) => n.startsWith('gentutor-')).sort()) === '{list}');"
         ),
-        "only the new build's cache is left",
+        what,
     )
     .await;
+}
+
+/// A tab opened before an update keeps running its build: the new worker takes over at once
+/// but keeps the previous build's cache, so the tab can still load the lazily loaded pages
+/// module it had not loaded yet, although the server no longer has that file. The build before
+/// the previous one is dropped.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_tab_keeps_working_after_an_update() {
+    let dist = dist_with_new_version(&dist_dir());
+    let s = Session::start_with_dist(dist.clone()).await;
+    let c = &s.client;
+    c.goto(&s.url("/study")).await.expect("open the study hub");
+    s.wait_for("a[href='/study/learn']").await;
+    wait_until(c, CONTROLLED, "the service worker controls the page").await;
+    let first: Vec<String> =
+        serde_json::from_value(c.execute(CACHES, vec![]).await.expect("caches"))
+            .expect("cache names");
+    assert_eq!(first.len(), 1, "one cache: {first:?}");
+    let version = first[0].trim_start_matches("gentutor-").to_string();
+    let loaded = "return performance.getEntriesByType('resource') \
+                  .some((e) => e.name.includes('/gentutor-pages-'));";
+    assert_eq!(
+        c.execute(loaded, vec![]).await.expect("resources"),
+        serde_json::Value::Bool(false),
+        "the hub has not loaded the pages module yet"
+    );
+
+    // A new build: the pages module under a new name, so the old one is gone from the server.
+    deploy(&dist, "0000", &["gentutor-pages-"]);
+    let second = format!("gentutor-0000{version}");
+    let mut both = vec![first[0].clone(), second.clone()];
+    both.sort();
+    update_until_caches_are(&s, &both, "the new cache next to the previous one").await;
+    wait_until(
+        c,
+        "return navigator.serviceWorker.controller && navigator.serviceWorker.controller.state === 'activated';",
+        "the new worker controls the tab",
+    )
+    .await;
+    let mut kept: Vec<String> =
+        serde_json::from_value(c.execute(CACHES, vec![]).await.expect("caches"))
+            .expect("cache names");
+    kept.sort();
+    assert_eq!(kept, both, "the activated worker kept the previous cache");
+
+    // The open tab, still on the old build, opens Learn: its pages module comes from the
+    // previous build's cache.
+    c.execute(WATCH_JS, vec![]).await.expect("watch");
+    click(c, "a[href='/study/learn']").await;
+    click(c, "[data-testid=lazy-page] [data-testid=learn-start]").await;
+    s.wait_for("[data-testid=learn-option-0]").await;
+    assert!(
+        !gentutor_e2e::exists(c, "[data-testid=page-load-error]").await,
+        "the old tab's pages module loaded after the update"
+    );
+    no_errors(&s, "Learn in the old tab after an update").await;
+
+    // Another build: its cache and the one before it stay, the oldest goes.
+    deploy(&dist, "1111", &[]);
+    let mut last = vec![second, format!("gentutor-11110000{version}")];
+    last.sort();
+    update_until_caches_are(&s, &last, "the oldest cache dropped").await;
     s.close().await;
     let _ = std::fs::remove_dir_all(dist);
 }
