@@ -1360,6 +1360,24 @@ mod tests {
     }
 
     #[test]
+    fn a_role_before_a_colon_is_the_subject_of_what_follows() {
+        let card = card_with_points(&[
+            ("discriminator maximises V", &[]),
+            ("generator minimises V", &[]),
+            ("forward process fixed", &[]),
+        ]);
+        // The formulas name D after "minimise": the colon's role is still the subject.
+        let answer = "D: maximise log D(x) + log(1 - D(G(z))); G: minimise log(1 - D(G(z))). \
+                      no: the forward process is fixed";
+        let g = grade_answer(&card, answer);
+        assert_eq!(g.found, vec![0, 1, 2], "{:?}", trace(&card, answer));
+        assert_eq!(g.verdict, Verdict::Correct);
+        // And a swap written that way is still a swap.
+        let swapped = grade_answer(&card, "G: maximise V; D: minimise V");
+        assert_eq!(swapped.verdict, Verdict::Incorrect, "{swapped:?}");
+    }
+
+    #[test]
     fn plurals_match_both_ways() {
         let card = card_with_points(&[
             ("mixture of gaussians", &[]),

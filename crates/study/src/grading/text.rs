@@ -351,12 +351,13 @@ fn pieces(text: &str) -> Vec<Piece> {
         }
         match c {
             '.' if digit(prev) && digit(next) => word.push('.'),
-            '.' | ',' | ';' | ':' | '!' | '?' | '\n' => {
+            '.' | ',' | ';' | '!' | '?' | '\n' => {
                 flush(&mut word, &mut out);
                 out.push(Piece::Break);
             }
-            // "no encoder -> use D as the classifier": an arrow ends a negation's reach.
-            '→' | '⇒' => {
+            // "no encoder -> use D as the classifier": an arrow ends a negation's reach. So does
+            // a colon, which does not end the clause: "D: maximise V" says it of D.
+            '→' | '⇒' | ':' => {
                 flush(&mut word, &mut out);
                 out.push(Piece::Arrow);
             }
