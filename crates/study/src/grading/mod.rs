@@ -896,6 +896,17 @@ fn misconceptions(
             if p.groups.iter().all(Option::is_some) {
                 continue;
             }
+            // Nor is a quantifier: "cGAN conditions only the discriminator" reads as
+            // "cGAN conditions the discriminator", which "conditions both G and D" says.
+            let quantified = clause.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "only" | "both" | "all" | "just" | "solely" | "either"
+                )
+            });
+            if quantified {
+                continue;
+            }
             let said = model
                 .iter()
                 .any(|m| match_phrase(&p, m, &[], &mut Vec::new()) == Match::Found);
@@ -1375,6 +1386,17 @@ mod tests {
         // And a swap written that way is still a swap.
         let swapped = grade_answer(&card, "G: maximise V; D: minimise V");
         assert_eq!(swapped.verdict, Verdict::Incorrect, "{swapped:?}");
+    }
+
+    #[test]
+    fn a_wrong_option_made_wrong_by_a_quantifier_is_not_read_into_a_right_answer() {
+        let mut card = card_with_points(&[("label fed to generator and discriminator", &[])]);
+        card.distractors = vec!["cGAN conditions only the discriminator on the label".into()];
+        let g = grade_answer(
+            &card,
+            "cGAN conditions both the generator and the discriminator",
+        );
+        assert_eq!(g.misconception, None, "{g:?}");
     }
 
     #[test]

@@ -116,14 +116,10 @@ const IGNORED: &[&str] = &[
     "mathbf",
     "boldsymbol",
     "operatorname",
-    "text",
-    "left",
-    "right",
     "frac",
     "tfrac",
     "dfrac",
     "cdot",
-    "big",
     "bigl",
     "bigr",
     "per",
@@ -170,6 +166,10 @@ const LINKS: &[&str] = &[
     "although", "though",
 ];
 
+/// Words a negation reaches at most: a spoken answer has no punctuation to end its clause
+/// ("it is not symmetric the forward process is fixed and the reverse is learned").
+const NEGATION_REACH: usize = 6;
+
 /// Negation cues (single words; "rather than" and "instead of" are folded to `not`).
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "without", "cannot", "nor", "none", "neither", "nothing",
@@ -184,6 +184,7 @@ fn alias(w: &str) -> Option<&'static str> {
         "eps" | "varepsilon" | "epsilon" => "epsilon",
         // Said: "the expectation of log d of x" is E[log D(x)].
         "expectation" | "expectations" => "e",
+        "ln" => "log",
         "vartheta" => "theta",
         "varphi" => "phi",
         "varsigma" => "sigma",
@@ -281,6 +282,30 @@ enum Piece {
 
 /// Character pass: folds letters and symbols, turns maths punctuation into operators and
 /// clause punctuation into breaks.
+/// LaTeX macros that are also English words (`\left(`, `\text{...}`, `\big(`): dropped as
+/// macros only, so "the right class" keeps its "right".
+fn drop_latex_words(s: &str) -> String {
+    const MACROS: [&str; 4] = ["left", "right", "text", "big"];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let name = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        if MACROS.contains(&&after[..name]) {
+            out.push(' ');
+            rest = &after[name..];
+        } else {
+            out.push('\\');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn pieces(text: &str) -> Vec<Piece> {
     // A capital pi is typed for a product (lowercasing would make it the constant pi).
     let lower: String = text
@@ -318,6 +343,7 @@ fn pieces(text: &str) -> Vec<Piece> {
         .replace("in contrast to", " unlike ")
         .replace("->", " → ")
         .replace("=>", " → ");
+    let lower = drop_latex_words(&lower);
     let chars: Vec<char> = lower.chars().collect();
     let mut out = Vec::new();
     let mut word = String::new();
@@ -568,6 +594,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     let mut clause = 0usize;
     let mut and = false;
     let mut negated = false;
+    let mut reach = 0usize;
     let mut contrast = false;
     for (i, p) in words.iter().cloned().enumerate() {
         match p {
@@ -606,6 +633,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 }
                 if NEGATIONS.contains(&w.as_str()) {
                     negated = true;
+                    reach = 0;
                     continue;
                 }
                 if IGNORED.contains(&w.as_str()) {
@@ -613,6 +641,12 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 }
                 let s = concept(stem(&w));
                 let weak = s.len() == 1 && !s.chars().all(|c| c.is_ascii_digit());
+                if negated {
+                    reach += 1;
+                    if reach > NEGATION_REACH {
+                        negated = false;
+                    }
+                }
                 out.push(Tok {
                     w: s,
                     raw: w,
@@ -843,6 +877,10 @@ mod tests {
         assert_eq!(words("non saturating"), words("non-saturating"));
         assert_eq!(words("non-learned"), vec!["nonlearn"]);
         assert_eq!(words("Π_t (1 - beta)"), words("prod_t (1 - beta)"));
+        assert_eq!(words("ln D(x)"), words("log D(x)"));
+        // LaTeX macros that are English words are dropped as macros only.
+        assert_eq!(words("the right class"), vec!["right", "class"]);
+        assert_eq!(words("\\left( x \\right) \\text{big}"), vec!["x", "big"]);
         assert_eq!(words("V = 2 JSD"), vec!["v", "2", "jsd"]);
         assert_eq!(words("x_0 = x0"), vec!["x0", "x0"]);
         assert_eq!(words("x naught"), words("x_0"));
@@ -868,6 +906,15 @@ mod tests {
         assert!(neg.contains(&("encoder", false)), "{neg:?}");
         let r = tokens("fixed rather than learned");
         assert!(r.iter().any(|t| t.w == "learn" && t.negated));
+        // Unpunctuated speech: the negation reaches a few words, not the rest of the answer.
+        let spoken = tokens(
+            "they are not symmetric the forward process is set by hand the reverse one is learned",
+        );
+        assert!(spoken.iter().any(|t| t.w == "symmetric" && t.negated));
+        assert!(
+            spoken.iter().any(|t| t.w == "learn" && !t.negated),
+            "{spoken:?}"
+        );
         // Typed without the apostrophe, and "lacks".
         for s in [
             "you dont need jacobians",
