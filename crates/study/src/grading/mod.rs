@@ -878,14 +878,27 @@ fn misconceptions(
         .iter()
         .chain(std::iter::once(&card.false_statement))
     {
-        for clause in text.split([';', ',', '.', ':']).flat_map(|c| {
-            c.split(" while ")
-                .flat_map(|c| c.split(" whereas "))
-                .flat_map(|c| c.split(" but "))
-        }) {
+        // The roles the option names: a later clause that names none is about them, and
+        // alone it would be read as said of anything ("DALL-E 2 conditions on T5, and runs
+        // diffusion in a latent space": Stable Diffusion does run in a latent space).
+        let names_roles = compile(text)
+            .first()
+            .is_some_and(|p| p.groups.iter().any(Option::is_some));
+        for (k, clause) in text
+            .split([';', ',', '.', ':'])
+            .flat_map(|c| {
+                c.split(" while ")
+                    .flat_map(|c| c.split(" whereas "))
+                    .flat_map(|c| c.split(" but "))
+            })
+            .enumerate()
+        {
             let Some(mut p) = compile(clause).into_iter().next() else {
                 continue;
             };
+            if k > 0 && names_roles && p.groups.iter().all(Option::is_none) {
+                continue;
+            }
             p.strict = true;
             if p.toks.iter().filter(|t| !t.weak).count() < 3 {
                 continue;
@@ -1397,6 +1410,21 @@ mod tests {
             "cGAN conditions both the generator and the discriminator",
         );
         assert_eq!(g.misconception, None, "{g:?}");
+    }
+
+    #[test]
+    fn a_later_clause_of_a_wrong_option_is_about_the_roles_it_names() {
+        let mut card = card_with_points(&[
+            ("stable diffusion runs in a latent space", &[]),
+            ("imagen uses a frozen t5 encoder", &[]),
+        ]);
+        card.distractors =
+            vec!["DALL-E 2 conditions on T5 embeddings, and runs diffusion in an autoencoder latent space".into()];
+        let right = "Stable Diffusion runs the diffusion in an autoencoder latent space";
+        assert_eq!(grade_answer(&card, right).misconception, None);
+        // The option's first clause, which names its role, is still a wrong option.
+        let wrong = "DALL-E 2 conditions on T5 embeddings";
+        assert!(grade_answer(&card, wrong).misconception.is_some());
     }
 
     #[test]
