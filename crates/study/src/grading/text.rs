@@ -18,7 +18,8 @@
 //!
 //! Clauses end at `. , ; : ! ?`, a new line and linking words ("and", "but", "while",
 //! "whereas", "then", "so", "because"). A negation ("not", "no", "never", "without", "cannot",
-//! "rather than", "instead of") governs the tokens after it up to the end of its clause.
+//! "rather than", "instead of") governs the tokens after it up to the end of its clause, and
+//! at most a few words ([`NEGATION_REACH`], [`INSTEAD_REACH`]).
 
 /// One normalised token.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,8 +170,11 @@ const LINKS: &[&str] = &[
 /// Words a negation reaches at most: a spoken answer has no punctuation to end its clause
 /// ("it is not symmetric the forward process is fixed and the reverse is learned").
 const NEGATION_REACH: usize = 6;
+/// ... and "instead of" / "rather than", which name one thing ("instead of independent times
+/// you spread them evenly").
+const INSTEAD_REACH: usize = 3;
 
-/// Negation cues (single words; "rather than" and "instead of" are folded to `not`).
+/// Negation cues (single words; "rather than" and "instead of" are folded to `insteadof`).
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "without", "cannot", "nor", "none", "neither", "nothing",
     // Typed without the apostrophe ("dont", "isnt"), and words that deny what follows.
@@ -316,8 +320,8 @@ fn pieces(text: &str) -> Vec<Piece> {
     let lower = lower
         .replace("n't", " not")
         .replace("n’t", " not")
-        .replace("rather than", " not ")
-        .replace("instead of", " not ")
+        .replace("rather than", " insteadof ")
+        .replace("instead of", " insteadof ")
         .replace("square root", " sqrt ")
         .replace("reproducing kernel hilbert space", " rkhs ")
         .replace("kernel hilbert space", " rkhs ")
@@ -595,6 +599,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     let mut and = false;
     let mut negated = false;
     let mut reach = 0usize;
+    let mut limit = NEGATION_REACH;
     let mut contrast = false;
     for (i, p) in words.iter().cloned().enumerate() {
         match p {
@@ -634,6 +639,14 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 if NEGATIONS.contains(&w.as_str()) {
                     negated = true;
                     reach = 0;
+                    limit = NEGATION_REACH;
+                    continue;
+                }
+                // "instead of X, Y" / "Y rather than X": it denies the X named right after it.
+                if w == "insteadof" {
+                    negated = true;
+                    reach = 0;
+                    limit = INSTEAD_REACH;
                     continue;
                 }
                 if IGNORED.contains(&w.as_str()) {
@@ -643,7 +656,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 let weak = s.len() == 1 && !s.chars().all(|c| c.is_ascii_digit());
                 if negated {
                     reach += 1;
-                    if reach > NEGATION_REACH {
+                    if reach > limit {
                         negated = false;
                     }
                 }
@@ -814,6 +827,10 @@ fn fold_symbol(c: char) -> Option<&'static str> {
         '∇' => "gradient",
         '∂' => "partial",
         '≈' => "approx",
+        // "‖f‖ ≤ 1" is said "at most 1".
+        '≤' | '⩽' => "most",
+        '≥' | '⩾' => "least",
+        '𝔼' => "e",
         '½' => "1 op/ 2",
         '²' => "2",
         _ => return None,
@@ -906,6 +923,17 @@ mod tests {
         assert!(neg.contains(&("encoder", false)), "{neg:?}");
         let r = tokens("fixed rather than learned");
         assert!(r.iter().any(|t| t.w == "learn" && t.negated));
+        // "instead of X, Y": it denies X, not Y.
+        let instead = tokens("instead of sampling each t independently they spread them evenly");
+        assert!(
+            instead.iter().any(|t| t.w == "independent" && t.negated),
+            "{instead:?}"
+        );
+        assert!(
+            instead.iter().any(|t| t.w == "spac" && !t.negated),
+            "{instead:?}"
+        );
+        assert_eq!(words("‖f‖ ≤ 1 under 𝔼"), words("f at most 1 under E"));
         // Unpunctuated speech: the negation reaches a few words, not the rest of the answer.
         let spoken = tokens(
             "they are not symmetric the forward process is set by hand the reverse one is learned",
