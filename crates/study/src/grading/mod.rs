@@ -878,25 +878,26 @@ fn misconceptions(
         .iter()
         .chain(std::iter::once(&card.false_statement))
     {
-        // The roles the option names: a later clause that names none is about them, and
-        // alone it would be read as said of anything ("DALL-E 2 conditions on T5, and runs
-        // diffusion in a latent space": Stable Diffusion does run in a latent space).
-        let names_roles = compile(text)
-            .first()
-            .is_some_and(|p| p.groups.iter().any(Option::is_some));
-        for (k, clause) in text
-            .split([';', ',', '.', ':'])
-            .flat_map(|c| {
-                c.split(" while ")
+        // Each sentence's clauses after a comma continue it: one that names no role is about
+        // the roles the sentence names, and alone it would be read as said of anything
+        // ("DALL-E 2 conditions on T5, and runs diffusion in a latent space": Stable
+        // Diffusion does run in a latent space).
+        let clauses = text.split([';', '.', ':']).flat_map(|sentence| {
+            let names_roles = compile(sentence)
+                .first()
+                .is_some_and(|p| p.groups.iter().any(Option::is_some));
+            sentence.split(',').enumerate().flat_map(move |(k, part)| {
+                part.split(" while ")
                     .flat_map(|c| c.split(" whereas "))
                     .flat_map(|c| c.split(" but "))
+                    .map(move |c| (k > 0 && names_roles, c))
             })
-            .enumerate()
-        {
+        });
+        for (continues, clause) in clauses {
             let Some(mut p) = compile(clause).into_iter().next() else {
                 continue;
             };
-            if k > 0 && names_roles && p.groups.iter().all(Option::is_none) {
+            if continues && p.groups.iter().all(Option::is_none) {
                 continue;
             }
             p.strict = true;
@@ -909,12 +910,13 @@ fn misconceptions(
             if p.groups.iter().all(Option::is_some) {
                 continue;
             }
-            // Nor is a quantifier: "cGAN conditions only the discriminator" reads as
-            // "cGAN conditions the discriminator", which "conditions both G and D" says.
+            // Nor is "only" (or "all", "just"): "cGAN conditions only the discriminator" reads
+            // as "cGAN conditions the discriminator", which "conditions both G and D" says.
+            // ("Both" is kept: "both chains are deterministic" is wrong for what it says.)
             let quantified = clause.split(|c: char| !c.is_alphanumeric()).any(|w| {
                 matches!(
                     w.to_lowercase().as_str(),
-                    "only" | "both" | "all" | "just" | "solely" | "either"
+                    "only" | "just" | "solely" | "all"
                 )
             });
             if quantified {
@@ -1372,13 +1374,13 @@ mod tests {
             ("generator minimises V", &[]),
             ("forward process not symmetric", &[]),
         ]);
-        let answer = "the discrimnator maximises V, the generater minimises it; the forward \
+        let answer = "the discrimnator maximises V, the genrator minimises it; the forward \
                       process is not symetric";
         let g = grade_answer(&card, answer);
         assert_eq!(g.found, vec![0, 1, 2], "{:?}", trace(&card, answer));
         assert_eq!(g.verdict, Verdict::Correct);
         // A role swap typed with a typo is still a role swap.
-        let swapped = grade_answer(&card, "the generater maximises V");
+        let swapped = grade_answer(&card, "the genrator maximises V");
         assert!(!swapped.contradicted.is_empty(), "{swapped:?}");
         assert_eq!(swapped.verdict, Verdict::Incorrect);
     }
@@ -1425,6 +1427,12 @@ mod tests {
         // The option's first clause, which names its role, is still a wrong option.
         let wrong = "DALL-E 2 conditions on T5 embeddings";
         assert!(grade_answer(&card, wrong).misconception.is_some());
+        // A sentence of its own after ';' is a statement of its own, still looked for.
+        card.distractors = vec![
+            "DALL-E 2 conditions on T5 embeddings; mode collapse means the training data has too few classes".into(),
+        ];
+        let second = "mode collapse means the training data has too few classes";
+        assert!(grade_answer(&card, second).misconception.is_some());
     }
 
     #[test]

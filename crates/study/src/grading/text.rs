@@ -189,6 +189,9 @@ fn alias(w: &str) -> Option<&'static str> {
         // Said: "the expectation of log d of x" is E[log D(x)].
         "expectation" | "expectations" => "e",
         "ln" => "log",
+        // `\le`, `\leq` as `≤` (at most), `\ge`, `\geq` as `≥`.
+        "le" | "leq" | "leqslant" => "most",
+        "ge" | "geq" | "geqslant" => "least",
         "vartheta" => "theta",
         "varphi" => "phi",
         "varsigma" => "sigma",
@@ -345,6 +348,8 @@ fn pieces(text: &str) -> Vec<Piece> {
         .replace("compared with", " unlike ")
         .replace("compared to", " unlike ")
         .replace("in contrast to", " unlike ")
+        .replace("<=", " ≤ ")
+        .replace(">=", " ≥ ")
         .replace("->", " → ")
         .replace("=>", " → ");
     let lower = drop_latex_words(&lower);
@@ -934,6 +939,9 @@ mod tests {
             "{instead:?}"
         );
         assert_eq!(words("‖f‖ ≤ 1 under 𝔼"), words("f at most 1 under E"));
+        assert_eq!(words("‖f‖ <= 1"), words("‖f‖ ≤ 1"));
+        assert_eq!(words("\\|f\\| \\le 1"), words("‖f‖ ≤ 1"));
+        assert_eq!(words("r >= 0"), words("r \\geq 0"));
         // Unpunctuated speech: the negation reaches a few words, not the rest of the answer.
         let spoken = tokens(
             "they are not symmetric the forward process is set by hand the reverse one is learned",
