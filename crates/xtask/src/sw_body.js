@@ -12,8 +12,15 @@
 
 const CACHE = 'gentutor-' + VERSION;
 const INDEX = SCOPE + 'index.html';
-// When this build's cache was filled (ms since the epoch), to tell the newest older cache.
+// The generation of this build's cache: one more than any cache already there when it was
+// filled (a counter, not the clock, which can go back), to tell the newest older cache.
 const INSTALLED = SCOPE + '__gentutor_installed';
+
+// The generation stored in cache `name` (0 for a cache from before generations).
+async function generation(name) {
+  const r = await (await caches.open(name)).match(INSTALLED);
+  return r ? Number(await r.text()) || 0 : 0;
+}
 // A page load that hangs (a stalled connection) falls back to the cached app after this long.
 const NAVIGATION_TIMEOUT_MS = 5000;
 const PRECACHED = new Set(PRECACHE.map((p) => new URL(p, self.location.href).href));
@@ -23,7 +30,10 @@ self.addEventListener('install', (event) => {
     const cache = await caches.open(CACHE);
     // `reload`: straight from the server, not from the HTTP cache.
     await cache.addAll(PRECACHE.map((p) => new Request(p, { cache: 'reload' })));
-    await cache.put(INSTALLED, new Response(String(Date.now())));
+    const others = (await caches.keys())
+      .filter((n) => n.startsWith('gentutor-') && n !== CACHE);
+    const newest = Math.max(0, ...(await Promise.all(others.map(generation))));
+    await cache.put(INSTALLED, new Response(String(newest + 1)));
     await self.skipWaiting();
   })());
 });
@@ -32,11 +42,8 @@ self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const older = (await caches.keys())
       .filter((n) => n.startsWith('gentutor-') && n !== CACHE);
-    // The previous build is the newest older cache (one from before INSTALLED counts as 0).
-    const stamps = await Promise.all(older.map(async (n) => {
-      const r = await (await caches.open(n)).match(INSTALLED);
-      return r ? Number(await r.text()) || 0 : 0;
-    }));
+    // The previous build is the newest older cache.
+    const stamps = await Promise.all(older.map(generation));
     const previous = older[stamps.indexOf(Math.max(...stamps))];
     await Promise.all(older.filter((n) => n !== previous).map((n) => caches.delete(n)));
     // Open pages use this worker now: they work offline without a reload.
