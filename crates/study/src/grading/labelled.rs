@@ -1,6 +1,6 @@
 //! Labelled typed answers and the figures that compare the grader with a teacher's labels.
 //!
-//! The data lives in `crates/study/data/grading/{train,test,test2,test3}.txt`: one
+//! The data lives in `crates/study/data/grading/{train,test,test2,test3,test5,test6}.txt`: one
 //! answer a line, `<card id> <label> <answer>`, labels `C` (correct), `P` (partial), `W`
 //! (wrong); `#` starts a comment line. The grader's rules and the cards' wordings were tuned on
 //! `train.txt` only; the held-out test sets (written and labelled before the grader saw them, the
