@@ -105,13 +105,7 @@ async fn the_app_works_offline_after_one_visit() {
         .await
         .expect("open Learn offline");
     c.execute(WATCH_JS, vec![]).await.expect("watch");
-    click(c, "[data-testid=lazy-page] [data-testid=learn-start]").await;
-    s.wait_for("[data-testid=learn-option-0]").await;
-    assert!(
-        !gentutor_e2e::exists(c, "[data-testid=page-load-error]").await,
-        "the pages module loaded offline"
-    );
-    no_errors(&s, "Learn offline").await;
+    learn_starts(&s, "Learn offline").await;
 
     // (4) The progress saved online is still there.
     c.goto(&s.url("/study/spaced"))
@@ -144,9 +138,27 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The names of gentutor's caches (WebDriver waits for a returned promise).
-const CACHES: &str =
-    "return caches.keys().then((k) => k.filter((n) => n.startsWith('gentutor-')));";
+/// The names of gentutor's caches, sorted (WebDriver waits for a returned promise).
+async fn caches(s: &Session) -> Vec<String> {
+    let js = "return caches.keys().then((k) => k.filter((n) => n.startsWith('gentutor-')).sort());";
+    serde_json::from_value(s.client.execute(js, vec![]).await.expect("caches"))
+        .expect("cache names")
+}
+
+/// Learn starts from the lazily loaded pages module, with no load error and no page error.
+async fn learn_starts(s: &Session, when: &str) {
+    click(
+        &s.client,
+        "[data-testid=lazy-page] [data-testid=learn-start]",
+    )
+    .await;
+    s.wait_for("[data-testid=learn-option-0]").await;
+    assert!(
+        !gentutor_e2e::exists(&s.client, "[data-testid=page-load-error]").await,
+        "{when}: the pages module did not load"
+    );
+    no_errors(s, when).await;
+}
 
 /// What a new build of the server looks like to a browser that has `dist`'s: `sw.js` under
 /// the cache version `prefix` + the old one, and without the files whose names start with one
@@ -212,9 +224,7 @@ async fn an_open_tab_keeps_working_after_an_update() {
     c.goto(&s.url("/study")).await.expect("open the study hub");
     s.wait_for("a[href='/study/learn']").await;
     wait_until(c, CONTROLLED, "the service worker controls the page").await;
-    let first: Vec<String> =
-        serde_json::from_value(c.execute(CACHES, vec![]).await.expect("caches"))
-            .expect("cache names");
+    let first = caches(&s).await;
     assert_eq!(first.len(), 1, "one cache: {first:?}");
     let version = first[0].trim_start_matches("gentutor-").to_string();
     let loaded = "return performance.getEntriesByType('resource') \
@@ -237,23 +247,17 @@ async fn an_open_tab_keeps_working_after_an_update() {
         "the new worker controls the tab",
     )
     .await;
-    let mut kept: Vec<String> =
-        serde_json::from_value(c.execute(CACHES, vec![]).await.expect("caches"))
-            .expect("cache names");
-    kept.sort();
-    assert_eq!(kept, both, "the activated worker kept the previous cache");
+    assert_eq!(
+        caches(&s).await,
+        both,
+        "the activated worker kept the previous cache"
+    );
 
     // The open tab, still on the old build, opens Learn: its pages module comes from the
     // previous build's cache.
     c.execute(WATCH_JS, vec![]).await.expect("watch");
     click(c, "a[href='/study/learn']").await;
-    click(c, "[data-testid=lazy-page] [data-testid=learn-start]").await;
-    s.wait_for("[data-testid=learn-option-0]").await;
-    assert!(
-        !gentutor_e2e::exists(c, "[data-testid=page-load-error]").await,
-        "the old tab's pages module loaded after the update"
-    );
-    no_errors(&s, "Learn in the old tab after an update").await;
+    learn_starts(&s, "Learn in the old tab after an update").await;
 
     // Another build: its cache and the one before it stay, the oldest goes.
     deploy(&dist, "1111", &[]);
