@@ -129,10 +129,11 @@ fn fifth_held_out_figures_do_not_regress() {
 /// `test6.txt`, written by another independent labeller at the same time and kept and read
 /// the same way (three answers that were word for word older train answers removed). Reached
 /// (n = 182): agreement 93.4%, right answers rejected 2.7% (2 of 74), wrong answers accepted
-/// 1.5% (1 of 65). At 7b5f27a: 86.3%, 8.1%, 3.1%.
+/// 1.5% (1 of 65). At 7b5f27a: 86.3%, 8.1%, 3.1%. Agreement 94.0% after the rules for list
+/// markers, subscript digits, "dalle2" and duplicate flips (made on train alone).
 #[test]
 fn sixth_held_out_figures_do_not_regress() {
-    check_held_out("test6", 180, (0.934, 0.028, 0.016));
+    check_held_out("test6", 180, (0.939, 0.028, 0.016));
 }
 
 /// A held-out answer that is also a train answer is not held out: the grader's wordings were

@@ -222,11 +222,16 @@ fn flipped(p: &Phrase) -> Vec<Phrase> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    let roleless = p.groups.iter().all(Option::is_none);
     for (j, t) in p.toks.iter().enumerate() {
         if p.groups[j].is_some() {
             continue;
         }
-        for o in opposites(&t.w) {
+        // "one fixed, one learned" holds both words of a pair and no role word to tell them
+        // apart: swapping one makes a duplicate ("one learned, one learned") that any on-topic
+        // answer matches. With roles ("forward fixed, reverse learned") the swap is a claim.
+        let duplicate = |o: &str| roleless && p.toks.iter().any(|u| u.w == o);
+        for o in opposites(&t.w).filter(|o| !duplicate(o)) {
             let mut q = p.clone();
             q.toks[j].w = o.to_string();
             q.flip = true;
@@ -1851,6 +1856,24 @@ mod tests {
         // The negation belongs to the first clause only.
         let g = grade_answer(&sym, "the reverse is not fixed, and they are symmetric");
         assert!(!g.found.contains(&0), "{g:?}");
+    }
+
+    #[test]
+    fn a_phrasing_holding_both_words_of_a_pair_is_not_flipped_into_a_duplicate() {
+        // Flipping "fixed" in "one fixed one learned" gives "one learned one learned", which an
+        // on-topic answer that says "learned" twice would match as a contradiction.
+        let card = card_with_points(&[
+            ("forward process is fixed", &["one fixed one learned"]),
+            ("gaussian steps", &[]),
+        ]);
+        let g = grade_answer(
+            &card,
+            "one process learned with gaussian steps, then one learned to denoise",
+        );
+        assert!(g.contradicted.is_empty(), "{g:?}");
+        // A one-sided flip is still read as the wrong way round.
+        let swapped = grade_answer(&card, "the forward process is learned; gaussian steps");
+        assert_eq!(swapped.contradicted, vec![0], "{swapped:?}");
     }
 
     #[test]

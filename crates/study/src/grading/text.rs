@@ -317,7 +317,12 @@ fn pieces(text: &str) -> Vec<Piece> {
     // A capital pi is typed for a product (lowercasing would make it the constant pi).
     let lower: String = text
         .chars()
-        .map(|c| if c == 'Π' { '∏' } else { c })
+        .map(|c| match c {
+            'Π' => '∏',
+            // x₀, x₁: subscript digits are typed for x_0, x_1.
+            '₀'..='₉' => char::from(b'0' + (c as u32 - '₀' as u32) as u8),
+            _ => c,
+        })
         .flat_map(char::to_lowercase)
         .collect();
     let lower = lower
@@ -344,6 +349,8 @@ fn pieces(text: &str) -> Vec<Piece> {
         .replace("u-net", " unet ")
         .replace("dall-e", " dalle ")
         .replace("dall·e", " dalle ")
+        // Said "dall e two".
+        .replace("dall e ", " dalle ")
         .replace("as opposed to", " unlike ")
         .replace("compared with", " unlike ")
         .replace("compared to", " unlike ")
@@ -356,6 +363,8 @@ fn pieces(text: &str) -> Vec<Piece> {
     let chars: Vec<char> = lower.chars().collect();
     let mut out = Vec::new();
     let mut word = String::new();
+    // Open brackets: a ")" that closes none after a lone number is a list marker, "1) ... 2) ...".
+    let mut depth = 0usize;
     let flush = |word: &mut String, out: &mut Vec<Piece>| {
         if !word.is_empty() {
             out.push(Piece::Word(std::mem::take(word)));
@@ -385,6 +394,25 @@ fn pieces(text: &str) -> Vec<Piece> {
             continue;
         }
         match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                flush(&mut word, &mut out);
+            }
+            ')' | ']' | '}' if depth > 0 => {
+                depth -= 1;
+                flush(&mut word, &mut out);
+            }
+            // "2) unlabeled data is not fake 3) generated data is fake": the marker ends the
+            // item (and its negation) and is not content.
+            ')' if (1..=2).contains(&word.len())
+                && word.chars().all(|d| d.is_ascii_digit())
+                && chars[..i - word.len()]
+                    .last()
+                    .is_none_or(|b| b.is_whitespace() || matches!(b, '.' | ',' | ';' | ':')) =>
+            {
+                word.clear();
+                out.push(Piece::Break);
+            }
             '.' if digit(prev) && digit(next) => word.push('.'),
             '.' | ',' | ';' | '!' | '?' | '\n' => {
                 flush(&mut word, &mut out);
@@ -566,6 +594,10 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
             (_, "tv") => {
                 words.push(Piece::Word("total".into()));
                 words.push(Piece::Word("variation".into()));
+            }
+            (_, "dalle2") => {
+                words.push(Piece::Word("dalle".into()));
+                words.push(Piece::Word("2".into()));
             }
             (_, "minus") => words.push(Piece::Op(OP_MINUS)),
             (_, "plus") => words.push(Piece::Op(OP_PLUS)),
@@ -960,6 +992,27 @@ mod tests {
             let t = tokens(s);
             assert!(t.iter().rev().take(1).all(|t| t.negated), "{s}: {t:?}");
         }
+    }
+
+    #[test]
+    fn subscript_digits_and_dalle_spellings_read_as_typed() {
+        assert_eq!(words("√ᾱ_t x₀"), words("sqrt(abar_t) x_0"));
+        assert_eq!(words("x₁ and x₂"), words("x1 and x2"));
+        assert_eq!(words("DALLE2 uses a prior"), words("DALL-E 2 uses a prior"));
+        assert_eq!(
+            words("dall e two uses a prior"),
+            words("DALL-E 2 uses a prior")
+        );
+    }
+
+    #[test]
+    fn a_numbered_list_marker_ends_the_item_and_its_negation() {
+        let t = tokens("2) unlabeled data is not fake 3) generated data is fake");
+        let generated = t.iter().position(|t| t.w == "generat").expect("generated");
+        assert!(!t[generated + 1..].iter().any(|t| t.negated), "{t:?}");
+        assert!(!t.iter().any(|t| t.w == "2" || t.w == "3"), "{t:?}");
+        // A closing bracket inside a formula is not a marker: p(y = K + 1) keeps its 1.
+        assert!(tokens("p(y = K + 1) is high").iter().any(|t| t.w == "1"));
     }
 
     #[test]
