@@ -31,7 +31,8 @@ impl History {
     /// Records the value of training step `step`.
     pub fn push(&mut self, step: u64, v: f64) {
         self.acc += v;
-        self.acc_n += 1;
+        // Saturating: the pending count also comes from saved worker bytes.
+        self.acc_n = self.acc_n.saturating_add(1);
         if self.acc_n >= self.stride {
             self.points
                 .push([step as f32, (self.acc / self.acc_n as f64) as f32]);
@@ -115,6 +116,15 @@ mod tests {
         assert_eq!(h.stride(), u64::MAX);
         assert_eq!(h.points().len(), HISTORY_CAP / 2);
         assert!(h.points().iter().all(|p| p[0].is_finite()));
+    }
+
+    #[test]
+    fn a_full_saved_pending_count_does_not_overflow() {
+        // Crafted bytes: a pending window already holding u64::MAX steps.
+        let mut h = History::from_windows(&[1.0], 2, (0.0, u64::MAX));
+        h.push(3, 4.0);
+        assert_eq!(h.points().len(), 2);
+        assert!(h.points()[1][1].is_finite());
     }
 
     #[test]
