@@ -187,6 +187,37 @@ pub fn draw_vae_latent<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Where the decoded grid goes in a `w` x `h` panel: below the title, centred, with
+/// [`GRID_MARGIN`] px left at the sides and below (with 2 px the bottom row touched the
+/// panel's edge).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct GridLayout {
+    /// Top-left corner of the first tile.
+    x0: i32,
+    y0: i32,
+    /// Tile pitch (an image of `cell` px per pixel plus its 1 px frame on each side).
+    tile: i32,
+    cell: i32,
+}
+
+/// Title band above the decoded grid.
+const GRID_TOP: i32 = 24;
+const GRID_MARGIN: i32 = 6;
+
+fn grid_layout(w: i32, h: i32, k: i32) -> GridLayout {
+    let k = k.max(1);
+    let avail = (w - 2 * GRID_MARGIN).min(h - GRID_TOP - GRID_MARGIN);
+    let cell = ((avail / k - 2) / SIDE as i32).max(1);
+    let tile = cell * SIDE as i32 + 2;
+    // Whole pixels per cell leave some room: centre the grid in it.
+    GridLayout {
+        x0: (w - tile * k) / 2,
+        y0: GRID_TOP + ((h - GRID_TOP - GRID_MARGIN - tile * k) / 2).max(0),
+        tile,
+        cell,
+    }
+}
+
 /// Decoder means on a grid over the same window as the latent plane (z_1 to the right, z_2 up).
 pub fn draw_vae_grid<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -208,13 +239,7 @@ pub fn draw_vae_grid<DB: DrawingBackend>(
         (6, 4),
         pal.font(13),
     ))?;
-    let top = 24;
-    let avail = (w as i32).min(h as i32 - top) - 4;
-    let cell = ((avail / k as i32 - 2) / SIDE as i32).max(1);
-    let tile = cell * SIDE as i32 + 2;
-    // Whole pixels per cell leave some room: centre the grid in it.
-    let x0 = (w as i32 - tile * k as i32) / 2;
-    let y0 = top + ((h as i32 - top - tile * k as i32) / 2).max(0);
+    let GridLayout { x0, y0, tile, cell } = grid_layout(w as i32, h as i32, k as i32);
     for (t, img) in v.grid.chunks(SIDE * SIDE).enumerate().take(k * k) {
         let (r, c) = ((t / k) as i32, (t % k) as i32);
         draw_image(
@@ -478,6 +503,27 @@ mod tests {
             "{} rectangles for {inked} pixels",
             rects.len()
         );
+    }
+
+    #[test]
+    fn the_decoded_grid_keeps_a_margin_inside_its_panel() {
+        // Panel sizes from a 375 px phone to a 1280 px desktop, wide and tall, and the grid
+        // sides the demo offers.
+        for (w, h) in [(160, 200), (343, 300), (480, 340), (600, 300), (620, 420), (900, 380)] {
+            for k in [4, 8, 12] {
+                let g = grid_layout(w, h, k);
+                let (right, bottom) = (g.x0 + g.tile * k, g.y0 + g.tile * k);
+                let at = format!("{w}x{h}, {k}x{k}: {g:?}");
+                assert!(g.x0 >= GRID_MARGIN && w - right >= GRID_MARGIN, "sides {at}");
+                assert!(g.y0 >= GRID_TOP && h - bottom >= GRID_MARGIN, "bottom {at}");
+                // As large as whole pixels allow: one more pixel per cell would not fit.
+                let bigger = (g.cell + 1) * SIDE as i32 + 2;
+                assert!(
+                    bigger * k > (w - 2 * GRID_MARGIN).min(h - GRID_TOP - GRID_MARGIN),
+                    "room left {at}"
+                );
+            }
+        }
     }
 
     #[test]
