@@ -509,12 +509,22 @@ mod tests {
     fn the_decoded_grid_keeps_a_margin_inside_its_panel() {
         // Panel sizes from a 375 px phone to a 1280 px desktop, wide and tall, and the grid
         // sides the demo offers.
-        for (w, h) in [(160, 200), (343, 300), (480, 340), (600, 300), (620, 420), (900, 380)] {
+        for (w, h) in [
+            (160, 200),
+            (343, 300),
+            (480, 340),
+            (600, 300),
+            (620, 420),
+            (900, 380),
+        ] {
             for k in [4, 8, 12] {
                 let g = grid_layout(w, h, k);
                 let (right, bottom) = (g.x0 + g.tile * k, g.y0 + g.tile * k);
                 let at = format!("{w}x{h}, {k}x{k}: {g:?}");
-                assert!(g.x0 >= GRID_MARGIN && w - right >= GRID_MARGIN, "sides {at}");
+                assert!(
+                    g.x0 >= GRID_MARGIN && w - right >= GRID_MARGIN,
+                    "sides {at}"
+                );
                 assert!(g.y0 >= GRID_TOP && h - bottom >= GRID_MARGIN, "bottom {at}");
                 // As large as whole pixels allow: one more pixel per cell would not fit.
                 let bigger = (g.cell + 1) * SIDE as i32 + 2;
