@@ -1,7 +1,7 @@
 //! How the typed-answer grader agrees with the labelled answers, and how fast it is.
 //!
 //! `cargo run --release -p gentutor-study --example grading_report` prints the figures on the
-//! train split and the held-out sets (`test`, `test2`, `test3`, `test5`, `test6`); add `train` to also list the train
+//! train split and the held-out sets (`test`, `test2`, `test3`, `test5` to `test8`); add `train` to also list the train
 //! answers it disagrees with (held-out answers are never listed: tuning must not see them);
 //! `train-only` lists them and prints no held-out figure at all (for tuning runs).
 
@@ -37,6 +37,8 @@ fn main() {
     let test3 = common::split("test3");
     let test5 = common::split("test5");
     let test6 = common::split("test6");
+    let test7 = common::split("test7");
+    let test8 = common::split("test8");
     let verdict = |c: &_, a: &str| grade_answer(c, a).verdict;
     // `train-only`: tuning runs print no held-out figure at all, not even totals.
     let train_only = std::env::args().any(|a| a == "train-only");
@@ -49,6 +51,8 @@ fn main() {
             ("test3", &test3),
             ("test5", &test5),
             ("test6", &test6),
+            ("test7", &test7),
+            ("test8", &test8),
         ]
     };
     let sets: Vec<(&str, &Vec<_>)> = std::iter::once(("train", &train))
