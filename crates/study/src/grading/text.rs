@@ -93,6 +93,14 @@ const IGNORED: &[&str] = &[
     "via",
     "um",
     "uh",
+    "erm",
+    "er",
+    "hmm",
+    "yeah",
+    "okay",
+    "ok",
+    "kinda",
+    "sorta",
     "so",
     "basically",
     "just",
@@ -514,10 +522,48 @@ pub(crate) fn is_maths(w: &str) -> bool {
         || (w.len() == 2 && w.as_bytes()[1].is_ascii_digit())
 }
 
+/// Acronyms a speech recogniser writes letter by letter ("the e l b o", "k l divergence").
+const SPELLED: &[&str] = &[
+    "kl", "js", "jsd", "elbo", "gan", "gans", "vae", "vaes", "fid", "mmd", "snr", "ddpm", "vdm",
+    "mse", "rkhs", "sgd", "fgsm", "ipm",
+];
+
+/// Joins a run of single letters that spells one of [`SPELLED`]; "s n r" is "snr".
+fn join_spelled(raw: Vec<Piece>) -> Vec<Piece> {
+    let single = |p: &Piece| matches!(p, Piece::Word(w) if w.len() == 1 && w.as_bytes()[0].is_ascii_lowercase());
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let run = raw[i..].iter().take_while(|p| single(p)).count();
+        // The longest spelled acronym that starts here.
+        let joined = (2..=run.min(5)).rev().find_map(|n| {
+            let w: String = raw[i..i + n]
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Word(w) => Some(w.as_str()),
+                    _ => None,
+                })
+                .collect();
+            SPELLED.contains(&w.as_str()).then_some((n, w))
+        });
+        match joined {
+            Some((n, w)) => {
+                out.push(Piece::Word(w));
+                i += n;
+            }
+            None => {
+                out.push(raw[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Normalised tokens of `text` (see the module docs).
 pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     // Word-level rules on the raw pieces first.
-    let raw = pieces(text);
+    let raw = join_spelled(pieces(text));
     let mut words: Vec<Piece> = Vec::with_capacity(raw.len());
     for p in raw {
         let Piece::Word(w) = p else {
@@ -868,6 +914,8 @@ fn fold_symbol(c: char) -> Option<&'static str> {
         '≤' | '⩽' => "most",
         '≥' | '⩾' => "least",
         '𝔼' => "e",
+        // "falling loss ≠ better G".
+        '≠' => "not",
         '½' => "1 op/ 2",
         '²' => "2",
         _ => return None,
@@ -1003,6 +1051,23 @@ mod tests {
             words("dall e two uses a prior"),
             words("DALL-E 2 uses a prior")
         );
+    }
+
+    #[test]
+    fn acronyms_spelled_letter_by_letter_are_one_word() {
+        assert_eq!(words("the e l b o"), words("the ELBO"));
+        assert_eq!(
+            words("k l divergence of q and p"),
+            words("KL divergence of q and p")
+        );
+        assert_eq!(words("s n r min"), words("SNR min"));
+        // Letters that spell nothing stay letters: "d g" is D and G.
+        assert_eq!(words("d g"), words("D G"));
+        assert_eq!(words("x t"), words("x_t"));
+        // Spoken fillers are not content; "≠" denies what follows.
+        assert_eq!(words("um the erm e l b o yeah"), words("the ELBO"));
+        let t = tokens("falling loss ≠ better G");
+        assert!(t.iter().any(|t| t.w == "better" && t.negated), "{t:?}");
     }
 
     #[test]
