@@ -10,13 +10,16 @@
 //!   letters only joins words: "non-saturating"); "alpha-bar", "abar", `\bar\alpha`, `ᾱ` are
 //!   `alphabar`; `x_0`/`x0` are `x0`; a `t` or `s` subscript after a Greek letter is dropped;
 //!   the argument `x` after `D`, `G`, `p`, `q`, `r`, `f` is dropped (`D(x)` = `D`);
-//!   W1 = "Wasserstein 1", KR = "Kantorovich Rubinstein", TV = "total variation";
+//!   W1 = "Wasserstein 1", KR = "Kantorovich Rubinstein", TV = "total variation"; subscript
+//!   digits are digits (`x₀` = `x0`); `≠` is "not";
+//! - speech: acronyms spelled letter by letter join ("e l b o" = `elbo`), fillers ("um",
+//!   "erm", "yeah") are dropped, "dall e" and "dalle2" are DALL-E 2;
 //! - roles: `D` and "critic" are `discriminator`, `G` is `generator`;
 //! - word forms: UK and US spellings agree (-ise/-ize, -isation/-ization, -yse/-yze,
 //!   -our/-or, -lled/-led) and a light stemmer strips plural, -ing, -ed, -ly and a final -e
 //!   ("clipped" = "clipping" = "clip", "linearly" = "linear").
 //!
-//! Clauses end at `. , ; : ! ?`, a new line and linking words ("and", "but", "while",
+//! Clauses end at `. , ; : ! ?`, a new line, a list marker ("1) ... 2) ...") and linking words ("and", "but", "while",
 //! "whereas", "then", "so", "because"). A negation ("not", "no", "never", "without", "cannot",
 //! "rather than", "instead of") governs the tokens after it up to the end of its clause, and
 //! at most a few words ([`NEGATION_REACH`], [`INSTEAD_REACH`]).
