@@ -19,8 +19,8 @@
 //!   -our/-or, -lled/-led) and a light stemmer strips plural, -ing, -ed, -ly and a final -e
 //!   ("clipped" = "clipping" = "clip", "linearly" = "linear").
 //!
-//! Clauses end at `. , ; ! ?`, a new line, a list marker ("1) ... 2) ...") and linking words ("and", "but", "while",
-//! "whereas", "then", "so", "because"). A negation ("not", "no", "never", "without", "cannot",
+//! Clauses end at `. , ; ! ?`, a new line, a list marker ("1) ... 2) ...") and linking words
+//! ("and", "but", "while", "whereas", "then", "so", "because"). A negation ("not", "no", "never", "without", "cannot",
 //! "rather than", "instead of") governs the tokens after it up to the end of its clause, and
 //! at most a few words ([`NEGATION_REACH`], [`INSTEAD_REACH`]); an arrow or a colon ends a
 //! negation but not the clause ("D: maximise V" says it of D).
