@@ -13,7 +13,8 @@
 //!   W1 = "Wasserstein 1", KR = "Kantorovich Rubinstein", TV = "total variation"; subscript
 //!   digits are digits (`x₀` = `x0`); `≠` is "not";
 //! - speech: acronyms spelled letter by letter join ("e l b o" = `elbo`), fillers ("um",
-//!   "erm", "yeah") are dropped, "dall e" and "dalle2" are DALL-E 2;
+//!   "erm", "yeah") are dropped, "dall e" and "dalle2" are DALL-E 2, "cycle gan" is CycleGAN,
+//!   "elbow" is ELBO;
 //! - roles: `D` and "critic" are `discriminator`, `G` is `generator`;
 //! - word forms: UK and US spellings agree (-ise/-ize, -isation/-ization, -yse/-yze,
 //!   -our/-or, -lled/-led) and a light stemmer strips plural, -ing, -ed, -ly and a final -e
@@ -186,6 +187,18 @@ const NEGATION_REACH: usize = 6;
 /// you spread them evenly").
 const INSTEAD_REACH: usize = 3;
 
+/// Role words that start a new statement in unpunctuated speech (see [`tokens`]): the bound's
+/// named terms, the two processes and the two networks.
+const NEW_SUBJECTS: &[&str] = &[
+    "lt",
+    "ltm1",
+    "l0",
+    "forward",
+    "reverse",
+    "discriminator",
+    "generator",
+];
+
 /// Negation cues (single words; "rather than" and "instead of" are folded to `insteadof`).
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "without", "cannot", "nor", "none", "neither", "nothing",
@@ -232,6 +245,9 @@ fn alias(w: &str) -> Option<&'static str> {
         "two" | "twice" => "2",
         "three" => "3",
         "four" => "4",
+        "five" => "5",
+        // How speech recognisers write ELBO.
+        "elbow" | "elbows" => "elbo",
         "dalle" => "dalle",
         "unet" => "unet",
         "js" | "jsd" => "jsd",
@@ -340,6 +356,12 @@ fn pieces(text: &str) -> Vec<Piece> {
     let lower = lower
         .replace("n't", " not")
         .replace("n’t", " not")
+        // "invariant to X" says the thing does not depend on X: it denies the X named right
+        // after it, like "instead of". ("Shape-invariant" stays a word.)
+        .replace("invariant to", " invariantto ")
+        .replace("independent of", " invariantto ")
+        .replace("regardless of", " invariantto ")
+        .replace("insensitive to", " invariantto ")
         .replace("rather than", " insteadof ")
         .replace("instead of", " insteadof ")
         .replace("square root", " sqrt ")
@@ -645,6 +667,15 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 words.push(Piece::Word("total".into()));
                 words.push(Piece::Word("variation".into()));
             }
+            // Said as two words: "cycle gan", "style gan", "c gan", "u net".
+            (Some("cycle" | "style" | "c"), "gan" | "gans") | (Some("u"), "network") => {
+                let joined = match w.as_str() {
+                    "network" => "unet".to_string(),
+                    _ => format!("{}gan", prev.as_deref().unwrap_or_default()),
+                };
+                words.pop();
+                words.push(Piece::Word(joined));
+            }
             (_, "dalle2") => {
                 words.push(Piece::Word("dalle".into()));
                 words.push(Piece::Word("2".into()));
@@ -729,18 +760,30 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                     limit = NEGATION_REACH;
                     continue;
                 }
-                // "instead of X, Y" / "Y rather than X": it denies the X named right after it.
-                if w == "insteadof" {
+                // "instead of X, Y" / "Y rather than X" / "invariant to X": it denies the X
+                // named right after it.
+                if w == "insteadof" || w == "invariantto" {
                     negated = true;
                     reach = 0;
                     limit = INSTEAD_REACH;
                     continue;
+                }
+                // "doesnt depend on the shape only on its end points": "only" after a denied
+                // word names what is affirmed.
+                if (w == "only" || w == "except") && negated && reach > 0 {
+                    negated = false;
                 }
                 if IGNORED.contains(&w.as_str()) {
                     continue;
                 }
                 let s = concept(stem(&w));
                 let weak = s.len() == 1 && !s.chars().all(|c| c.is_ascii_digit());
+                // Unpunctuated speech: "... with no parameters l t minus one is the kl ...".
+                // Once a negation has reached a word, a new subject (a role word) starts what
+                // it does not deny.
+                if negated && reach > 0 && NEW_SUBJECTS.iter().any(|r| stem(r) == s) {
+                    negated = false;
+                }
                 if negated {
                     reach += 1;
                     if reach > limit {
@@ -1055,6 +1098,13 @@ mod tests {
             words("dall e two uses a prior"),
             words("DALL-E 2 uses a prior")
         );
+        assert_eq!(words("imagen uses t five"), words("Imagen uses T5"));
+        assert_eq!(
+            words("cycle gans and style gan"),
+            words("CycleGANs and StyleGAN")
+        );
+        assert_eq!(words("a c gan with a u net"), words("a cGAN with a U-Net"));
+        assert_eq!(words("the elbow"), words("the ELBO"));
     }
 
     #[test]
@@ -1072,6 +1122,50 @@ mod tests {
         assert_eq!(words("um the erm e l b o yeah"), words("the ELBO"));
         let t = tokens("falling loss ≠ better G");
         assert!(t.iter().any(|t| t.w == "better" && t.negated), "{t:?}");
+    }
+
+    #[test]
+    fn in_run_on_speech_a_new_subject_only_or_except_ends_a_negation() {
+        let negated = |text: &str, word: &str| {
+            let t = tokens(text);
+            t.iter()
+                .find(|t| t.w == word || t.raw == word)
+                .unwrap_or_else(|| panic!("{word} in {t:?}"))
+                .negated
+        };
+        // The bound's next term is a new statement, not more of what "no" denies.
+        let run_on = "l t is a constant with no parameters l t minus one is the kl";
+        assert!(negated(run_on, "parameter"));
+        assert!(!negated(run_on, "kl"));
+        assert!(!negated(
+            "the forward process is not learned the reverse is",
+            "reverse"
+        ));
+        // A role word right after the negation is what it denies.
+        assert!(negated("not the generator", "generator"));
+        assert!(!negated(
+            "it does not depend on the shape only on the endpoints",
+            "endpoint"
+        ));
+        assert!(!negated(
+            "invariant to the shape except the endpoints",
+            "endpoint"
+        ));
+        assert!(negated("not only the endpoints", "endpoint"));
+    }
+
+    #[test]
+    fn invariant_to_x_denies_x_only() {
+        let t = tokens("the loss is invariant to the endpoints snr min and snr max");
+        assert!(t.iter().any(|t| t.w == "endpoint" && t.negated), "{t:?}");
+        let t = tokens(
+            "softmax is invariant to adding a constant to all logits you can pin the fake logit",
+        );
+        assert!(t.iter().any(|t| t.w == "pin" && !t.negated), "{t:?}");
+        // Said after the thing, "invariant" is a plain word.
+        assert!(tokens("schedule-shape invariant")
+            .iter()
+            .any(|t| t.w == "invariant"));
     }
 
     #[test]
