@@ -444,6 +444,7 @@ impl Answer {
                 contrast: a.contrast || b.contrast,
                 negated: a.negated,
                 weak: false,
+                relative: a.relative,
             };
             toks.push(t);
             at.push(i);
@@ -469,9 +470,8 @@ impl Answer {
     /// ("the global structure goes late").
     fn subject_ahead(&self, i: usize, group: usize) -> Option<usize> {
         let j = self.at[i];
-        let clause = self.toks[j].clause;
         (j + 1..self.real)
-            .take_while(|&k| self.toks[k].clause == clause)
+            .take_while(|&k| self.in_its_clause(j, k))
             .find(|&k| self.role[k] == Some(group))
             .or_else(|| self.subject(i, group))
     }
@@ -487,9 +487,17 @@ impl Answer {
             return Some(k);
         }
         let after = (i + 1..self.real)
-            .take_while(|&k| self.toks[k].clause == clause)
+            .take_while(|&k| self.in_its_clause(i, k))
             .find(|&k| self.role[k] == Some(group));
         after.or(before)
+    }
+
+    /// Whether token `k`, after token `i`, is still in `i`'s clause, and not in a relative
+    /// clause begun after it ("the exact likelihood which a GAN cannot give" says nothing of
+    /// the GAN having it).
+    fn in_its_clause(&self, i: usize, k: usize) -> bool {
+        self.toks[k].clause == self.toks[i].clause
+            && (self.toks[i].relative || !self.toks[k].relative)
     }
 
     /// Whether token `i` is said of `role` (of `group`): `None` when no role word of the group
@@ -1619,6 +1627,25 @@ mod tests {
         // The short phrasing, said outright, is the claim.
         let g = grade_answer(&card, "gan likelihood tractable; no encoder");
         assert_eq!(g.verdict, Verdict::Incorrect, "{g:?}");
+    }
+
+    #[test]
+    fn a_role_named_in_a_later_relative_clause_is_not_the_subject() {
+        let mut card = card_with_points(&[("flow exact likelihood", &[]), ("invertible map", &[])]);
+        card.misconceptions = vec![claim(
+            "a gan gives an exact likelihood",
+            &["gan exact likelihood"],
+        )];
+        // Spoken: no role word before "exact likelihood" in its clause; the GAN comes in a
+        // relative clause that denies it.
+        let g = grade_answer(
+            &card,
+            "a flow is an invertible map so you get the exact likelihood which a gan cant give you",
+        );
+        assert_eq!(g.misconception, None, "{g:?}");
+        // Said outright, it is the claim.
+        let g = grade_answer(&card, "a gan gives the exact likelihood; invertible map");
+        assert!(g.misconception.is_some(), "{g:?}");
     }
 
     #[test]

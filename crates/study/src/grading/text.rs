@@ -41,6 +41,9 @@ pub(crate) struct Tok {
     pub contrast: bool,
     pub negated: bool,
     pub weak: bool,
+    /// Inside a relative clause begun in its clause ("the exact likelihood which a GAN cannot
+    /// give"): its role word is not the subject of the words before "which".
+    pub relative: bool,
 }
 
 pub(crate) const OP_MINUS: &str = "op-";
@@ -719,12 +722,14 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
     let mut reach = 0usize;
     let mut limit = NEGATION_REACH;
     let mut contrast = false;
+    let mut relative = false;
     for (i, p) in words.iter().cloned().enumerate() {
         match p {
             Piece::Break => {
                 clause += 1;
                 and = false;
                 negated = false;
+                relative = false;
                 // A relative clause after "unlike X," is still about X.
                 let relative = matches!(
                     words.get(i + 1),
@@ -741,9 +746,11 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 contrast,
                 negated,
                 weak: true,
+                relative,
             }),
             Piece::Word(w) => {
                 if LINKS.contains(&w.as_str()) {
+                    relative = false;
                     clause += 1;
                     and = w == "and";
                     negated = false;
@@ -773,6 +780,12 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 if (w == "only" || w == "except") && negated && reach > 0 {
                     negated = false;
                 }
+                // A relative clause that starts after content of its own clause.
+                if matches!(w.as_str(), "which" | "who" | "whom" | "whose")
+                    && out.last().is_some_and(|t: &Tok| t.clause == clause)
+                {
+                    relative = true;
+                }
                 if IGNORED.contains(&w.as_str()) {
                     continue;
                 }
@@ -798,6 +811,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                     contrast,
                     negated,
                     weak,
+                    relative,
                 });
             }
         }
