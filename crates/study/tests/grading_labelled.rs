@@ -65,7 +65,10 @@ fn no_card_reads_its_true_statement_as_a_misconception() {
 /// sets the grader agrees with as many answers as before the round (1,165 of 1,251), test8 (a
 /// third spoken or terse) rose from 90.7% to 91.8% with right answers rejected 9.5% -> 5.4%, and
 /// single answers moved elsewhere (test 94.2 -> 93.7, test3 89.6 -> 89.0, test5 95.1 -> 94.5,
-/// test6 94.0 -> 94.5, test7 wrong accepted 1 -> 2 of 65). The floors below are those figures.
+/// test6 94.0 -> 94.5, test7 wrong accepted 1 -> 2 of 65). A later rule (a role word in a
+/// relative clause after a phrase is not its subject) let cards 6 and 7 keep two misconceptions
+/// the tuners had dropped: test3 89.0 -> 89.6 and test8 91.8 -> 92.3, train unchanged. The floors
+/// below are those figures.
 ///
 /// Figures reached on the held-out splits when the grader was tuned (on the train split only);
 /// see BENCHMARKS.md. A change that makes any of them worse fails here.
@@ -119,7 +122,7 @@ fn second_held_out_figures_do_not_regress() {
 /// pass: 77.8%, 14.9%, 4.6% on its first 185 answers.
 #[test]
 fn third_held_out_figures_do_not_regress() {
-    check_held_out("test3", 180, (0.889, 0.055, 0.016));
+    check_held_out("test3", 180, (0.895, 0.055, 0.016));
 }
 
 /// `test5.txt`, written and labelled by an independent labeller at the start of the seventh
@@ -152,7 +155,7 @@ fn sixth_held_out_figures_do_not_regress() {
 #[test]
 fn seventh_and_eighth_held_out_figures_do_not_regress() {
     check_held_out("test7", 180, (0.944, 0.028, 0.031));
-    check_held_out("test8", 180, (0.918, 0.055, 0.0));
+    check_held_out("test8", 180, (0.923, 0.055, 0.0));
 }
 
 /// A held-out answer that is also a train answer is not held out: the grader's wordings were
