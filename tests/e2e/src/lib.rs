@@ -142,34 +142,68 @@ impl Drop for Driver {
 /// Starts chromedriver (`$CHROMEDRIVER`, default `/usr/bin/chromedriver`) and waits until it listens.
 /// It picks its own free port (`--port=0`) and says which: probing for a free port and handing it
 /// over raced with the other test binaries and engineers' drivers on the same machine.
+/// A chromedriver that exits before saying its port (seen once in a CI run on a loaded machine)
+/// is started again, up to three times; the panic shows what the last one printed.
 pub async fn start_driver() -> Driver {
-    use tokio::io::AsyncBufReadExt;
     let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-    let mut child = tokio::process::Command::new(&bin)
-        .arg("--port=0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start chromedriver at {bin}: {e} (run `make tools`)"));
-    let stdout = child.stdout.take().expect("chromedriver's stdout");
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    // "ChromeDriver was started successfully on port 37105."
-    let started = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(rest) = line.split("started successfully on port ").nth(1) {
-                return rest.trim_end_matches('.').trim().parse::<u16>().ok();
+    start_driver_at(&bin).await
+}
+
+/// [`start_driver`] with the chromedriver at `bin`.
+pub async fn start_driver_at(bin: &str) -> Driver {
+    use tokio::io::AsyncBufReadExt;
+    let mut said = Vec::new();
+    for attempt in 1..=3 {
+        let mut child = tokio::process::Command::new(bin)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start chromedriver at {bin}: {e} (run `make tools`)")
+            });
+        let stdout = child.stdout.take().expect("chromedriver's stdout");
+        let stderr = child.stderr.take().expect("chromedriver's stderr");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        said.clear();
+        // "ChromeDriver was started successfully on port 37105."
+        let started = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    return rest.trim_end_matches('.').trim().parse::<u16>().ok();
+                }
+                said.push(line);
             }
+            None
+        })
+        .await;
+        if let Ok(Some(port)) = started {
+            // Keep reading (and dropping) its output, so a full pipe never blocks it.
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            let mut errors = tokio::io::BufReader::new(stderr).lines();
+            tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
+            return Driver { child, port };
         }
-        None
-    })
-    .await;
-    let Ok(Some(port)) = started else {
-        panic!("chromedriver did not say which port it listens on");
-    };
-    // Keep reading (and dropping) its output, so a full pipe never blocks it.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Driver { child, port }
+        let _ = child.start_kill();
+        let status = child
+            .wait()
+            .await
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let mut errors = tokio::io::BufReader::new(stderr).lines();
+        while let Ok(Ok(Some(line))) =
+            tokio::time::timeout(Duration::from_secs(1), errors.next_line()).await
+        {
+            said.push(line);
+        }
+        said.push(format!("(attempt {attempt}: {status})"));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    panic!(
+        "chromedriver did not say which port it listens on; it printed:\n{}",
+        said.join("\n")
+    );
 }
 
 /// Chromium's capabilities for a test: headless, as root (no sandbox), the profile in
@@ -398,5 +432,41 @@ impl Session {
         }
         click(c, "[data-testid=test-submit]").await;
         self.wait_for("[data-testid=test-report]").await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chromedriver that exits before saying its port is started again: the stand-in below
+    /// fails on its first run (as one did in a CI run) and starts the real one after.
+    #[tokio::test]
+    async fn a_driver_that_exits_early_is_started_again() {
+        let real = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let dir =
+            std::env::temp_dir().join(format!("gentutor-driver-retry-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let script = dir.join("chromedriver");
+        let count = dir.join("runs");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho x >> '{count}'\nif [ $(wc -l < '{count}') -lt 2 ]; then echo 'bind() failed'; exit 1; fi\nexec '{real}' \"$@\"\n",
+                count = count.display()
+            ),
+        )
+        .expect("script");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let driver = start_driver_at(&script.display().to_string()).await;
+        assert!(driver.port > 0);
+        let runs = std::fs::read_to_string(&count)
+            .expect("runs")
+            .lines()
+            .count();
+        assert_eq!(runs, 2, "started once more after the early exit");
+        drop(driver);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
