@@ -10,8 +10,14 @@ use std::path::{Path, PathBuf};
 
 /// True once a service worker controls the page. The worker claims open pages only after
 /// installing, i.e. after the whole build is in its cache.
-const CONTROLLED: &str = "return !!(navigator.serviceWorker && navigator.serviceWorker.controller \
-     && navigator.serviceWorker.controller.scriptURL.endsWith('/sw.js'));";
+/// True once the build's worker controls the page; until then, the registration's state, so a
+/// timeout says how far the worker got (a CI run once timed out here with no clue).
+const CONTROLLED: &str = "const sw = navigator.serviceWorker; \
+     if (sw && sw.controller && sw.controller.scriptURL.endsWith('/sw.js')) return true; \
+     if (!sw) return 'no service worker API'; \
+     return sw.getRegistration().then((r) => r ? JSON.stringify({ \
+       installing: r.installing && r.installing.state, waiting: r.waiting && r.waiting.state, \
+       active: r.active && r.active.state }) : 'not registered');";
 
 /// The page's own errors (console.error, uncaught errors and rejections) from now on.
 const WATCH_JS: &str = "if (!window.__errors) { window.__errors = []; \
