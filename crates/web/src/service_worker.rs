@@ -15,7 +15,13 @@ use wasm_bindgen::prelude::*;
     try {
         if (!('serviceWorker' in navigator)) return;
         const go = () => {
-            try { navigator.serviceWorker.register(url).catch(warn); } catch (e) { warn(e); }
+            try {
+                navigator.serviceWorker.register(url).catch(warn);
+                // Loaded while the worker was installing: not claimed by it, so ask.
+                navigator.serviceWorker.ready.then((r) => {
+                    if (!navigator.serviceWorker.controller && r.active) r.active.postMessage('claim');
+                }).catch(warn);
+            } catch (e) { warn(e); }
         };
         if (document.readyState === 'complete') go();
         else addEventListener('load', go, { once: true });

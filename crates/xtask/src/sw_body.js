@@ -51,6 +51,13 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
+// A page whose navigation started while this worker was still installing is not claimed by
+// `activate` (it did not exist yet); it asks, so its lazily loaded modules come from the cache
+// (offline too) without a reload.
+self.addEventListener('message', (event) => {
+  if (event.data === 'claim') event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
