@@ -202,6 +202,16 @@ const NEW_SUBJECTS: &[&str] = &[
     "generator",
 ];
 
+/// Whether the stemmed word `s` is one of [`NEW_SUBJECTS`] (stemmed once: this runs for the
+/// negated words of every answer).
+fn new_subject(s: &str) -> bool {
+    static STEMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    STEMS
+        .get_or_init(|| NEW_SUBJECTS.iter().map(|r| stem(r)).collect())
+        .iter()
+        .any(|r| r == s)
+}
+
 /// Negation cues (single words; "rather than" and "instead of" are folded to `insteadof`).
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "without", "cannot", "nor", "none", "neither", "nothing",
@@ -794,7 +804,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Tok> {
                 // Unpunctuated speech: "... with no parameters l t minus one is the kl ...".
                 // Once a negation has reached a word, a new subject (a role word) starts what
                 // it does not deny.
-                if negated && reach > 0 && NEW_SUBJECTS.iter().any(|r| stem(r) == s) {
+                if negated && reach > 0 && new_subject(&s) {
                     negated = false;
                 }
                 if negated {
